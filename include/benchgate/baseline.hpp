@@ -1,0 +1,307 @@
+// benchgate: the JSON file format (schema benchgate/1): writing, atomic files, and reading
+// with simdjson (floor 2). Baselines, results and history entries are all this format.
+#pragma once
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fcntl.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.hpp"
+#include "json_writer.hpp"
+#include "result.hpp"
+#include "stats.hpp"
+
+namespace benchgate {
+
+// ---------------------------------------------------------------- writing
+inline void write_estimate(JsonWriter& w, std::string_view key, const Estimate& e) {
+    w.key(key).begin_object();
+    w.field("point", e.point).field("lower", e.lower).field("upper", e.upper);
+    w.end_object();
+}
+
+inline void write_context(JsonWriter& w, const Context& c) {
+    w.key("context").begin_object();
+    w.field("host", c.host).field("cpu", c.cpu).field("cores", c.cores);
+    w.field("compiler", c.compiler).field("flags", c.flags).field("build_type", c.build_type);
+    w.field("benchgate_version", c.benchgate_version).field("commit", c.commit);
+    w.field("clock_resolution_ns", c.clock_resolution_ns).field("clock_cost_ns", c.clock_cost_ns);
+    w.end_object();
+}
+
+// The fields of one benchmark object; the caller opens and closes the object so that
+// reporters can append their own fields (e.g. a comparison) to it.
+inline void write_benchmark_fields(JsonWriter& w, const BenchmarkResult& b) {
+    w.field("name", b.name).field("unit", b.unit);
+    if (b.failed()) w.field("error", b.error);
+    w.key("iterations").inline_array(b.iterations);
+    w.key("samples").inline_array(b.samples);
+    if (!b.rounds.empty()) w.key("rounds").inline_array(b.rounds);
+    w.key("estimates").begin_object();
+    write_estimate(w, "median", b.estimates.median);
+    write_estimate(w, "mean", b.estimates.mean);
+    w.field("stddev", b.estimates.stddev).field("mad", b.estimates.mad);
+    w.field("min", b.estimates.min).field("max", b.estimates.max).field("p10", b.estimates.p10);
+    w.end_object();
+    w.key("outliers").begin_object();
+    w.field("low_severe", b.outliers.low_severe).field("low_mild", b.outliers.low_mild);
+    w.field("high_mild", b.outliers.high_mild).field("high_severe", b.outliers.high_severe);
+    w.end_object();
+}
+
+inline void write_run_header(JsonWriter& w, const RunResult& run) {
+    w.field("schema", BENCHGATE_SCHEMA).field("created", run.created);
+    write_context(w, run.context);
+}
+
+inline std::string to_json(const RunResult& run) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    write_run_header(w, run);
+    w.key("benchmarks").begin_array();
+    for (const auto& b : run.benchmarks) {
+        w.begin_object();
+        write_benchmark_fields(w, b);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+// ---------------------------------------------------------------- atomic files
+// Writes `content` to `path` atomically: a temporary file in the same directory, flushed to
+// disk, then renamed over the target. Readers see the old file or the new one, never half.
+// "-" writes to standard output. Returns "" or a one-line description of the failure.
+inline std::string write_file_atomic(const std::string& path, const std::string& content) {
+    if (path == "-") {
+        if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0)
+            return "cannot write to standard output";
+        return {};
+    }
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return "cannot write " + path + ": " + std::strerror(errno);
+    const char* p = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const std::string err = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            return "cannot write " + path + ": " + err;
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string err = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return "cannot write " + path + ": " + err;
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string err = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        return "cannot write " + path + ": " + err;
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------- reading
+struct LoadedRun {
+    RunResult run;
+    std::string error;  // "" on success; otherwise one line naming the file and the problem
+    bool ok() const { return error.empty(); }
+};
+
+// A deterministic per-benchmark seed, so recomputed intervals are reproducible.
+inline std::uint64_t name_seed(std::string_view name, std::uint64_t seed) {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+    return h ^ seed;
+}
+
+// Recomputes every derived statistic from the raw samples.
+inline void summarize(BenchmarkResult& b, std::uint64_t seed = 0) {
+    b.estimates = stats::summarize(b.samples, name_seed(b.name, seed));
+    b.outliers = stats::classify_outliers(b.samples);
+}
+
+namespace detail {
+
+inline double unit_scale(std::string_view unit) {
+    if (unit == "ns") return 1.0;
+    if (unit == "us" || unit == "\xC2\xB5s") return 1e3;
+    if (unit == "ms") return 1e6;
+    if (unit == "s") return 1e9;
+    return 0.0;
+}
+
+inline std::string str(simdjson::dom::element e) {
+    std::string_view v;
+    if (e.get_string().get(v)) return {};
+    return std::string(v);
+}
+
+// Parses a "benchgate/N" schema string; returns N or -1.
+inline long schema_major(std::string_view s) {
+    const std::string_view prefix = "benchgate/";
+    if (s.substr(0, prefix.size()) != prefix) return -1;
+    std::string_view rest = s.substr(prefix.size());
+    const auto dot = rest.find('.');
+    if (dot != std::string_view::npos) rest = rest.substr(0, dot);
+    if (rest.empty() || rest.size() > 6) return -1;
+    long n = 0;
+    for (char c : rest) {
+        if (c < '0' || c > '9') return -1;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+}  // namespace detail
+
+// Parses a benchgate JSON document. `label` names the source in error messages.
+inline LoadedRun parse_run(std::string_view json, const std::string& label) {
+    using namespace simdjson;
+    LoadedRun out;
+    auto fail = [&](const std::string& problem) {
+        out.error = label + ": " + problem;
+        return out;
+    };
+    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return fail("file is empty");
+
+    dom::parser parser;
+    dom::element doc;
+    const padded_string padded(json);
+    if (auto err = parser.parse(padded).get(doc))
+        return fail(std::string("not valid JSON (") + error_message(err) + ")");
+    dom::object root;
+    if (doc.get_object().get(root)) return fail("not a benchgate file (top level is not an object)");
+
+    std::string_view schema;
+    if (root["schema"].get_string().get(schema)) return fail("not a benchgate file (no \"schema\" string)");
+    const long major = detail::schema_major(schema);
+    if (major < 0) return fail("unknown schema \"" + std::string(schema) + "\" (expected " BENCHGATE_SCHEMA ")");
+    if (major > BENCHGATE_SCHEMA_MAJOR)
+        return fail("schema " + std::string(schema) + " is newer than this benchgate " BENCHGATE_VERSION_STRING
+                    " reads (" BENCHGATE_SCHEMA "); upgrade benchgate");
+    if (major < 1) return fail("unsupported schema \"" + std::string(schema) + "\"");
+    out.run.schema = std::string(schema);
+
+    dom::element created;
+    if (!root["created"].get(created)) out.run.created = detail::str(created);
+    dom::object ctx;
+    if (!root["context"].get_object().get(ctx)) {
+        Context& c = out.run.context;
+        dom::element v;
+        if (!ctx["host"].get(v)) c.host = detail::str(v);
+        if (!ctx["cpu"].get(v)) c.cpu = detail::str(v);
+        int64_t cores = 0;
+        if (!ctx["cores"].get_int64().get(cores)) c.cores = static_cast<int>(cores);
+        if (!ctx["compiler"].get(v)) c.compiler = detail::str(v);
+        if (!ctx["flags"].get(v)) c.flags = detail::str(v);
+        if (!ctx["build_type"].get(v)) c.build_type = detail::str(v);
+        if (!ctx["benchgate_version"].get(v)) c.benchgate_version = detail::str(v);
+        if (!ctx["commit"].get(v)) c.commit = detail::str(v);
+        double d = 0;
+        if (!ctx["clock_resolution_ns"].get_double().get(d)) c.clock_resolution_ns = d;
+        if (!ctx["clock_cost_ns"].get_double().get(d)) c.clock_cost_ns = d;
+    }
+
+    dom::array benchmarks;
+    if (root["benchmarks"].get_array().get(benchmarks)) return fail("no \"benchmarks\" array");
+    std::size_t index = 0;
+    for (dom::element item : benchmarks) {
+        const std::string where = "benchmark #" + std::to_string(index + 1);
+        ++index;
+        dom::object o;
+        if (item.get_object().get(o)) return fail(where + " is not an object");
+        BenchmarkResult b;
+        std::string_view name;
+        if (o["name"].get_string().get(name) || name.empty()) return fail(where + " has no name");
+        b.name = std::string(name);
+        const std::string bname = "benchmark \"" + b.name + "\"";
+        std::string_view unit = "ns";
+        dom::element unit_el;
+        if (!o["unit"].get(unit_el) && unit_el.get_string().get(unit)) return fail(bname + ": \"unit\" is not a string");
+        const double scale = detail::unit_scale(unit);
+        if (scale == 0.0) return fail(bname + ": unknown unit \"" + std::string(unit) + "\"");
+        dom::element error_el;
+        if (!o["error"].get(error_el)) b.error = detail::str(error_el);
+
+        dom::array samples;
+        if (o["samples"].get_array().get(samples)) return fail(bname + " has no \"samples\" array");
+        for (dom::element s : samples) {
+            double v = 0;
+            if (s.get_double().get(v)) return fail(bname + ": a sample is not a number");
+            if (!std::isfinite(v) || v <= 0.0)
+                return fail(bname + ": sample " + std::to_string(b.samples.size() + 1) +
+                            " is not a positive finite time");
+            b.samples.push_back(v * scale);
+        }
+        if (b.samples.empty() && !b.failed()) return fail(bname + " has no samples");
+        dom::array iterations;
+        if (!o["iterations"].get_array().get(iterations)) {
+            for (dom::element s : iterations) {
+                uint64_t n = 0;
+                if (s.get_uint64().get(n) || n == 0) return fail(bname + ": an iteration count is not a positive integer");
+                b.iterations.push_back(n);
+            }
+            if (b.iterations.size() != b.samples.size())
+                return fail(bname + ": \"iterations\" and \"samples\" differ in length");
+        } else {
+            b.iterations.assign(b.samples.size(), 1);
+        }
+        dom::array rounds;
+        if (!o["rounds"].get_array().get(rounds)) {
+            for (dom::element s : rounds) {
+                uint64_t r = 0;
+                if (s.get_uint64().get(r)) return fail(bname + ": a round index is not an integer");
+                b.rounds.push_back(static_cast<std::uint32_t>(r));
+            }
+            if (b.rounds.size() != b.samples.size()) b.rounds.clear();
+        }
+        for (const auto& prev : out.run.benchmarks)
+            if (prev.name == b.name) return fail(bname + " appears twice");
+        summarize(b);
+        out.run.benchmarks.push_back(std::move(b));
+    }
+    return out;
+}
+
+inline LoadedRun read_run_file(const std::string& path) {
+    LoadedRun out;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+        out.error = "cannot read " + path + ": " + std::strerror(errno);
+        return out;
+    }
+    std::string content;
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
+    const bool bad = std::ferror(f) != 0;
+    std::fclose(f);
+    if (bad) {
+        out.error = "cannot read " + path + ": read error";
+        return out;
+    }
+    return parse_run(content, path);
+}
+
+}  // namespace benchgate

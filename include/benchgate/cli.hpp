@@ -1,0 +1,314 @@
+// benchgate: the bench binary's command line (floor 5): flags, environment mirrors, exit
+// codes and main(). The only place that prints.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "baseline.hpp"
+#include "clock.hpp"
+#include "registry.hpp"
+#include "report/console.hpp"
+#include "runner.hpp"
+#include "sysinfo.hpp"
+
+namespace benchgate {
+
+enum ExitCode : int { exit_ok = 0, exit_regression = 1, exit_usage = 2, exit_failed = 3 };
+
+namespace cli {
+
+enum class ColorMode { automatic, always, never };
+
+struct Options {
+    bool list = false;
+    bool quick = false;
+    bool quiet = false;
+    bool help = false;
+    bool version = false;
+    bool detailed = false;
+    std::string filter;
+    std::string json_path;
+    double profile_time = 0.0;
+    ColorMode color = ColorMode::automatic;
+    std::uint64_t seed = 0;
+};
+
+struct Parsed {
+    Options options;
+    std::string error;  // "" or one line naming the flag (or variable) and the problem
+    bool ok() const { return error.empty(); }
+};
+
+// One row per flag: its spelling, whether it takes a value, its environment mirror, help.
+struct Flag {
+    const char* name;
+    const char* value_name;  // nullptr: a switch
+    const char* help;
+    std::function<std::string(Options&, const std::string&)> apply;  // returns "" or the problem
+};
+
+inline std::string env_name(const char* flag) {
+    std::string n = "BENCHGATE_";
+    for (const char* p = flag + 2; *p; ++p) n += *p == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+    return n;
+}
+
+inline bool parse_double(const std::string& s, double& out) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    errno = 0;
+    out = std::strtod(s.c_str(), &end);
+    return errno == 0 && end && *end == '\0' && std::isfinite(out);
+}
+
+inline bool parse_u64(const std::string& s, std::uint64_t& out) {
+    if (s.empty() || s[0] == '-') return false;
+    char* end = nullptr;
+    errno = 0;
+    out = std::strtoull(s.c_str(), &end, 10);
+    return errno == 0 && end && *end == '\0';
+}
+
+inline const std::vector<Flag>& flags() {
+    static const std::vector<Flag> all = {
+        {"--list", nullptr, "list the selected benchmarks and exit",
+         [](Options& o, const std::string&) { o.list = true; return std::string(); }},
+        {"--filter", "REGEX", "run only benchmarks whose full name matches (ECMAScript regex)",
+         [](Options& o, const std::string& v) { o.filter = v; return std::string(); }},
+        {"--quick", nullptr, "short measurement for smoke runs (~10 ms per benchmark)",
+         [](Options& o, const std::string&) { o.quick = true; return std::string(); }},
+        {"--json", "FILE", "write results as JSON (schema benchgate/1); '-' is standard output",
+         [](Options& o, const std::string& v) {
+             if (v.empty()) return std::string("needs a file name or '-'");
+             o.json_path = v;
+             return std::string();
+         }},
+        {"--profile-time", "SECONDS", "run each selected body for SECONDS with no analysis (for perf)",
+         [](Options& o, const std::string& v) {
+             double d = 0;
+             if (!parse_double(v, d) || d <= 0 || d > 86400) return "expects seconds > 0, got '" + v + "'";
+             o.profile_time = d;
+             return std::string();
+         }},
+        {"--color", "WHEN", "colour the console: auto, always or never",
+         [](Options& o, const std::string& v) {
+             if (v == "auto") o.color = ColorMode::automatic;
+             else if (v == "always") o.color = ColorMode::always;
+             else if (v == "never") o.color = ColorMode::never;
+             else return "expects auto, always or never, got '" + v + "'";
+             return std::string();
+         }},
+        {"--quiet", nullptr, "print only warnings, errors and the final verdicts",
+         [](Options& o, const std::string&) { o.quiet = true; return std::string(); }},
+        {"--detailed", nullptr, "full statistics in the console: min, mean, max, CI of the median",
+         [](Options& o, const std::string&) { o.detailed = true; return std::string(); }},
+        {"--seed", "N", "seed of the bootstrap and of the interleaving order (default 0)",
+         [](Options& o, const std::string& v) {
+             if (!parse_u64(v, o.seed)) return "expects a non-negative integer, got '" + v + "'";
+             return std::string();
+         }},
+        {"--help", nullptr, "show this help and exit",
+         [](Options& o, const std::string&) { o.help = true; return std::string(); }},
+        {"--version", nullptr, "print the version and exit",
+         [](Options& o, const std::string&) { o.version = true; return std::string(); }},
+    };
+    return all;
+}
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Environment mirrors first (BENCHGATE_FILTER=..., switches take 1/0, true/false, yes/no),
+// then the command line, which wins.
+inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_fn = [](const char* n) { return std::getenv(n); }) {
+    Parsed p;
+    for (const Flag& f : flags()) {
+        if (std::string(f.name) == "--help" || std::string(f.name) == "--version") continue;
+        const std::string var = env_name(f.name);
+        const char* raw = getenv_fn(var.c_str());
+        if (!raw) continue;
+        const std::string v = raw;
+        if (!f.value_name) {
+            if (v == "1" || v == "true" || v == "yes" || v == "on") f.apply(p.options, v);
+            else if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) continue;
+            else {
+                p.error = "environment variable " + var + "='" + v + "' expects 1 or 0";
+                return p;
+            }
+        } else if (auto problem = f.apply(p.options, v); !problem.empty()) {
+            p.error = "environment variable " + var + " " + problem;
+            return p;
+        }
+    }
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        std::string value;
+        bool has_inline_value = false;
+        if (arg.rfind("--", 0) == 0) {
+            const auto eq = arg.find('=');
+            if (eq != std::string::npos) {
+                value = arg.substr(eq + 1);
+                arg = arg.substr(0, eq);
+                has_inline_value = true;
+            }
+        }
+        const Flag* flag = nullptr;
+        for (const Flag& f : flags())
+            if (arg == f.name) flag = &f;
+        if (!flag) {
+            p.error = arg.rfind("-", 0) == 0 ? "unknown option '" + arg + "'" : "unexpected argument '" + arg + "'";
+            return p;
+        }
+        if (flag->value_name) {
+            if (!has_inline_value) {
+                if (i + 1 >= argc) {
+                    p.error = "option '" + arg + "' needs a value (" + flag->value_name + ")";
+                    return p;
+                }
+                value = argv[++i];
+            }
+        } else if (has_inline_value) {
+            p.error = "option '" + arg + "' takes no value";
+            return p;
+        }
+        if (auto problem = flag->apply(p.options, value); !problem.empty()) {
+            p.error = "option '" + arg + "' " + problem;
+            return p;
+        }
+    }
+    return p;
+}
+
+inline std::string usage(const char* program) {
+    std::string out = "usage: " + std::string(program) + " [options]\n\n";
+    out += "Measures the registered benchmarks and prints a table.\n\noptions:\n";
+    for (const Flag& f : flags()) {
+        std::string left = std::string("  ") + f.name + (f.value_name ? std::string(" ") + f.value_name : "");
+        if (left.size() < 26) left.append(26 - left.size(), ' ');
+        else left += ' ';
+        out += left + f.help + "\n";
+    }
+    out += "\nEvery option has an environment mirror: --filter X is BENCHGATE_FILTER=X, --quick is BENCHGATE_QUICK=1.\n";
+    out += "exit codes: 0 ok, 1 regression, 2 usage or input error, 3 a benchmark failed\n";
+    return out;
+}
+
+inline MeasureConfig measure_config(const Options& o, const ClockInfo& clock) {
+    MeasureConfig m;
+    if (o.quick) {
+        m.warmup_ms = 2.0;
+        m.sample_ms = 0.5;
+        m.samples = 10;
+        m.rounds = 2;
+        m.min_samples = 5;
+        m.max_ms = 25.0;
+    }
+    m.profile_seconds = o.profile_time;
+    m.clock = clock;
+    return m;
+}
+
+inline bool color_enabled(ColorMode mode, int fd) {
+    if (mode == ColorMode::always) return true;
+    if (mode == ColorMode::never) return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color && *no_color) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::string(term) == "dumb") return false;
+    return ::isatty(fd) != 0;
+}
+
+inline void print_error(const std::string& message) { std::fprintf(stderr, "benchgate: error: %s\n", message.c_str()); }
+
+inline int main(int argc, char** argv) {
+    const char* program = argc > 0 ? argv[0] : "bench";
+    const Parsed parsed = parse(argc, argv);
+    if (!parsed.ok()) {
+        print_error(parsed.error + " (try --help)");
+        return exit_usage;
+    }
+    const Options& opt = parsed.options;
+    if (opt.help) {
+        std::fputs(usage(program).c_str(), stdout);
+        return exit_ok;
+    }
+    if (opt.version) {
+        std::printf("benchgate %s\n", BENCHGATE_VERSION_STRING);
+        return exit_ok;
+    }
+    if (const std::string problem = validate(registry()); !problem.empty()) {
+        print_error(problem);
+        return exit_usage;
+    }
+    std::vector<const Registration*> selected;
+    try {
+        selected = select(registry(), opt.filter);
+    } catch (const std::regex_error& e) {
+        print_error("option '--filter' has an invalid regex '" + opt.filter + "': " + e.what());
+        return exit_usage;
+    }
+    if (opt.list) {
+        for (const Registration* r : selected) std::printf("%s\n", r->name.c_str());
+        return exit_ok;
+    }
+    if (selected.empty()) {
+        print_error(opt.filter.empty() ? "no benchmarks are registered"
+                                       : "no benchmark matches --filter '" + opt.filter + "' (see --list)");
+        return exit_usage;
+    }
+
+    // The console table goes to stdout unless stdout carries JSON.
+    const bool json_on_stdout = opt.json_path == "-";
+    std::FILE* console = json_on_stdout ? stderr : stdout;
+    const report::Style style{color_enabled(opt.color, ::fileno(console))};
+    const report::Style err_style{color_enabled(opt.color, STDERR_FILENO)};
+    for (const std::string& w : machine_warnings())
+        std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + w).c_str());
+
+    RunConfig config;
+    config.measure = measure_config(opt, measure_clock());
+    config.seed = opt.seed;
+
+    const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO);
+    ProgressFn progress;
+    if (show_progress)
+        progress = [](const std::string& name, int index, int count, int round, int rounds) {
+            std::fprintf(stderr, "\r\x1b[2K[%d/%d] round %d/%d  %s", index + 1, count, round + 1, rounds, name.c_str());
+            std::fflush(stderr);
+        };
+    const RunResult run = run_benchmarks(selected, config, progress);
+    if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+
+    int failed = 0;
+    for (const auto& b : run.benchmarks) failed += b.failed() ? 1 : 0;
+    if (opt.profile_time > 0.0) {
+        if (!opt.quiet)
+            std::fprintf(console, "profiled %zu benchmark(s) for %g s each\n", run.benchmarks.size(), opt.profile_time);
+        for (const auto& b : run.benchmarks)
+            if (b.failed()) print_error(b.name + " failed: " + b.error);
+        return failed ? exit_failed : exit_ok;
+    }
+
+    if (!opt.quiet) std::fputs(report::console_results(run, style, opt.detailed).c_str(), console);
+    else
+        for (const auto& b : run.benchmarks)
+            if (b.failed()) print_error(b.name + " failed: " + b.error);
+
+    if (!opt.json_path.empty()) {
+        if (const std::string problem = write_file_atomic(opt.json_path, to_json(run)); !problem.empty()) {
+            print_error(problem);
+            return exit_usage;
+        }
+    }
+    return failed ? exit_failed : exit_ok;
+}
+
+}  // namespace cli
+}  // namespace benchgate

@@ -1,0 +1,70 @@
+// benchgate: the console table of a run's results (floor 3). Formats; never measures.
+#pragma once
+
+#include <string>
+
+#include "../result.hpp"
+#include "format.hpp"
+
+namespace benchgate {
+namespace report {
+
+inline std::string outliers_cell(const Outliers& o) {
+    if (o.total() == 0) return "0";
+    std::string s = std::to_string(o.total());
+    std::string parts;
+    auto add = [&](int n, const char* what) {
+        if (n == 0) return;
+        if (!parts.empty()) parts += ' ';
+        parts += std::to_string(n) + what;
+    };
+    add(o.low_severe + o.low_mild, "L");
+    add(o.high_mild + o.high_severe, "H");
+    if (o.low_severe + o.high_severe > 0) parts += " " + std::to_string(o.low_severe + o.high_severe) + "!";
+    return s + " (" + parts + ")";
+}
+
+// Spread of the median: the 95% interval's half-width relative to the median.
+inline double ci_half_width(const Estimate& e) {
+    return e.point > 0 ? (e.upper - e.lower) / 2.0 / e.point : 0.0;
+}
+
+// Name | median/op | ±CI | MAD | samples × iterations | outliers (L low, H high, ! severe).
+inline std::string console_results(const RunResult& run, const Style& style, bool detailed = false) {
+    std::vector<std::string> header = {"Benchmark", "Median/op", "\xC2\xB1" "CI95", "MAD", "Samples", "Outliers"};
+    if (detailed) header.insert(header.end(), {"Min", "Mean", "Max", "CI95 of median"});
+    Table table(header);
+    int failed = 0;
+    for (const auto& b : run.benchmarks) {
+        if (b.failed()) {
+            ++failed;
+            std::vector<std::string> row = {b.name, style.bold_red("FAILED"), "", "", "", ""};
+            table.add(row);
+            continue;
+        }
+        const Estimates& e = b.estimates;
+        const std::string iters = b.iterations.empty() ? "0" : std::to_string(b.iterations.front());
+        std::vector<std::string> row = {
+            b.name,
+            format_time(e.median.point),
+            format_percent(ci_half_width(e.median)),
+            format_percent(e.median.point > 0 ? e.mad / e.median.point : 0.0),
+            std::to_string(b.samples.size()) + " \xC3\x97 " + iters,
+            outliers_cell(b.outliers),
+        };
+        if (detailed) {
+            row.push_back(format_time(e.min));
+            row.push_back(format_time(e.mean.point));
+            row.push_back(format_time(e.max));
+            row.push_back("[" + format_time(e.median.lower) + ", " + format_time(e.median.upper) + "]");
+        }
+        table.add(row);
+    }
+    std::string out = table.render(style);
+    for (const auto& b : run.benchmarks)
+        if (b.failed()) out += style.bold_red("error: ") + b.name + " failed: " + b.error + "\n";
+    return out;
+}
+
+}  // namespace report
+}  // namespace benchgate

@@ -1,0 +1,136 @@
+// benchgate: text formatting shared by the reporters (floor 3): time units, percentages,
+// colour, and an aligned table that measures UTF-8 text by display columns.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace benchgate {
+namespace report {
+
+// A time in nanoseconds with a unit chosen for the value (ns, µs, ms, s), four significant digits.
+inline std::string format_time(double ns) {
+    if (!std::isfinite(ns)) return "-";
+    const char* unit = "ns";
+    double v = ns;
+    if (std::fabs(ns) >= 1e9) { v = ns / 1e9; unit = "s"; }
+    else if (std::fabs(ns) >= 1e6) { v = ns / 1e6; unit = "ms"; }
+    else if (std::fabs(ns) >= 1e3) { v = ns / 1e3; unit = "\xC2\xB5s"; }
+    char buf[48];
+    const double a = std::fabs(v);
+    const int decimals = a >= 100 ? 1 : a >= 10 ? 2 : 3;
+    std::snprintf(buf, sizeof buf, "%.*f %s", decimals, v, unit);
+    return buf;
+}
+
+// A fraction as a signed percentage: 0.0123 -> "+1.2%".
+inline std::string format_change(double fraction, int decimals = 1) {
+    if (!std::isfinite(fraction)) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%+.*f%%", decimals, fraction * 100.0);
+    return buf;
+}
+
+// A fraction as an unsigned percentage: 0.0123 -> "1.2%".
+inline std::string format_percent(double fraction, int decimals = 1) {
+    if (!std::isfinite(fraction)) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f%%", decimals, fraction * 100.0);
+    return buf;
+}
+
+// Display columns of UTF-8 text: one per code point, two for emoji and other wide symbols.
+inline std::size_t display_width(std::string_view s) {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+        if (c == 0x1B) {  // skip ANSI escape sequences: they take no columns
+            std::size_t j = i + 1;
+            if (j < s.size() && s[j] == '[') {
+                ++j;
+                while (j < s.size() && !(s[j] >= '@' && s[j] <= '~')) ++j;
+                i = j + 1;
+                continue;
+            }
+        }
+        if (len == 3 && i + 2 < s.size()) {
+            // U+FE0F (variation selector) takes no column of its own.
+            if (c == 0xEF && static_cast<unsigned char>(s[i + 1]) == 0xB8 && static_cast<unsigned char>(s[i + 2]) == 0x8F) {
+                i += 3;
+                continue;
+            }
+        }
+        w += len == 4 ? 2 : 1;
+        i += len;
+    }
+    return w;
+}
+
+struct Style {
+    bool color = false;
+    std::string paint(std::string_view text, const char* code) const {
+        if (!color) return std::string(text);
+        return std::string("\x1b[") + code + "m" + std::string(text) + "\x1b[0m";
+    }
+    std::string bold(std::string_view t) const { return paint(t, "1"); }
+    std::string dim(std::string_view t) const { return paint(t, "2"); }
+    std::string red(std::string_view t) const { return paint(t, "31"); }
+    std::string bold_red(std::string_view t) const { return paint(t, "1;31"); }
+    std::string green(std::string_view t) const { return paint(t, "32"); }
+    std::string bold_green(std::string_view t) const { return paint(t, "1;32"); }
+    std::string yellow(std::string_view t) const { return paint(t, "33"); }
+    std::string cyan(std::string_view t) const { return paint(t, "36"); }
+};
+
+// An aligned text table: first column left-aligned, the others right-aligned unless told.
+class Table {
+public:
+    explicit Table(std::vector<std::string> header, std::vector<bool> left_aligned = {})
+        : header_(std::move(header)), left_(std::move(left_aligned)) {
+        left_.resize(header_.size(), false);
+        if (!left_.empty()) left_[0] = true;
+    }
+    void add(std::vector<std::string> row) {
+        row.resize(header_.size());
+        rows_.push_back(std::move(row));
+    }
+    std::string render(const Style& style) const {
+        std::vector<std::size_t> width(header_.size(), 0);
+        for (std::size_t c = 0; c < header_.size(); ++c) width[c] = display_width(header_[c]);
+        for (const auto& r : rows_)
+            for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], display_width(r[c]));
+        std::string out;
+        auto line = [&](const std::vector<std::string>& cells, bool is_header) {
+            std::string text;
+            for (std::size_t c = 0; c < cells.size(); ++c) {
+                const std::size_t pad = width[c] - display_width(cells[c]);
+                if (c > 0) text += "  ";
+                if (left_[c]) {
+                    text += cells[c];
+                    if (c + 1 < cells.size()) text.append(pad, ' ');
+                } else {
+                    text.append(pad, ' ');
+                    text += cells[c];
+                }
+            }
+            out += is_header ? style.bold(text) : text;
+            out += '\n';
+        };
+        line(header_, true);
+        for (const auto& r : rows_) line(r, false);
+        return out;
+    }
+
+private:
+    std::vector<std::string> header_;
+    std::vector<bool> left_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+}  // namespace report
+}  // namespace benchgate

@@ -1,0 +1,80 @@
+// benchgate: the one result model (floor 1). Everything measured, stored, compared and
+// reported is one of these plain structs; nothing here measures, reads or prints.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace benchgate {
+
+// A point estimate with its 95% confidence interval.
+struct Estimate {
+    double point = 0.0;
+    double lower = 0.0;
+    double upper = 0.0;
+};
+
+// Summary statistics of one benchmark's per-iteration sample times (all in `unit`).
+struct Estimates {
+    Estimate median;
+    Estimate mean;
+    double stddev = 0.0;
+    double mad = 0.0;  // median absolute deviation, scaled by 1.4826 (consistent for sigma)
+    double min = 0.0;
+    double max = 0.0;
+    double p10 = 0.0;  // 10th percentile: a robust "fast end" estimator
+};
+
+// Tukey-fence outlier counts. Outliers are counted and reported, never dropped.
+struct Outliers {
+    int low_severe = 0;   // below q1 - 3 IQR
+    int low_mild = 0;     // in [q1 - 3 IQR, q1 - 1.5 IQR)
+    int high_mild = 0;    // in (q3 + 1.5 IQR, q3 + 3 IQR]
+    int high_severe = 0;  // above q3 + 3 IQR
+    int total() const { return low_severe + low_mild + high_mild + high_severe; }
+};
+
+// One benchmark's measurement: raw samples plus what is derived from them.
+struct BenchmarkResult {
+    std::string name;
+    std::string unit = "ns";
+    std::vector<std::uint64_t> iterations;  // iterations[i]: iterations timed in sample i
+    std::vector<double> samples;            // samples[i]: time per iteration of sample i
+    std::vector<std::uint32_t> rounds;      // rounds[i]: interleaving round of sample i (may be empty)
+    Estimates estimates;
+    Outliers outliers;
+    std::string error;  // non-empty: the body failed (threw) with this message
+
+    bool failed() const { return !error.empty(); }
+};
+
+// Machine and build fingerprint of a run.
+struct Context {
+    std::string host;
+    std::string cpu;
+    int cores = 0;
+    std::string compiler;
+    std::string flags;
+    std::string build_type;  // "release" (optimised) or "debug"
+    std::string benchgate_version;
+    std::string commit;
+    double clock_resolution_ns = 0.0;
+    double clock_cost_ns = 0.0;
+};
+
+// A whole run (also a baseline file, also one history entry).
+struct RunResult {
+    std::string schema = "benchgate/1";
+    std::string created;  // ISO 8601 UTC, e.g. 2026-11-28T04:00:00Z
+    Context context;
+    std::vector<BenchmarkResult> benchmarks;
+
+    const BenchmarkResult* find(const std::string& name) const {
+        for (const auto& b : benchmarks)
+            if (b.name == name) return &b;
+        return nullptr;
+    }
+};
+
+}  // namespace benchgate

@@ -1,0 +1,293 @@
+// benchgate: statistics as pure functions over samples (floor 1).
+// Deterministic: every random procedure takes an explicit seed.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "result.hpp"
+
+namespace benchgate {
+namespace stats {
+
+// ---------------------------------------------------------------- random numbers
+// xoshiro256** seeded by splitmix64: small, fast, and identical on every platform.
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed) {
+        for (auto& s : state_) s = splitmix(seed);
+    }
+    std::uint64_t next() {
+        const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+        const std::uint64_t t = state_[1] << 17;
+        state_[2] ^= state_[0];
+        state_[3] ^= state_[1];
+        state_[1] ^= state_[2];
+        state_[0] ^= state_[3];
+        state_[2] ^= t;
+        state_[3] = rotl(state_[3], 45);
+        return result;
+    }
+    // Uniform integer in [0, n), n > 0 (modulo bias is negligible for n << 2^64).
+    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+    // Uniform double in [0, 1).
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+private:
+    static std::uint64_t splitmix(std::uint64_t& x) {
+        std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t state_[4];
+};
+
+// ---------------------------------------------------------------- location and spread
+inline double mean(const std::vector<double>& x) {
+    if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
+    return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
+
+// Sample standard deviation (n - 1 denominator); 0 for fewer than two values.
+inline double stddev(const std::vector<double>& x) {
+    if (x.size() < 2) return 0.0;
+    const double m = mean(x);
+    double ss = 0.0;
+    for (double v : x) ss += (v - m) * (v - m);
+    return std::sqrt(ss / static_cast<double>(x.size() - 1));
+}
+
+// Quantile of already sorted data, linear interpolation between order statistics
+// (Hyndman & Fan type 7, the default of R and NumPy). p in [0, 1].
+inline double quantile_sorted(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
+    if (p <= 0.0) return sorted.front();
+    if (p >= 1.0) return sorted.back();
+    const double h = (static_cast<double>(sorted.size()) - 1.0) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+    return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+inline double quantile(std::vector<double> x, double p) {
+    std::sort(x.begin(), x.end());
+    return quantile_sorted(x, p);
+}
+
+inline double median(std::vector<double> x) { return quantile(std::move(x), 0.5); }
+
+inline double min(const std::vector<double>& x) {
+    return x.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::min_element(x.begin(), x.end());
+}
+inline double max(const std::vector<double>& x) {
+    return x.empty() ? std::numeric_limits<double>::quiet_NaN() : *std::max_element(x.begin(), x.end());
+}
+
+// Median absolute deviation from the median, scaled by 1.4826 so that it estimates the
+// standard deviation of normal data.
+inline double mad(const std::vector<double>& x) {
+    if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double m = median(x);
+    std::vector<double> dev;
+    dev.reserve(x.size());
+    for (double v : x) dev.push_back(std::fabs(v - m));
+    return 1.4826 * median(std::move(dev));
+}
+
+// ---------------------------------------------------------------- outliers
+inline Outliers classify_outliers(const std::vector<double>& x) {
+    Outliers o;
+    if (x.size() < 4) return o;
+    std::vector<double> s(x);
+    std::sort(s.begin(), s.end());
+    const double q1 = quantile_sorted(s, 0.25);
+    const double q3 = quantile_sorted(s, 0.75);
+    const double iqr = q3 - q1;
+    const double lo_severe = q1 - 3.0 * iqr, lo_mild = q1 - 1.5 * iqr;
+    const double hi_mild = q3 + 1.5 * iqr, hi_severe = q3 + 3.0 * iqr;
+    for (double v : s) {
+        if (v < lo_severe) ++o.low_severe;
+        else if (v < lo_mild) ++o.low_mild;
+        else if (v > hi_severe) ++o.high_severe;
+        else if (v > hi_mild) ++o.high_mild;
+    }
+    return o;
+}
+
+// ---------------------------------------------------------------- bootstrap
+enum class Statistic { median, mean, min, p10 };
+
+inline const char* to_string(Statistic s) {
+    switch (s) {
+    case Statistic::median: return "median";
+    case Statistic::mean: return "mean";
+    case Statistic::min: return "min";
+    case Statistic::p10: return "p10";
+    }
+    return "median";
+}
+
+// Evaluates a statistic; `scratch` may be reordered.
+inline double evaluate(Statistic s, std::vector<double>& scratch) {
+    switch (s) {
+    case Statistic::mean: return mean(scratch);
+    case Statistic::min: return min(scratch);
+    case Statistic::p10:
+        std::sort(scratch.begin(), scratch.end());
+        return quantile_sorted(scratch, 0.10);
+    case Statistic::median:
+    default:
+        std::sort(scratch.begin(), scratch.end());
+        return quantile_sorted(scratch, 0.5);
+    }
+}
+
+inline double evaluate(Statistic s, const std::vector<double>& x) {
+    std::vector<double> scratch(x);
+    return evaluate(s, scratch);
+}
+
+inline void resample(const std::vector<double>& x, std::vector<double>& out, Rng& rng) {
+    out.resize(x.size());
+    for (auto& v : out) v = x[rng.below(x.size())];
+}
+
+// Percentile bootstrap confidence interval of a statistic (default 95%, 1000 resamples).
+inline Estimate bootstrap(const std::vector<double>& x, Statistic s, std::uint64_t seed,
+                          double confidence = 0.95, int resamples = 1000) {
+    Estimate e;
+    e.point = evaluate(s, x);
+    if (x.size() < 2) {
+        e.lower = e.upper = e.point;
+        return e;
+    }
+    Rng rng(seed);
+    std::vector<double> stat(static_cast<std::size_t>(resamples)), scratch;
+    for (auto& v : stat) {
+        resample(x, scratch, rng);
+        v = evaluate(s, scratch);
+    }
+    std::sort(stat.begin(), stat.end());
+    const double tail = (1.0 - confidence) / 2.0;
+    e.lower = quantile_sorted(stat, tail);
+    e.upper = quantile_sorted(stat, 1.0 - tail);
+    return e;
+}
+
+// Everything a report needs about one sample set.
+inline Estimates summarize(const std::vector<double>& x, std::uint64_t seed) {
+    Estimates e;
+    if (x.empty()) return e;
+    e.median = bootstrap(x, Statistic::median, seed);
+    e.mean = bootstrap(x, Statistic::mean, seed + 1);
+    e.stddev = stddev(x);
+    e.mad = mad(x);
+    e.min = min(x);
+    e.max = max(x);
+    e.p10 = quantile(x, 0.10);
+    return e;
+}
+
+// ---------------------------------------------------------------- tests
+inline double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+// Two-sided Mann–Whitney U test. Exact null distribution when both samples have at most
+// 25 values and there are no ties; otherwise the normal approximation with tie and
+// continuity corrections. Returns the p-value (1 when either side is empty).
+inline double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b) {
+    const std::size_t n1 = a.size(), n2 = b.size();
+    if (n1 == 0 || n2 == 0) return 1.0;
+    struct Item { double v; int group; };
+    std::vector<Item> all;
+    all.reserve(n1 + n2);
+    for (double v : a) all.push_back({v, 0});
+    for (double v : b) all.push_back({v, 1});
+    std::sort(all.begin(), all.end(), [](const Item& l, const Item& r) { return l.v < r.v; });
+    const std::size_t n = all.size();
+    double rank_sum_a = 0.0, tie_term = 0.0;
+    bool ties = false;
+    for (std::size_t i = 0; i < n;) {
+        std::size_t j = i;
+        while (j < n && all[j].v == all[i].v) ++j;
+        const double avg_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
+        const double t = static_cast<double>(j - i);
+        if (t > 1) {
+            ties = true;
+            tie_term += t * t * t - t;
+        }
+        for (std::size_t k = i; k < j; ++k)
+            if (all[k].group == 0) rank_sum_a += avg_rank;
+        i = j;
+    }
+    const double N1 = static_cast<double>(n1), N2 = static_cast<double>(n2);
+    const double u1 = rank_sum_a - N1 * (N1 + 1.0) / 2.0;
+    const double u = std::min(u1, N1 * N2 - u1);
+
+    if (!ties && n1 <= 25 && n2 <= 25) {
+        // counts[k] = number of arrangements with U == k, built by the classic recurrence
+        // over sample sizes; done in doubles (the totals fit comfortably).
+        const std::size_t umax = n1 * n2;
+        std::vector<std::vector<double>> prev(n2 + 1), cur(n2 + 1);
+        // f(i, j, u): arrangements of i a's and j b's with U = u.
+        // f(i, j, u) = f(i - 1, j, u - j) + f(i, j - 1, u)
+        for (std::size_t j = 0; j <= n2; ++j) prev[j].assign(1, 1.0);  // i = 0: U = 0 only
+        for (std::size_t i = 1; i <= n1; ++i) {
+            for (std::size_t j = 0; j <= n2; ++j) {
+                cur[j].assign(i * j + 1, 0.0);
+                for (std::size_t k = 0; k <= i * j; ++k) {
+                    double v = 0.0;
+                    if (k >= j && k - j < prev[j].size()) v += prev[j][k - j];
+                    if (j > 0 && k < cur[j - 1].size()) v += cur[j - 1][k];
+                    cur[j][k] = v;
+                }
+            }
+            std::swap(prev, cur);
+        }
+        const std::vector<double>& counts = prev[n2];
+        double total = 0.0, tail = 0.0;
+        for (std::size_t k = 0; k <= umax; ++k) {
+            total += counts[k];
+            if (static_cast<double>(k) <= u) tail += counts[k];
+        }
+        return std::min(1.0, 2.0 * tail / total);
+    }
+
+    const double mu = N1 * N2 / 2.0;
+    const double Nt = N1 + N2;
+    const double var = N1 * N2 / 12.0 * ((Nt + 1.0) - tie_term / (Nt * (Nt - 1.0)));
+    if (var <= 0.0) return 1.0;
+    const double z = (std::fabs(u - mu) - 0.5) / std::sqrt(var);
+    return std::min(1.0, 2.0 * (1.0 - normal_cdf(std::max(0.0, z))));
+}
+
+// Holm–Bonferroni step-down adjustment: adjusted p-values in the input order.
+inline std::vector<double> holm(const std::vector<double>& p) {
+    const std::size_t m = p.size();
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t l, std::size_t r) { return p[l] < p[r]; });
+    std::vector<double> adj(m);
+    double running = 0.0;
+    for (std::size_t k = 0; k < m; ++k) {
+        const double v = std::min(1.0, static_cast<double>(m - k) * p[order[k]]);
+        running = std::max(running, v);
+        adj[order[k]] = running;
+    }
+    return adj;
+}
+
+// Coefficient of variation (stddev / mean) of a set of values.
+inline double cv(const std::vector<double>& x) {
+    const double m = mean(x);
+    return m == 0.0 ? 0.0 : stddev(x) / m;
+}
+
+}  // namespace stats
+}  // namespace benchgate

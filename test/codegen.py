@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Compiles test/codegen/keep_alive.cpp to assembly with each compiler given and checks that
+do_not_optimize keeps work alive (and that the same code without it is removed)."""
+import re
+import shutil
+import subprocess
+import sys
+
+source, include = sys.argv[1], sys.argv[2]
+compilers = [c for c in sys.argv[3:] if shutil.which(c)]
+failures, passed = [], 0
+
+
+def functions(asm):
+    """Maps each extern "C" function name to its assembly body."""
+    out, name = {}, None
+    for line in asm.splitlines():
+        m = re.match(r"^([A-Za-z_$][A-Za-z0-9_.$]*):", line)
+        if m:
+            name = m.group(1)
+            out[name] = []
+        elif name:
+            out[name].append(line.strip())
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+def check(what, cond, detail=""):
+    global passed
+    if cond:
+        passed += 1
+        print("ok  ", what)
+    else:
+        failures.append(what)
+        print("FAIL", what, "\n", detail)
+
+
+def instructions(body):
+    return [l for l in body.splitlines() if l and not l.startswith(".") and not l.endswith(":")]
+
+
+for cxx in compilers:
+    for std in ["c++17", "c++20"]:
+        for opt in ["-O2", "-O3"]:
+            tag = f"{cxx} -std={std} {opt}"
+            asm = subprocess.run([cxx, f"-std={std}", opt, "-S", "-o", "-", "-I", include, source],
+                                 capture_output=True, text=True, check=True).stdout
+            f = functions(asm)
+            check(f"{tag}: do_not_optimize keeps the multiply", "imul" in f.get("kept_product", ""), f.get("kept_product"))
+            check(f"{tag}: control: without it the multiply is gone", "imul" not in f.get("dropped_product", "x imul"),
+                  f.get("dropped_product"))
+            kept = instructions(f.get("kept_loop", ""))
+            dropped = instructions(f.get("dropped_loop", ""))
+            check(f"{tag}: do_not_optimize keeps the loop", any(i.startswith("j") and not i.startswith("jmp") for i in kept),
+                  "\n".join(kept))
+            check(f"{tag}: control: without it the loop is gone", len(dropped) <= 2, "\n".join(dropped))
+            loop = "\n".join(body for name, body in f.items() if "time_batch" in name and not name.startswith("."))
+            calls = [l for l in instructions(loop) if l.startswith("call")]
+            check(f"{tag}: the timed loop calls only the clock (body inlined)",
+                  bool(calls) and len(calls) == 2 and all("now" in c or "clock_gettime" in c for c in calls), "\n".join(calls))
+
+if not compilers:
+    print("no compiler found")
+    sys.exit(1)
+print(f"{passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
