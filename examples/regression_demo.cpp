@@ -25,16 +25,20 @@ std::size_t scaled(std::size_t base) {
 
 }  // namespace
 
-// ~30 ns: a dependent chain of 64-bit multiply-xorshift rounds (latency bound).
+// ~120 ns: a dependent chain of 64-bit multiply-xorshift rounds (latency bound). Long enough
+// that the loop exit is never learned by the branch predictor, so time grows with the rounds.
 BENCHGATE_BENCH("demo/hash_chain") {
-    const std::size_t rounds = scaled(40);
-    std::uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    const std::size_t rounds = scaled(96);
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
     bench.run([&] {
-        std::uint64_t h = seed++;
+        // Each call continues the previous call's chain, so calls cannot overlap in the
+        // out-of-order window and the time is proportional to the rounds.
+        std::uint64_t h = state;
         for (std::size_t i = 0; i < rounds; ++i) {
             h ^= h >> 29;
             h *= 0xbf58476d1ce4e5b9ULL;
         }
+        state = h;
         return h;
     });
 }

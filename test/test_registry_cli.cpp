@@ -118,5 +118,6 @@ TEST_CASE("every flag has an environment name derived from it") {
     CHECK(cli::env_name("--profile-time") == "BENCHGATE_PROFILE_TIME");
     CHECK(cli::env_name("--filter") == "BENCHGATE_FILTER");
     const std::string help = cli::usage("bench");
-    for (const auto& f : cli::flags()) CHECK(help.find(f.name) != std::string::npos);
+    for (const auto& f : cli::flags())
+        if (f.help) CHECK(help.find(f.name) != std::string::npos);  // internal flags have no help
 }

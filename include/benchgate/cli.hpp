@@ -2,7 +2,9 @@
 // codes and main(). The only place that prints.
 #pragma once
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -15,7 +17,12 @@
 #include "baseline.hpp"
 #include "clock.hpp"
 #include "registry.hpp"
+#include "compare.hpp"
+#include "process.hpp"
 #include "report/console.hpp"
+#include "report/csv.hpp"
+#include "report/json.hpp"
+#include "report/markdown.hpp"
 #include "runner.hpp"
 #include "sysinfo.hpp"
 
@@ -39,6 +46,14 @@ struct Options {
     double profile_time = 0.0;
     ColorMode color = ColorMode::automatic;
     std::uint64_t seed = 0;
+    // the regression gate
+    std::string baseline_path;
+    std::string save_baseline_path;
+    std::string markdown_path;
+    std::string csv_path;
+    GateConfig gate;
+    int confirm = 2;
+    std::string confirm_child_path;  // hidden: measure only, write JSON here (a confirmation run)
 };
 
 struct Parsed {
@@ -77,6 +92,21 @@ inline bool parse_u64(const std::string& s, std::uint64_t& out) {
     return errno == 0 && end && *end == '\0';
 }
 
+// "--threshold 10" means 10 percent.
+inline std::string parse_percent(const std::string& v, double& out, double max_pct) {
+    double d = 0;
+    if (!parse_double(v, d) || d < 0 || d > max_pct)
+        return "expects a percentage between 0 and " + std::to_string(static_cast<int>(max_pct)) + ", got '" + v + "'";
+    out = d / 100.0;
+    return {};
+}
+
+inline std::string file_value(std::string& target, const std::string& v) {
+    if (v.empty()) return "needs a file name";
+    target = v;
+    return {};
+}
+
 inline const std::vector<Flag>& flags() {
     static const std::vector<Flag> all = {
         {"--list", nullptr, "list the selected benchmarks and exit",
@@ -113,8 +143,49 @@ inline const std::vector<Flag>& flags() {
         {"--seed", "N", "seed of the bootstrap and of the interleaving order (default 0)",
          [](Options& o, const std::string& v) {
              if (!parse_u64(v, o.seed)) return "expects a non-negative integer, got '" + v + "'";
+             o.gate.seed = o.seed;
              return std::string();
          }},
+        {"--baseline", "FILE", "compare against this baseline; exit 1 on a confirmed REGRESSION",
+         [](Options& o, const std::string& v) { return file_value(o.baseline_path, v); }},
+        {"--save-baseline", "FILE", "write this run as a baseline (atomically; after comparing)",
+         [](Options& o, const std::string& v) { return file_value(o.save_baseline_path, v); }},
+        {"--threshold", "PCT", "REGRESSION / IMPROVED beyond this change (default 10)",
+         [](Options& o, const std::string& v) { return parse_percent(v, o.gate.threshold, 1000); }},
+        {"--warn-threshold", "PCT", "SLOWER / FASTER beyond this change (default 5)",
+         [](Options& o, const std::string& v) { return parse_percent(v, o.gate.warn_threshold, 1000); }},
+        {"--noise", "PCT", "smallest noise band: intervals within it are STABLE (default 1)",
+         [](Options& o, const std::string& v) { return parse_percent(v, o.gate.noise, 100); }},
+        {"--alpha", "P", "family-wise significance level, Holm-adjusted (default 0.05)",
+         [](Options& o, const std::string& v) {
+             double d = 0;
+             if (!parse_double(v, d) || d <= 0 || d >= 1) return "expects a probability in (0, 1), got '" + v + "'";
+             o.gate.alpha = d;
+             return std::string();
+         }},
+        {"--estimator", "NAME", "gated estimate: median, mean or min (default median)",
+         [](Options& o, const std::string& v) {
+             if (v == "median") o.gate.estimator = stats::Statistic::median;
+             else if (v == "mean") o.gate.estimator = stats::Statistic::mean;
+             else if (v == "min") o.gate.estimator = stats::Statistic::min;
+             else return "expects median, mean or min, got '" + v + "'";
+             return std::string();
+         }},
+        {"--confirm", "N", "re-measure a suspected REGRESSION up to N times in fresh processes (default 2)",
+         [](Options& o, const std::string& v) {
+             std::uint64_t n = 0;
+             if (!parse_u64(v, n) || n > 20) return "expects an integer from 0 to 20, got '" + v + "'";
+             o.confirm = static_cast<int>(n);
+             return std::string();
+         }},
+        {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
+         [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
+        {"--markdown", "FILE", "write the comparison (or results) as a markdown PR comment; '-' is stdout",
+         [](Options& o, const std::string& v) { return file_value(o.markdown_path, v); }},
+        {"--csv", "FILE", "write one CSV row per benchmark; '-' is standard output",
+         [](Options& o, const std::string& v) { return file_value(o.csv_path, v); }},
+        {"--confirm-child", "FILE", nullptr,
+         [](Options& o, const std::string& v) { return file_value(o.confirm_child_path, v); }},
         {"--help", nullptr, "show this help and exit",
          [](Options& o, const std::string&) { o.help = true; return std::string(); }},
         {"--version", nullptr, "print the version and exit",
@@ -130,7 +201,7 @@ using EnvLookup = std::function<const char*(const char*)>;
 inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_fn = [](const char* n) { return std::getenv(n); }) {
     Parsed p;
     for (const Flag& f : flags()) {
-        if (std::string(f.name) == "--help" || std::string(f.name) == "--version") continue;
+        if (!f.help || std::string(f.name) == "--help" || std::string(f.name) == "--version") continue;
         const std::string var = env_name(f.name);
         const char* raw = getenv_fn(var.c_str());
         if (!raw) continue;
@@ -183,6 +254,8 @@ inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_f
             return p;
         }
     }
+    if (p.options.gate.warn_threshold > p.options.gate.threshold)
+        p.error = "option '--warn-threshold' must not exceed '--threshold'";
     return p;
 }
 
@@ -190,6 +263,7 @@ inline std::string usage(const char* program) {
     std::string out = "usage: " + std::string(program) + " [options]\n\n";
     out += "Measures the registered benchmarks and prints a table.\n\noptions:\n";
     for (const Flag& f : flags()) {
+        if (!f.help) continue;  // internal
         std::string left = std::string("  ") + f.name + (f.value_name ? std::string(" ") + f.value_name : "");
         if (left.size() < 26) left.append(26 - left.size(), ' ');
         else left += ' ';
@@ -226,6 +300,43 @@ inline bool color_enabled(ColorMode mode, int fd) {
 }
 
 inline void print_error(const std::string& message) { std::fprintf(stderr, "benchgate: error: %s\n", message.c_str()); }
+
+// Starts this binary again for just `names`, measuring in a fresh process.
+inline LoadedRun remeasure_in_fresh_process(const Options& opt, const std::vector<std::string>& names, int attempt) {
+    LoadedRun out;
+    const std::string self = self_executable();
+    if (self.empty()) {
+        out.error = "cannot find this executable (/proc/self/exe)";
+        return out;
+    }
+    char path[] = "/tmp/benchgate-confirm-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) {
+        out.error = std::string("cannot create a temporary file: ") + std::strerror(errno);
+        return out;
+    }
+    ::close(fd);
+    std::vector<std::string> args = {self, "--confirm-child", path, "--filter", exact_names_pattern(names),
+                                     "--seed", std::to_string(opt.seed + static_cast<std::uint64_t>(attempt))};
+    if (opt.quick) args.push_back("--quick");
+    const ProcessResult r = run_process(args, std::chrono::minutes(30));
+    if (!r.error.empty()) out.error = "fresh process " + r.error;
+    else if (r.exit_code != 0) out.error = "fresh process exited with code " + std::to_string(r.exit_code);
+    else out = read_run_file(path);
+    ::unlink(path);
+    return out;
+}
+
+inline std::string format_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Writes an export; "-" is standard output. Returns "" or the problem.
+inline std::string write_export(const std::string& path, const std::string& content) {
+    return path.empty() ? std::string() : write_file_atomic(path, content);
+}
 
 inline int main(int argc, char** argv) {
     const char* program = argc > 0 ? argv[0] : "bench";
@@ -264,17 +375,37 @@ inline int main(int argc, char** argv) {
         return exit_usage;
     }
 
-    // The console table goes to stdout unless stdout carries JSON.
-    const bool json_on_stdout = opt.json_path == "-";
-    std::FILE* console = json_on_stdout ? stderr : stdout;
+    RunConfig config;
+    config.measure = measure_config(opt, measure_clock());
+    config.seed = opt.seed;
+
+    // A confirmation run: measure, write the JSON, say nothing.
+    if (!opt.confirm_child_path.empty()) {
+        const RunResult run = run_benchmarks(selected, config);
+        if (const std::string problem = write_file_atomic(opt.confirm_child_path, to_json(run)); !problem.empty()) {
+            print_error(problem);
+            return exit_usage;
+        }
+        return exit_ok;
+    }
+
+    // Read the baseline before measuring: a bad file fails in milliseconds, not minutes.
+    LoadedRun baseline;
+    if (!opt.baseline_path.empty()) {
+        baseline = read_run_file(opt.baseline_path);
+        if (!baseline.ok()) {
+            print_error(baseline.error);
+            return exit_usage;
+        }
+    }
+
+    // Exports that claim standard output push the console table to stderr.
+    const bool stdout_taken = opt.json_path == "-" || opt.markdown_path == "-" || opt.csv_path == "-";
+    std::FILE* console = stdout_taken ? stderr : stdout;
     const report::Style style{color_enabled(opt.color, ::fileno(console))};
     const report::Style err_style{color_enabled(opt.color, STDERR_FILENO)};
     for (const std::string& w : machine_warnings())
         std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + w).c_str());
-
-    RunConfig config;
-    config.measure = measure_config(opt, measure_clock());
-    config.seed = opt.seed;
 
     const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO);
     ProgressFn progress;
@@ -296,18 +427,55 @@ inline int main(int argc, char** argv) {
         return failed ? exit_failed : exit_ok;
     }
 
-    if (!opt.quiet) std::fputs(report::console_results(run, style, opt.detailed).c_str(), console);
-    else
+    GateReport report;
+    const bool gated = baseline.ok() && !opt.baseline_path.empty();
+    if (gated) {
+        if (show_progress) std::fprintf(stderr, "comparing against %s...", opt.baseline_path.c_str());
+        report = gate(baseline.run, run, opt.gate, opt.confirm,
+                      [&](const std::vector<std::string>& names, int attempt) {
+                          if (show_progress)
+                              std::fprintf(stderr, "\r\x1b[2Kre-measuring %zu suspect(s) in a fresh process (%d/%d)",
+                                           names.size(), attempt, opt.confirm);
+                          return remeasure_in_fresh_process(opt, names, attempt);
+                      });
+        if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+    }
+
+    if (!opt.quiet) {
+        std::fputs(report::console_results(run, style, opt.detailed).c_str(), console);
+        if (gated) std::fputs(("\n" + report::console_comparison(report, style)).c_str(), console);
+    } else {
         for (const auto& b : run.benchmarks)
             if (b.failed()) print_error(b.name + " failed: " + b.error);
-
-    if (!opt.json_path.empty()) {
-        if (const std::string problem = write_file_atomic(opt.json_path, to_json(run)); !problem.empty()) {
-            print_error(problem);
-            return exit_usage;
+        if (gated) {
+            if (!report.machine_warning.empty())
+                std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + report.machine_warning).c_str());
+            for (const auto& c : report.rows)
+                if (c.status == Status::regression || c.status == Status::missing || c.status == Status::slower)
+                    std::fprintf(console, "%s %s %s\n", report::paint_status(c.status, style).c_str(), c.name.c_str(),
+                                 report::format_change(c.change.point).c_str());
         }
     }
-    return failed ? exit_failed : exit_ok;
+
+    const GateReport* gate_ptr = gated ? &report : nullptr;
+    std::string problem = write_export(opt.json_path, report::json_report(run, gate_ptr, opt.baseline_path));
+    if (problem.empty() && !opt.markdown_path.empty())
+        problem = write_export(opt.markdown_path, gated ? report::markdown_comparison(report) : report::markdown_results(run));
+    if (problem.empty()) problem = write_export(opt.csv_path, report::csv_report(run, gate_ptr));
+    if (problem.empty() && !opt.save_baseline_path.empty()) {
+        if (failed)
+            problem = "not saving " + opt.save_baseline_path + ": " + std::to_string(failed) +
+                      " benchmark(s) failed, and a baseline must be complete";
+        else
+            problem = write_file_atomic(opt.save_baseline_path, to_json(run));
+    }
+    if (!problem.empty()) {
+        print_error(problem);
+        return failed ? exit_failed : exit_usage;
+    }
+    if (failed) return exit_failed;
+    if (gated && report.failed()) return exit_regression;
+    return exit_ok;
 }
 
 }  // namespace cli

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "baseline.hpp"
+#include "compare.hpp"
 #include "measure.hpp"
 #include "registry.hpp"
 #include "result.hpp"
@@ -75,6 +76,71 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
         for (auto& b : run.benchmarks)
             if (!b.failed()) summarize(b, config.seed);
     return run;
+}
+
+// Re-measures the named benchmarks in a fresh process (attempt = 1, 2, ...).
+using Remeasure = std::function<LoadedRun(const std::vector<std::string>& names, int attempt)>;
+
+// Compares `current` against `baseline`, then re-measures every suspected REGRESSION up to
+// `confirm` times in fresh processes. A suspect stays a REGRESSION only while every fresh
+// process reproduces it; re-measuring stops for a benchmark at the first one that does not.
+inline GateReport gate(const RunResult& baseline, const RunResult& current, const GateConfig& cfg, int confirm,
+                       const Remeasure& remeasure) {
+    GateReport report = compare_runs(baseline, current, cfg);
+    std::vector<std::size_t> suspects;
+    for (std::size_t i = 0; i < report.rows.size(); ++i)
+        if (report.rows[i].status == Status::regression) suspects.push_back(i);
+    if (suspects.empty()) return report;
+
+    std::vector<std::vector<Comparison>> reruns(report.rows.size());
+    std::vector<std::string> errors(report.rows.size());
+    std::vector<std::size_t> open = suspects;
+    for (int attempt = 1; attempt <= confirm && !open.empty() && remeasure; ++attempt) {
+        std::vector<std::string> names;
+        RunResult base_subset;
+        base_subset.context = baseline.context;
+        for (std::size_t i : open) {
+            names.push_back(report.rows[i].name);
+            base_subset.benchmarks.push_back(*baseline.find(report.rows[i].name));
+        }
+        const LoadedRun rerun = remeasure(names, attempt);
+        if (!rerun.ok()) {
+            for (std::size_t i : open) errors[i] = rerun.error;
+            break;
+        }
+        const GateReport again = compare_runs(base_subset, rerun.run, cfg);
+        std::vector<std::size_t> still_open;
+        for (std::size_t i : open) {
+            const auto it = std::find_if(again.rows.begin(), again.rows.end(), [&](const Comparison& c) {
+                return c.name == report.rows[i].name && c.status != Status::missing;
+            });
+            if (it == again.rows.end()) {
+                errors[i] = "the fresh process did not measure it";
+                continue;
+            }
+            reruns[i].push_back(*it);
+            if (it->status == Status::regression) still_open.push_back(i);
+        }
+        open = still_open;
+    }
+    for (std::size_t i : suspects) {
+        report.rows[i] = resolve_confirmation(report.rows[i], reruns[i]);
+        if (!errors[i].empty() && report.rows[i].status == Status::regression) report.rows[i].confirm_error = errors[i];
+    }
+    return report;
+}
+
+// An ECMAScript pattern matching exactly one of `names`.
+inline std::string exact_names_pattern(const std::vector<std::string>& names) {
+    std::string p = "^(?:";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) p += '|';
+        for (char c : names[i]) {
+            if (std::string_view("\\^$.*+?()[]{}|").find(c) != std::string_view::npos) p += '\\';
+            p += c;
+        }
+    }
+    return p + ")$";
 }
 
 }  // namespace benchgate

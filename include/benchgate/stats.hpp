@@ -134,18 +134,27 @@ inline const char* to_string(Statistic s) {
     return "median";
 }
 
+// Quantile by selection, O(n); reorders `x`. Same interpolation as quantile_sorted.
+inline double quantile_select(std::vector<double>& x, double p) {
+    if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const double h = (static_cast<double>(x.size()) - 1.0) * std::clamp(p, 0.0, 1.0);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(lo), x.end());
+    const double v_lo = x[lo];
+    const double frac = h - static_cast<double>(lo);
+    if (frac == 0.0 || lo + 1 >= x.size()) return v_lo;
+    const double v_hi = *std::min_element(x.begin() + static_cast<std::ptrdiff_t>(lo) + 1, x.end());
+    return v_lo + frac * (v_hi - v_lo);
+}
+
 // Evaluates a statistic; `scratch` may be reordered.
 inline double evaluate(Statistic s, std::vector<double>& scratch) {
     switch (s) {
     case Statistic::mean: return mean(scratch);
     case Statistic::min: return min(scratch);
-    case Statistic::p10:
-        std::sort(scratch.begin(), scratch.end());
-        return quantile_sorted(scratch, 0.10);
+    case Statistic::p10: return quantile_select(scratch, 0.10);
     case Statistic::median:
-    default:
-        std::sort(scratch.begin(), scratch.end());
-        return quantile_sorted(scratch, 0.5);
+    default: return quantile_select(scratch, 0.5);
     }
 }
 
@@ -264,7 +273,7 @@ inline double mann_whitney_p(const std::vector<double>& a, const std::vector<dou
     const double var = N1 * N2 / 12.0 * ((Nt + 1.0) - tie_term / (Nt * (Nt - 1.0)));
     if (var <= 0.0) return 1.0;
     const double z = (std::fabs(u - mu) - 0.5) / std::sqrt(var);
-    return std::min(1.0, 2.0 * (1.0 - normal_cdf(std::max(0.0, z))));
+    return std::min(1.0, std::erfc(std::max(0.0, z) / std::sqrt(2.0)));  // two-sided, no cancellation
 }
 
 // Holm–Bonferroni step-down adjustment: adjusted p-values in the input order.

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "../compare.hpp"
 #include "../result.hpp"
 #include "format.hpp"
 
@@ -63,6 +64,41 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
     std::string out = table.render(style);
     for (const auto& b : run.benchmarks)
         if (b.failed()) out += style.bold_red("error: ") + b.name + " failed: " + b.error + "\n";
+    return out;
+}
+
+inline std::string paint_status(Status s, const Style& style) {
+    const char* word = to_string(s);
+    switch (s) {
+    case Status::regression: return style.bold_red(word);
+    case Status::slower: return style.yellow(word);
+    case Status::faster: return style.green(word);
+    case Status::improved: return style.bold_green(word);
+    case Status::added: return style.cyan(word);
+    case Status::missing: return style.yellow(word);
+    case Status::failed: return style.bold_red(word);
+    case Status::stable: break;
+    }
+    return word;
+}
+
+// Benchmark | Baseline | Current | Change [95% CI] | Status, then notes and a summary line.
+inline std::string console_comparison(const GateReport& report, const Style& style) {
+    std::string out;
+    if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
+    Table table({"Benchmark", "Baseline", "Current", "Change [95% CI]", "Status"});
+    for (const auto& c : report.rows)
+        table.add({c.name, format_time(c.baseline), format_time(c.current), format_change_ci(c.change),
+                   paint_status(c.status, style)});
+    out += table.render(style);
+    for (const auto& c : report.rows) {
+        if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + c.name + ": " + note + "\n";
+        if (c.status == Status::failed) out += "  " + c.name + ": " + style.bold_red("failed: ") + c.error + "\n";
+    }
+    out += "\n" + status_counts_plain(report) + " (" + stats::to_string(report.config.estimator) + ", threshold " +
+           format_percent(report.config.threshold, 0) + ", warn " + format_percent(report.config.warn_threshold, 0) + ")";
+    if (report.failed()) out += " \u2014 " + style.bold_red("gate FAILED");
+    out += "\n";
     return out;
 }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../compare.hpp"
+
 namespace benchgate {
 namespace report {
 
@@ -69,6 +71,41 @@ inline std::size_t display_width(std::string_view s) {
         i += len;
     }
     return w;
+}
+
+// A change with its interval: "+24.9% [+23.1%, +26.8%]".
+inline std::string format_change_ci(const Estimate& change) {
+    if (!std::isfinite(change.point)) return "-";
+    return format_change(change.point) + " [" + format_change(change.lower) + ", " + format_change(change.upper) + "]";
+}
+
+// How a suspected regression was re-measured, in words; "" when it was not a suspect.
+inline std::string confirmation_note(const Comparison& c) {
+    if (!std::isfinite(c.first_change)) return {};
+    std::string changes;
+    for (double x : c.confirm_changes) changes += (changes.empty() ? "" : ", ") + format_change(x);
+    if (!c.confirm_error.empty())
+        return "suspected at " + format_change(c.first_change) + "; re-measuring failed (" + c.confirm_error +
+               "), so it stands unconfirmed";
+    if (c.status == Status::regression) {
+        if (c.confirm_attempts == 0) return "not re-measured (--confirm 0)";
+        return "confirmed in " + std::to_string(c.confirm_attempts) + "/" + std::to_string(c.confirm_attempts) +
+               " fresh processes (" + changes + ")";
+    }
+    return "suspected at " + format_change(c.first_change) + ", not confirmed in a fresh process (" + changes + ")";
+}
+
+// "1 REGRESSION, 3 STABLE": one entry per status that occurs.
+inline std::string status_counts_plain(const GateReport& report) {
+    std::string out;
+    for (Status s : {Status::regression, Status::slower, Status::stable, Status::faster, Status::improved,
+                     Status::added, Status::missing, Status::failed}) {
+        const int n = report.count(s);
+        if (n == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += std::to_string(n) + " " + to_string(s);
+    }
+    return out;
 }
 
 struct Style {

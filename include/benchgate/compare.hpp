@@ -1,0 +1,264 @@
+// benchgate: comparison and verdicts (floor 2). Pure functions: no clock, no files, no output.
+//
+// A benchmark is compared on one estimator of its per-iteration time (median by default).
+// The verdict needs both size and evidence:
+//   significant  = Holm-adjusted Mann–Whitney p < alpha
+//                  and the bootstrap 95% interval of the change lies wholly outside ±noise band
+//   REGRESSION   = significant and change > threshold, and it persists when re-measured in
+//                  fresh processes (confirmation, resolved by resolve_confirmation below)
+//   SLOWER       = significant and change > warn threshold
+//   FASTER / IMPROVED mirror them; everything else is STABLE.
+// The noise band is the larger of --noise and the drift measured inside either run (the
+// spread of its per-round medians), so a run on a drifting machine widens its own band.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "result.hpp"
+#include "stats.hpp"
+
+namespace benchgate {
+
+enum class Status { regression, slower, stable, faster, improved, added, missing, failed };
+
+// The words users read; `added` prints as NEW.
+inline const char* to_string(Status s) {
+    switch (s) {
+    case Status::regression: return "REGRESSION";
+    case Status::slower: return "SLOWER";
+    case Status::stable: return "STABLE";
+    case Status::faster: return "FASTER";
+    case Status::improved: return "IMPROVED";
+    case Status::added: return "NEW";
+    case Status::missing: return "MISSING";
+    case Status::failed: return "FAILED";
+    }
+    return "STABLE";
+}
+
+struct GateConfig {
+    double threshold = 0.10;       // REGRESSION / IMPROVED beyond this relative change
+    double warn_threshold = 0.05;  // SLOWER / FASTER beyond this
+    double noise = 0.01;           // minimum noise band: intervals inside ±noise are noise
+    double alpha = 0.05;           // family-wise significance level (Holm over a run's benchmarks)
+    stats::Statistic estimator = stats::Statistic::median;
+    std::uint64_t seed = 0;
+    int resamples = 1000;
+    bool fail_on_missing = false;
+};
+
+struct Comparison {
+    std::string name;
+    Status status = Status::stable;
+    double baseline = std::numeric_limits<double>::quiet_NaN();  // gated estimate, ns per iteration
+    double current = std::numeric_limits<double>::quiet_NaN();
+    Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+                    std::numeric_limits<double>::quiet_NaN()};  // current / baseline - 1, with 95% CI
+    double p_value = 1.0;     // two-sided Mann–Whitney U
+    double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run
+    double noise_band = 0.0;  // the band used: max(noise, measured drift)
+    bool significant = false;
+    std::string error;  // FAILED: the body's message
+
+    // Confirmation of a suspected regression in fresh processes.
+    int confirm_attempts = 0;            // fresh processes measured
+    std::vector<double> confirm_changes; // change measured in each of them
+    double first_change = std::numeric_limits<double>::quiet_NaN();  // change in the main run
+    bool confirmed = false;              // a REGRESSION that persisted in every fresh process
+    std::string confirm_error;           // re-measuring failed (the suspect stays a REGRESSION)
+};
+
+// Relative drift of a benchmark inside one run: half the range of its per-round medians,
+// over the overall median. 0 when the samples do not span two rounds.
+inline double drift(const BenchmarkResult& b) {
+    if (b.rounds.size() != b.samples.size() || b.samples.empty()) return 0.0;
+    const std::uint32_t rounds = *std::max_element(b.rounds.begin(), b.rounds.end()) + 1;
+    if (rounds < 2) return 0.0;
+    std::vector<double> medians;
+    for (std::uint32_t r = 0; r < rounds; ++r) {
+        std::vector<double> in_round;
+        for (std::size_t i = 0; i < b.samples.size(); ++i)
+            if (b.rounds[i] == r) in_round.push_back(b.samples[i]);
+        if (in_round.size() >= 3) medians.push_back(stats::quantile_select(in_round, 0.5));
+    }
+    if (medians.size() < 2) return 0.0;
+    std::vector<double> all(b.samples);
+    const double overall = stats::quantile_select(all, 0.5);
+    const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
+    return overall > 0 ? (*hi - *lo) / 2.0 / overall : 0.0;
+}
+
+// Relative change of the estimator between two sample sets, with a percentile bootstrap
+// interval (both sides resampled independently; seeded, reproducible).
+inline Estimate change_interval(const std::vector<double>& base, const std::vector<double>& cur,
+                                stats::Statistic estimator, std::uint64_t seed, int resamples) {
+    Estimate e;
+    const double b0 = stats::evaluate(estimator, base), c0 = stats::evaluate(estimator, cur);
+    e.point = c0 / b0 - 1.0;
+    if (base.size() < 2 || cur.size() < 2 || resamples < 10) {
+        e.lower = e.upper = e.point;
+        return e;
+    }
+    stats::Rng rng(seed);
+    std::vector<double> ratios(static_cast<std::size_t>(resamples)), rb, rc;
+    for (auto& r : ratios) {
+        stats::resample(base, rb, rng);
+        stats::resample(cur, rc, rng);
+        r = stats::evaluate(estimator, rc) / stats::evaluate(estimator, rb) - 1.0;
+    }
+    std::sort(ratios.begin(), ratios.end());
+    e.lower = stats::quantile_sorted(ratios, 0.025);
+    e.upper = stats::quantile_sorted(ratios, 0.975);
+    return e;
+}
+
+// The band decision, given a change with its interval and adjusted evidence.
+inline Status classify(const Comparison& c, const GateConfig& cfg) {
+    if (!c.significant) return Status::stable;
+    const double x = c.change.point;
+    if (x > cfg.threshold) return Status::regression;
+    if (x > cfg.warn_threshold) return Status::slower;
+    if (x < -cfg.threshold) return Status::improved;
+    if (x < -cfg.warn_threshold) return Status::faster;
+    return Status::stable;
+}
+
+inline bool is_significant(const Comparison& c, const GateConfig& cfg) {
+    return c.p_adjusted < cfg.alpha && (c.change.lower > c.noise_band || c.change.upper < -c.noise_band);
+}
+
+// Compares one benchmark present on both sides. p_adjusted = p_value until compare_runs
+// adjusts it over the run.
+inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg) {
+    Comparison c;
+    c.name = cur.name;
+    if (cur.failed()) {
+        c.status = Status::failed;
+        c.error = cur.error;
+        c.baseline = base.samples.empty() ? c.baseline : stats::evaluate(cfg.estimator, base.samples);
+        return c;
+    }
+    if (base.samples.empty()) {  // the baseline recorded a failure: nothing to compare against
+        c.status = Status::added;
+        c.current = stats::evaluate(cfg.estimator, cur.samples);
+        return c;
+    }
+    c.baseline = stats::evaluate(cfg.estimator, base.samples);
+    c.current = stats::evaluate(cfg.estimator, cur.samples);
+    // One seed per benchmark name: reproducible, but not the same stream for every row.
+    std::uint64_t h = cfg.seed ^ 0x9e3779b97f4a7c15ULL;
+    for (unsigned char ch : cur.name) h = (h ^ ch) * 1099511628211ULL;
+    c.change = change_interval(base.samples, cur.samples, cfg.estimator, h, cfg.resamples);
+    c.p_value = c.p_adjusted = stats::mann_whitney_p(base.samples, cur.samples);
+    c.noise_band = std::max({cfg.noise, drift(base), drift(cur)});
+    c.significant = is_significant(c, cfg);
+    c.status = classify(c, cfg);
+    return c;
+}
+
+// Fields of the fingerprint that make timings incomparable when they differ. Empty if none.
+inline std::string machine_mismatch(const Context& baseline, const Context& current) {
+    std::string out;
+    auto field = [&](const char* what, const std::string& a, const std::string& b) {
+        if (a == b) return;
+        if (!out.empty()) out += "; ";
+        out += std::string(what) + " '" + a + "' vs '" + b + "'";
+    };
+    field("cpu", baseline.cpu, current.cpu);
+    field("cores", std::to_string(baseline.cores), std::to_string(current.cores));
+    field("compiler", baseline.compiler, current.compiler);
+    field("build type", baseline.build_type, current.build_type);
+    return out;
+}
+
+struct GateReport {
+    std::vector<Comparison> rows;
+    std::string machine_warning;  // "" when the fingerprints agree
+    GateConfig config;
+
+    int count(Status s) const {
+        return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));
+    }
+    // The gate fails on a REGRESSION, or on a MISSING benchmark with fail_on_missing.
+    bool failed() const {
+        return count(Status::regression) > 0 || (config.fail_on_missing && count(Status::missing) > 0);
+    }
+};
+
+// Compares a run against a baseline: rows in the current run's order, then the benchmarks
+// only the baseline has (MISSING). Holm's adjustment runs over the rows compared.
+inline GateReport compare_runs(const RunResult& baseline, const RunResult& current, const GateConfig& cfg) {
+    GateReport report;
+    report.config = cfg;
+    const std::string mismatch = machine_mismatch(baseline.context, current.context);
+    if (!mismatch.empty())
+        report.machine_warning = "baseline was recorded on a different machine or build (" + mismatch +
+                                 "): changes may reflect the machine, not the code";
+    for (const auto& cur : current.benchmarks) {
+        const BenchmarkResult* base = baseline.find(cur.name);
+        if (!base) {
+            Comparison c;
+            c.name = cur.name;
+            c.status = cur.failed() ? Status::failed : Status::added;
+            c.error = cur.error;
+            if (!cur.failed()) c.current = stats::evaluate(cfg.estimator, cur.samples);
+            report.rows.push_back(c);
+            continue;
+        }
+        report.rows.push_back(compare_benchmark(*base, cur, cfg));
+    }
+    for (const auto& base : baseline.benchmarks) {
+        if (current.find(base.name)) continue;
+        Comparison c;
+        c.name = base.name;
+        c.status = Status::missing;
+        if (!base.samples.empty()) c.baseline = stats::evaluate(cfg.estimator, base.samples);
+        report.rows.push_back(c);
+    }
+    // Holm over the rows that were actually tested.
+    std::vector<std::size_t> tested;
+    std::vector<double> p;
+    for (std::size_t i = 0; i < report.rows.size(); ++i)
+        if (std::isfinite(report.rows[i].change.point)) {
+            tested.push_back(i);
+            p.push_back(report.rows[i].p_value);
+        }
+    const std::vector<double> adjusted = stats::holm(p);
+    for (std::size_t k = 0; k < tested.size(); ++k) {
+        Comparison& c = report.rows[tested[k]];
+        c.p_adjusted = adjusted[k];
+        c.significant = is_significant(c, cfg);
+        c.status = classify(c, cfg);
+    }
+    return report;
+}
+
+// Folds the re-measurements of a suspected regression into its row. `reruns` are the
+// comparisons of the fresh processes, in order; the runner stops at the first one that is not
+// a REGRESSION. The suspect stays a REGRESSION only if every rerun is one (then the main
+// run's figures are kept); otherwise the row takes the figures and the verdict of the fresh
+// process that did not reproduce it.
+inline Comparison resolve_confirmation(const Comparison& suspect, const std::vector<Comparison>& reruns) {
+    Comparison out = suspect;
+    out.first_change = suspect.change.point;
+    out.confirm_attempts = static_cast<int>(reruns.size());
+    for (const auto& r : reruns) out.confirm_changes.push_back(r.change.point);
+    const auto not_reproduced = std::find_if(reruns.begin(), reruns.end(),
+                                             [](const Comparison& r) { return r.status != Status::regression; });
+    if (not_reproduced == reruns.end()) {
+        out.confirmed = !reruns.empty();
+        return out;
+    }
+    Comparison resolved = *not_reproduced;
+    resolved.first_change = out.first_change;
+    resolved.confirm_attempts = out.confirm_attempts;
+    resolved.confirm_changes = out.confirm_changes;
+    resolved.confirmed = false;
+    return resolved;
+}
+
+}  // namespace benchgate

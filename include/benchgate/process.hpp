@@ -1,0 +1,87 @@
+// benchgate: starting a child process and waiting for it (floor 1). Used to re-measure
+// suspects in a fresh process, where code and data placement and process luck are redrawn.
+#pragma once
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace benchgate {
+
+// The path of the running executable (Linux: /proc/self/exe), or "" if unknown.
+inline std::string self_executable() {
+    char buf[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return {};
+    buf[n] = '\0';
+    return buf;
+}
+
+struct ProcessResult {
+    int exit_code = -1;  // valid when error is empty
+    std::string error;   // could not start, killed by a signal, or timed out
+};
+
+// Runs `argv` (argv[0] is the program path) with stdin from /dev/null and stdout/stderr
+// inherited or silenced, waits at most `timeout`. Returns the exit code or what went wrong.
+inline ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                                 bool silence_output = true) {
+    ProcessResult result;
+    if (argv.empty()) {
+        result.error = "no program given";
+        return result;
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        result.error = std::string("fork failed: ") + std::strerror(errno);
+        return result;
+    }
+    if (pid == 0) {
+        const int devnull = ::open("/dev/null", O_RDWR);
+        if (devnull >= 0) {
+            ::dup2(devnull, STDIN_FILENO);
+            if (silence_output) ::dup2(devnull, STDOUT_FILENO);
+        }
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) break;
+        if (r < 0 && errno != EINTR) {
+            result.error = std::string("waitpid failed: ") + std::strerror(errno);
+            return result;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            result.error = "timed out after " + std::to_string(timeout.count() / 1000) + " s";
+            return result;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (WIFEXITED(status)) {
+        result.exit_code = WEXITSTATUS(status);
+        if (result.exit_code == 127) result.error = "could not execute " + argv[0];
+    } else if (WIFSIGNALED(status)) {
+        result.error = std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+                       ::strsignal(WTERMSIG(status)) + ")";
+    }
+    return result;
+}
+
+}  // namespace benchgate

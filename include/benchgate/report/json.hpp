@@ -1,0 +1,67 @@
+// benchgate: the JSON report (floor 3): the run in the file schema, plus, when compared, each
+// benchmark's comparison and the gate's settings and summary. A baseline file is the same
+// document; readers ignore the comparison fields.
+#pragma once
+
+#include <cmath>
+#include <string>
+
+#include "../baseline.hpp"
+#include "../compare.hpp"
+#include "../json_writer.hpp"
+#include "../result.hpp"
+
+namespace benchgate {
+namespace report {
+
+inline void write_comparison(JsonWriter& w, const Comparison& c) {
+    w.key("comparison").begin_object();
+    w.field("status", to_string(c.status));
+    w.field("baseline", c.baseline).field("current", c.current);
+    write_estimate(w, "change", c.change);
+    w.field("p_value", c.p_value).field("p_adjusted", c.p_adjusted).field("noise_band", c.noise_band);
+    w.field("significant", c.significant);
+    if (std::isfinite(c.first_change)) {
+        w.key("confirmation").begin_object();
+        w.field("first_change", c.first_change).field("attempts", c.confirm_attempts).field("confirmed", c.confirmed);
+        w.key("changes").inline_array(c.confirm_changes);
+        if (!c.confirm_error.empty()) w.field("error", c.confirm_error);
+        w.end_object();
+    }
+    w.end_object();
+}
+
+inline std::string json_report(const RunResult& run, const GateReport* gate, const std::string& baseline_path = {}) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    write_run_header(w, run);
+    if (gate) {
+        w.key("gate").begin_object();
+        w.field("baseline", baseline_path).field("estimator", stats::to_string(gate->config.estimator));
+        w.field("threshold", gate->config.threshold).field("warn_threshold", gate->config.warn_threshold);
+        w.field("noise", gate->config.noise).field("alpha", gate->config.alpha);
+        w.field("machine_warning", gate->machine_warning).field("failed", gate->failed());
+        w.key("missing").begin_array();
+        for (const auto& c : gate->rows)
+            if (c.status == Status::missing) w.value(c.name);
+        w.end_array();
+        w.end_object();
+    }
+    w.key("benchmarks").begin_array();
+    for (const auto& b : run.benchmarks) {
+        w.begin_object();
+        write_benchmark_fields(w, b);
+        if (gate)
+            for (const auto& c : gate->rows)
+                if (c.name == b.name) write_comparison(w, c);
+        w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    out += '\n';
+    return out;
+}
+
+}  // namespace report
+}  // namespace benchgate

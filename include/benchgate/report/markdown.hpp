@@ -1,0 +1,108 @@
+// benchgate: the markdown report, in the format of the seed project's PR comment (floor 3).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "../compare.hpp"
+#include "../config.hpp"
+#include "../result.hpp"
+#include "format.hpp"
+
+namespace benchgate {
+namespace report {
+
+// Escapes text for a markdown table cell: backslash-escapes the characters markdown gives
+// meaning to (| included, which would split the cell), flattens control characters.
+inline std::string markdown_escape(std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) {
+            out += ' ';
+        } else if (std::string_view("\\`*_{}[]<>()#+-.!|~").find(ch) != std::string_view::npos) {
+            out += '\\';
+            out += ch;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+inline const char* status_badge(Status s) {
+    switch (s) {
+    case Status::regression: return "\xF0\x9F\x94\xB4 REGRESSION";  // 🔴
+    case Status::slower: return "\xF0\x9F\x9F\xA1 SLOWER";          // 🟡
+    case Status::stable: return "\xE2\x9A\xAA STABLE";              // ⚪
+    case Status::faster: return "\xF0\x9F\x9F\xA2 FASTER";          // 🟢
+    case Status::improved: return "\xF0\x9F\x9A\x80 IMPROVED";      // 🚀
+    case Status::added: return "\xF0\x9F\x86\x95 NEW";              // 🆕
+    case Status::missing: return "\xE2\x9D\x94 MISSING";            // ❔
+    case Status::failed: return "\xE2\x9D\x8C FAILED";              // ❌
+    }
+    return "STABLE";
+}
+
+// "## 📊 Benchmark Results", the comparison table, then "### Summary".
+inline std::string markdown_comparison(const GateReport& report) {
+    std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n";
+    if (!report.machine_warning.empty()) out += "> \xE2\x9A\xA0\xEF\xB8\x8F " + markdown_escape(report.machine_warning) + "\n\n";
+    out += "| Benchmark | Baseline | Current | Change | Status |\n";
+    out += "|-----------|----------|---------|--------|--------|\n";
+    for (const auto& c : report.rows) {
+        std::string change = format_change(c.change.point);
+        if (std::isfinite(c.change.point))
+            change += " [" + format_change(c.change.lower) + ", " + format_change(c.change.upper) + "]";
+        out += "| " + markdown_escape(c.name) + " | " + format_time(c.baseline) + " | " + format_time(c.current) + " | " +
+               change + " | " + status_badge(c.status) + " |\n";
+    }
+    out += "\n### Summary\n\n";
+    const int regressions = report.count(Status::regression);
+    if (regressions > 0) {
+        out += "\xE2\x9A\xA0\xEF\xB8\x8F " + std::to_string(regressions) + " Performance Regression" +
+               (regressions == 1 ? "" : "s") + " Detected:\n";
+        for (const auto& c : report.rows) {
+            if (c.status != Status::regression) continue;
+            out += "- " + markdown_escape(c.name) + ": " + format_change(c.change.point) + " slower";
+            if (const std::string note = confirmation_note(c); !note.empty()) out += " (" + note + ")";
+            out += "\n";
+        }
+    } else {
+        out += "\xE2\x9C\x85 No performance regressions detected\n";
+    }
+    std::string notes;
+    for (const auto& c : report.rows) {
+        if (c.status == Status::regression) continue;
+        if (const std::string note = confirmation_note(c); !note.empty())
+            notes += "- " + markdown_escape(c.name) + ": " + markdown_escape(note) + "\n";
+        if (c.status == Status::missing)
+            notes += "- " + markdown_escape(c.name) + ": in the baseline, not in this run\n";
+        if (c.status == Status::failed) notes += "- " + markdown_escape(c.name) + ": failed: " + markdown_escape(c.error) + "\n";
+    }
+    if (!notes.empty()) out += "\n" + notes;
+    out += "\n<sub>" + markdown_escape(status_counts_plain(report)) + " \xC2\xB7 estimator " +
+           stats::to_string(report.config.estimator) + ", threshold " + format_percent(report.config.threshold, 0) +
+           ", warn " + format_percent(report.config.warn_threshold, 0) + " \xC2\xB7 benchgate " BENCHGATE_VERSION_STRING
+           "</sub>\n";
+    return out;
+}
+
+// Without a baseline: a table of results.
+inline std::string markdown_results(const RunResult& run) {
+    std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n| Benchmark | Median | \xC2\xB1 CI95 | Samples |\n";
+    out += "|-----------|--------|--------|---------|\n";
+    for (const auto& b : run.benchmarks) {
+        if (b.failed()) {
+            out += "| " + markdown_escape(b.name) + " | \xE2\x9D\x8C FAILED | | |\n";
+            continue;
+        }
+        out += "| " + markdown_escape(b.name) + " | " + format_time(b.estimates.median.point) + " | " +
+               format_percent((b.estimates.median.upper - b.estimates.median.lower) / 2.0 / b.estimates.median.point) +
+               " | " + std::to_string(b.samples.size()) + " |\n";
+    }
+    return out;
+}
+
+}  // namespace report
+}  // namespace benchgate

@@ -1,0 +1,208 @@
+// Verdicts on synthetic samples with known answers. No clock anywhere.
+#include <catch2/catch.hpp>
+
+#define BENCHGATE_FULL
+#include <benchgate/benchgate.hpp>
+
+#include <cmath>
+#include <vector>
+
+using namespace benchgate;
+
+namespace {
+// n samples around `center` with a fixed, symmetric +-spread pattern (deterministic).
+BenchmarkResult bench(const std::string& name, double center, double spread = 0.01, std::size_t n = 60, int rounds = 4) {
+    BenchmarkResult b;
+    b.name = name;
+    stats::Rng rng(std::hash<std::string>{}(name) ^ static_cast<std::uint64_t>(center * 1000));
+    for (std::size_t i = 0; i < n; ++i) {
+        b.samples.push_back(center * (1.0 + spread * (2.0 * rng.uniform() - 1.0)));
+        b.iterations.push_back(100);
+        b.rounds.push_back(static_cast<std::uint32_t>(i * static_cast<std::size_t>(rounds) / n));
+    }
+    summarize(b);
+    return b;
+}
+
+RunResult run_of(std::vector<BenchmarkResult> bs) {
+    RunResult r;
+    r.context.cpu = "cpu";
+    r.context.cores = 2;
+    r.context.compiler = "gcc";
+    r.context.build_type = "release";
+    r.benchmarks = std::move(bs);
+    return r;
+}
+
+Status status_of(double base, double cur, double spread = 0.01, GateConfig cfg = {}) {
+    return compare_benchmark(bench("x", base, spread), bench("x", cur, spread), cfg).status;
+}
+}  // namespace
+
+TEST_CASE("bands follow the documented rule on clean synthetic data") {
+    CHECK(status_of(100, 100) == Status::stable);
+    CHECK(status_of(100, 103) == Status::stable);   // significant, but within the warn band
+    CHECK(status_of(100, 107) == Status::slower);
+    CHECK(status_of(100, 125) == Status::regression);
+    CHECK(status_of(100, 94) == Status::faster);
+    CHECK(status_of(100, 80) == Status::improved);
+}
+
+TEST_CASE("the change and its interval are relative, and bracket the truth") {
+    const auto c = compare_benchmark(bench("x", 100), bench("x", 120), GateConfig{});
+    CHECK(c.change.point == Approx(0.20).margin(0.01));
+    CHECK(c.change.lower <= c.change.point);
+    CHECK(c.change.upper >= c.change.point);
+    CHECK(c.change.lower > 0.18);
+    CHECK(c.change.upper < 0.22);
+    CHECK(c.p_value < 1e-10);
+    CHECK(c.baseline == Approx(100).margin(1));
+    CHECK(c.current == Approx(120).margin(1.5));
+}
+
+TEST_CASE("a large change buried in noise is not significant") {
+    // +-60% uniform noise on 8 samples: a 12% shift cannot be told from chance.
+    const auto c = compare_benchmark(bench("x", 100, 0.6, 8, 1), bench("x", 112, 0.6, 8, 1), GateConfig{});
+    CHECK_FALSE(c.significant);
+    CHECK(c.status == Status::stable);
+}
+
+TEST_CASE("thresholds, noise band and alpha are honoured") {
+    GateConfig strict;
+    strict.threshold = 0.30;
+    strict.warn_threshold = 0.20;
+    CHECK(status_of(100, 125, 0.01, strict) == Status::slower);
+    GateConfig wide_noise;
+    wide_noise.noise = 0.15;  // the interval of +8% lies inside +-15%: noise
+    CHECK(status_of(100, 108, 0.01, wide_noise) == Status::stable);
+    GateConfig tiny_alpha;
+    tiny_alpha.alpha = 1e-30;
+    CHECK(status_of(100, 125, 0.01, tiny_alpha) == Status::stable);
+}
+
+TEST_CASE("the estimator is selectable") {
+    BenchmarkResult base = bench("x", 100), cur = bench("x", 100);
+    // The current run has a slow tail: half its samples doubled. The minimum does not move,
+    // the mean does.
+    for (std::size_t i = 0; i < cur.samples.size(); i += 2) cur.samples[i] *= 2;
+    GateConfig by_min;
+    by_min.estimator = stats::Statistic::min;
+    GateConfig by_mean;
+    by_mean.estimator = stats::Statistic::mean;
+    CHECK(compare_benchmark(base, cur, by_min).status == Status::stable);
+    CHECK(compare_benchmark(base, cur, by_mean).status == Status::regression);
+}
+
+TEST_CASE("drift between rounds widens the noise band") {
+    BenchmarkResult steady = bench("x", 100, 0.002);
+    BenchmarkResult drifting = bench("x", 100, 0.002);
+    for (std::size_t i = 0; i < drifting.samples.size(); ++i)
+        drifting.samples[i] *= 1.0 + 0.04 * drifting.rounds[i];  // rounds at +0, +4, +8, +12%
+    CHECK(drift(steady) < 0.005);
+    CHECK(drift(drifting) == Approx(0.06).margin(0.01));
+    CHECK(compare_benchmark(steady, drifting, GateConfig{}).noise_band == Approx(drift(drifting)));
+    BenchmarkResult no_rounds = steady;
+    no_rounds.rounds.clear();
+    CHECK(drift(no_rounds) == 0.0);
+}
+
+TEST_CASE("compare_runs: NEW, MISSING, FAILED and the order of rows") {
+    BenchmarkResult failed = bench("c", 100);
+    failed.error = "boom";
+    failed.samples.clear();
+    const auto report = compare_runs(run_of({bench("a", 100), bench("b", 100)}),
+                                     run_of({bench("a", 100), failed, bench("d", 50)}), GateConfig{});
+    REQUIRE(report.rows.size() == 4);
+    CHECK(report.rows[0].name == "a");
+    CHECK(report.rows[0].status == Status::stable);
+    CHECK(report.rows[1].status == Status::failed);
+    CHECK(report.rows[1].error == "boom");
+    CHECK(report.rows[2].status == Status::added);
+    CHECK(report.rows[3].name == "b");
+    CHECK(report.rows[3].status == Status::missing);
+    CHECK_FALSE(report.failed());
+    GateConfig strict;
+    strict.fail_on_missing = true;
+    CHECK(compare_runs(run_of({bench("a", 100), bench("b", 100)}), run_of({bench("a", 100)}), strict).failed());
+    CHECK(report.machine_warning.empty());
+}
+
+TEST_CASE("Holm's adjustment over the run keeps borderline evidence from failing the build") {
+    // One benchmark with weak evidence is significant alone, not among forty.
+    GateConfig cfg;
+    BenchmarkResult base = bench("weak", 100, 0.5, 16, 1), cur = bench("weak", 133, 0.5, 16, 1);
+    const auto alone = compare_runs(run_of({base}), run_of({cur}), cfg);
+    const double p = alone.rows[0].p_value;
+    INFO("p = " << p);
+    REQUIRE(p < 0.05);
+    REQUIRE(p * 40 > 0.05);
+    std::vector<BenchmarkResult> bases = {base}, curs = {cur};
+    for (int i = 0; i < 39; ++i) {
+        bases.push_back(bench("same" + std::to_string(i), 100));
+        curs.push_back(bench("same" + std::to_string(i), 100.2));
+    }
+    const auto many = compare_runs(run_of(bases), run_of(curs), cfg);
+    CHECK(many.rows[0].p_adjusted > 0.05);
+    CHECK(many.rows[0].status == Status::stable);
+}
+
+TEST_CASE("a different machine or build is named in one warning") {
+    RunResult a = run_of({bench("a", 100)}), b = a;
+    b.context.cpu = "other cpu";
+    b.context.build_type = "debug";
+    const auto report = compare_runs(a, b, GateConfig{});
+    CHECK(report.machine_warning.find("cpu 'cpu' vs 'other cpu'") != std::string::npos);
+    CHECK(report.machine_warning.find("build type 'release' vs 'debug'") != std::string::npos);
+    CHECK(report.machine_warning.find('\n') == std::string::npos);
+}
+
+TEST_CASE("confirmation: a suspect stays a REGRESSION only if every fresh process reproduces it") {
+    const GateConfig cfg;
+    const auto base = run_of({bench("a", 100), bench("b", 100)});
+    const auto cur = run_of({bench("a", 130), bench("b", 130)});
+    int calls = 0;
+    // Fresh processes: "a" stays slow; "b" was a fluke and measures at 101.
+    const auto report = gate(base, cur, cfg, 2, [&](const std::vector<std::string>& names, int attempt) {
+        ++calls;
+        CHECK(attempt == calls);
+        LoadedRun r;
+        for (const auto& n : names) r.run.benchmarks.push_back(bench(n, n == "a" ? 131 : 101));
+        return r;
+    });
+    CHECK(calls == 2);  // "b" is dropped after the first fresh process, "a" is measured twice
+    REQUIRE(report.rows.size() == 2);
+    CHECK(report.rows[0].status == Status::regression);
+    CHECK(report.rows[0].confirmed);
+    CHECK(report.rows[0].confirm_changes.size() == 2);
+    CHECK(report.rows[1].status == Status::stable);
+    CHECK_FALSE(report.rows[1].confirmed);
+    CHECK(report.rows[1].first_change == Approx(0.30).margin(0.02));
+    CHECK(report.rows[1].change.point == Approx(0.01).margin(0.01));
+    CHECK(report.failed());
+    CHECK(report::confirmation_note(report.rows[0]).rfind("confirmed in 2/2 fresh processes", 0) == 0);
+    CHECK(report::confirmation_note(report.rows[1]).find("not confirmed") != std::string::npos);
+}
+
+TEST_CASE("confirmation: a failing re-measurement keeps the verdict and says why") {
+    const auto base = run_of({bench("a", 100)});
+    const auto cur = run_of({bench("a", 150)});
+    const auto report = gate(base, cur, GateConfig{}, 2, [](const std::vector<std::string>&, int) {
+        LoadedRun r;
+        r.error = "fresh process exited with code 3";
+        return r;
+    });
+    CHECK(report.rows[0].status == Status::regression);
+    CHECK(report.rows[0].confirm_error == "fresh process exited with code 3");
+    const auto unconfirmed = gate(base, cur, GateConfig{}, 0, {});
+    CHECK(unconfirmed.rows[0].status == Status::regression);
+    CHECK(report::confirmation_note(unconfirmed.rows[0]) == "not re-measured (--confirm 0)");
+}
+
+TEST_CASE("the exact-name pattern matches only the named benchmarks") {
+    const std::string p = exact_names_pattern({"a/b(1)", "x.y+z"});
+    const std::regex re(p, std::regex::ECMAScript);
+    CHECK(std::regex_search("a/b(1)", re));
+    CHECK(std::regex_search("x.y+z", re));
+    CHECK_FALSE(std::regex_search("a/b(1)/extra", re));
+    CHECK_FALSE(std::regex_search("xzy+z", re));
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Gate quality of a bench binary on this machine: repeats save/compare pairs of separate
+processes and counts the verdicts.
+
+For each pair, one process saves a baseline (no slowdown) and a second, fresh process
+compares against it with BENCHGATE_DEMO_SLOWDOWN set (0 for A/A pairs). Confirmation
+re-measurements happen inside the compare process, exactly as a user's CI would run it.
+
+    tools/gate_quality.py build/examples/regression_demo --aa 30 --pairs 20 --slowdowns 3,15,25
+"""
+import argparse
+import collections
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+STATUSES = ["REGRESSION", "SLOWER", "STABLE", "FASTER", "IMPROVED", "NEW", "MISSING", "FAILED"]
+
+
+def run_pair(binary, slowdown, extra, d):
+    base, out = os.path.join(d, "base.json"), os.path.join(d, "cmp.json")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHGATE_")}
+    r = subprocess.run([binary, "--quiet", "--save-baseline", base] + extra, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"saving failed (exit {r.returncode}): {r.stderr.strip()}")
+    env["BENCHGATE_DEMO_SLOWDOWN"] = str(slowdown)
+    t0 = time.monotonic()
+    r = subprocess.run([binary, "--quiet", "--baseline", base, "--json", out] + extra, env=env, capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    if r.returncode not in (0, 1):
+        sys.exit(f"compare failed (exit {r.returncode}): {r.stderr.strip()}")
+    doc = json.load(open(out))
+    rows = {b["name"]: b["comparison"] for b in doc["benchmarks"]}
+    return r.returncode, rows, wall
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("binary")
+    ap.add_argument("--aa", type=int, default=30, help="A/A pairs")
+    ap.add_argument("--pairs", type=int, default=20, help="pairs per slowdown")
+    ap.add_argument("--slowdowns", default="3,15,25")
+    ap.add_argument("--json", help="write all verdicts here")
+    ap.add_argument("extra", nargs="*", help="flags for the bench binary (after --)")
+    args = ap.parse_args()
+
+    plan = [(0, args.aa)] + [(float(s), args.pairs) for s in args.slowdowns.split(",") if s]
+    results = {}
+    with tempfile.TemporaryDirectory() as d:
+        for slowdown, n in plan:
+            verdicts = collections.defaultdict(collections.Counter)
+            changes = collections.defaultdict(list)
+            exits, walls, confirmed_runs = collections.Counter(), [], 0
+            for _ in range(n):
+                rc, rows, wall = run_pair(args.binary, slowdown, args.extra, d)
+                exits[rc] += 1
+                walls.append(wall)
+                for name, c in rows.items():
+                    verdicts[name][c["status"]] += 1
+                    changes[name].append(c["change"]["point"])
+                    confirmed_runs += "confirmation" in c
+            results[slowdown] = {"pairs": n, "exits": dict(exits), "compare_wall_s": statistics.median(walls),
+                                 "benchmarks": {k: {"verdicts": dict(v), "median_change": statistics.median(changes[k]),
+                                                    "changes": changes[k]} for k, v in verdicts.items()}}
+            label = "A/A" if slowdown == 0 else f"+{slowdown:g}% work"
+            print(f"\n{label}: {n} pairs, exit codes {dict(sorted(exits.items()))}, "
+                  f"median compare wall time {statistics.median(walls):.2f} s")
+            print(f"  {'benchmark':24} {'median change':>13}  " + " ".join(f"{s[:10]:>10}" for s in STATUSES[:5]))
+            for name, v in verdicts.items():
+                print(f"  {name:24} {statistics.median(changes[name])*100:>12.1f}%  " +
+                      " ".join(f"{v.get(s, 0):>10}" for s in STATUSES[:5]))
+    if args.json:
+        json.dump(results, open(args.json, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
