@@ -206,3 +206,55 @@ TEST_CASE("the exact-name pattern matches only the named benchmarks") {
     CHECK_FALSE(std::regex_search("a/b(1)/extra", re));
     CHECK_FALSE(std::regex_search("xzy+z", re));
 }
+
+TEST_CASE("speed correction: a machine-wide slowdown is not blamed on the code") {
+    RunResult base = run_of({bench("a", 100), bench("b", 2000)});
+    base.reference = bench(reference_name, 150);
+    // The whole machine runs 8% slower: the reference and both benchmarks.
+    RunResult slow_machine = run_of({bench("a", 108), bench("b", 2160)});
+    slow_machine.reference = bench(reference_name, 162);
+    const auto report = compare_runs(base, slow_machine, GateConfig{});
+    CHECK(report.speed_corrected);
+    CHECK(report.speed_factor == Approx(1.08).margin(0.005));
+    for (const auto& row : report.rows) {
+        CHECK(row.status == Status::stable);
+        CHECK(row.raw_change == Approx(0.08).margin(0.01));
+        CHECK(std::fabs(row.change.point) < 0.01);
+    }
+    CHECK(report::speed_note(report).find("slower than when the baseline was recorded") != std::string::npos);
+
+    GateConfig off;
+    off.speed_correction = false;
+    const auto uncorrected = compare_runs(base, slow_machine, off);
+    CHECK_FALSE(uncorrected.speed_corrected);
+    CHECK(uncorrected.rows[0].status == Status::slower);
+    CHECK(report::speed_note(uncorrected).empty());
+
+    // A real 30% regression on the slow machine is still a 30% regression.
+    RunResult regressed = run_of({bench("a", 130 * 1.08), bench("b", 2160)});
+    regressed.reference = bench(reference_name, 162);
+    const auto r = compare_runs(base, regressed, GateConfig{});
+    CHECK(r.rows[0].status == Status::regression);
+    CHECK(r.rows[0].change.point == Approx(0.30).margin(0.015));
+    CHECK(r.rows[1].status == Status::stable);
+
+    // Without a reference on one side nothing is corrected.
+    RunResult no_ref = slow_machine;
+    no_ref.reference = BenchmarkResult{};
+    CHECK_FALSE(compare_runs(base, no_ref, GateConfig{}).speed_corrected);
+}
+
+TEST_CASE("the reference workload scales with its work") {
+    // Gross effect only: 8x the multiplies take clearly longer.
+    const auto time = [](std::uint64_t n) {
+        double best = 1e18;
+        for (int rep = 0; rep < 20; ++rep) {
+            const auto t0 = Clock::now();
+            do_not_optimize(reference_work(n));
+            best = std::min(best, to_ns(Clock::now() - t0));
+        }
+        return best;
+    };
+    CHECK(time(80000) > 3 * time(10000));
+    CHECK(reference_work(0) == reference_work(0));
+}

@@ -33,6 +33,8 @@ static RunResult sample_run() {
     b.iterations = {1, 1, 1};
     summarize(b);
     run.benchmarks = {a, b};
+    run.reference = a;
+    run.reference.name = reference_name;
     return run;
 }
 
@@ -57,6 +59,8 @@ TEST_CASE("JSON round trip through simdjson keeps every sample exactly") {
         CHECK(y.estimates.mean.upper == x.estimates.mean.upper);
     }
     CHECK(loaded.run.benchmarks[0].rounds == run.benchmarks[0].rounds);
+    CHECK(loaded.run.reference.name == reference_name);
+    CHECK(loaded.run.reference.samples == run.reference.samples);
 }
 
 TEST_CASE("the written document has the documented field names") {

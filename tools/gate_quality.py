@@ -35,7 +35,7 @@ def run_pair(binary, slowdown, extra, d):
         sys.exit(f"compare failed (exit {r.returncode}): {r.stderr.strip()}")
     doc = json.load(open(out))
     rows = {b["name"]: b["comparison"] for b in doc["benchmarks"]}
-    return r.returncode, rows, wall
+    return r.returncode, rows, wall, doc["gate"].get("speed_factor", 1.0)
 
 
 def main():
@@ -54,24 +54,32 @@ def main():
         for slowdown, n in plan:
             verdicts = collections.defaultdict(collections.Counter)
             changes = collections.defaultdict(list)
-            exits, walls, confirmed_runs = collections.Counter(), [], 0
+            exits, walls, speeds = collections.Counter(), [], []
+            raw = collections.defaultdict(list)
             for _ in range(n):
-                rc, rows, wall = run_pair(args.binary, slowdown, args.extra, d)
+                rc, rows, wall, speed = run_pair(args.binary, slowdown, args.extra, d)
+                speeds.append(speed)
                 exits[rc] += 1
                 walls.append(wall)
                 for name, c in rows.items():
                     verdicts[name][c["status"]] += 1
                     changes[name].append(c["change"]["point"])
-                    confirmed_runs += "confirmation" in c
+                    raw[name].append(c.get("raw_change", c["change"]["point"]))
             results[slowdown] = {"pairs": n, "exits": dict(exits), "compare_wall_s": statistics.median(walls),
+                                 "speed_factors": speeds,
                                  "benchmarks": {k: {"verdicts": dict(v), "median_change": statistics.median(changes[k]),
-                                                    "changes": changes[k]} for k, v in verdicts.items()}}
+                                                    "changes": changes[k], "raw_changes": raw[k]}
+                                                for k, v in verdicts.items()}}
             label = "A/A" if slowdown == 0 else f"+{slowdown:g}% work"
             print(f"\n{label}: {n} pairs, exit codes {dict(sorted(exits.items()))}, "
-                  f"median compare wall time {statistics.median(walls):.2f} s")
-            print(f"  {'benchmark':24} {'median change':>13}  " + " ".join(f"{s[:10]:>10}" for s in STATUSES[:5]))
+                  f"median compare wall time {statistics.median(walls):.2f} s, "
+                  f"machine speed factor {min(speeds):.3f}..{max(speeds):.3f}")
+            print(f"  {'benchmark':24} {'median change':>13} {'spread (sd)':>11} {'raw sd':>7}  " +
+                  " ".join(f"{s[:10]:>10}" for s in STATUSES[:5]))
             for name, v in verdicts.items():
-                print(f"  {name:24} {statistics.median(changes[name])*100:>12.1f}%  " +
+                sd = statistics.stdev(changes[name]) if n > 1 else 0.0
+                raw_sd = statistics.stdev(raw[name]) if n > 1 else 0.0
+                print(f"  {name:24} {statistics.median(changes[name])*100:>12.1f}% {sd*100:>10.1f}% {raw_sd*100:>6.1f}%  " +
                       " ".join(f"{v.get(s, 0):>10}" for s in STATUSES[:5]))
     if args.json:
         json.dump(results, open(args.json, "w"), indent=1)

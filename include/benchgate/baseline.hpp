@@ -64,11 +64,20 @@ inline void write_run_header(JsonWriter& w, const RunResult& run) {
     write_context(w, run.context);
 }
 
+// The machine-speed reference, when measured (same shape as a benchmark).
+inline void write_reference(JsonWriter& w, const RunResult& run) {
+    if (run.reference.samples.empty()) return;
+    w.key("reference").begin_object();
+    write_benchmark_fields(w, run.reference);
+    w.end_object();
+}
+
 inline std::string to_json(const RunResult& run) {
     std::string out;
     JsonWriter w(out);
     w.begin_object();
     write_run_header(w, run);
+    write_reference(w, run);
     w.key("benchmarks").begin_array();
     for (const auto& b : run.benchmarks) {
         w.begin_object();
@@ -173,6 +182,56 @@ inline long schema_major(std::string_view s) {
     return n;
 }
 
+// Reads one benchmark object; returns "" or the problem (naming the benchmark).
+inline std::string parse_benchmark(simdjson::dom::element item, const std::string& where, BenchmarkResult& b) {
+    using namespace simdjson;
+    dom::object o;
+    if (item.get_object().get(o)) return where + " is not an object";
+    std::string_view name;
+    if (o["name"].get_string().get(name) || name.empty()) return where + " has no name";
+    b.name = std::string(name);
+    const std::string bname = "benchmark \"" + b.name + "\"";
+    std::string_view unit = "ns";
+    dom::element unit_el;
+    if (!o["unit"].get(unit_el) && unit_el.get_string().get(unit)) return bname + ": \"unit\" is not a string";
+    const double scale = unit_scale(unit);
+    if (scale == 0.0) return bname + ": unknown unit \"" + std::string(unit) + "\"";
+    dom::element error_el;
+    if (!o["error"].get(error_el)) b.error = str(error_el);
+
+    dom::array samples;
+    if (o["samples"].get_array().get(samples)) return bname + " has no \"samples\" array";
+    for (dom::element s : samples) {
+        double v = 0;
+        if (s.get_double().get(v)) return bname + ": a sample is not a number";
+        if (!std::isfinite(v) || v <= 0.0)
+            return bname + ": sample " + std::to_string(b.samples.size() + 1) + " is not a positive finite time";
+        b.samples.push_back(v * scale);
+    }
+    if (b.samples.empty() && !b.failed()) return bname + " has no samples";
+    dom::array iterations;
+    if (!o["iterations"].get_array().get(iterations)) {
+        for (dom::element s : iterations) {
+            uint64_t n = 0;
+            if (s.get_uint64().get(n) || n == 0) return bname + ": an iteration count is not a positive integer";
+            b.iterations.push_back(n);
+        }
+        if (b.iterations.size() != b.samples.size()) return bname + ": \"iterations\" and \"samples\" differ in length";
+    } else {
+        b.iterations.assign(b.samples.size(), 1);
+    }
+    dom::array rounds;
+    if (!o["rounds"].get_array().get(rounds)) {
+        for (dom::element s : rounds) {
+            uint64_t r = 0;
+            if (s.get_uint64().get(r)) return bname + ": a round index is not an integer";
+            b.rounds.push_back(static_cast<std::uint32_t>(r));
+        }
+        if (b.rounds.size() != b.samples.size()) b.rounds.clear();
+    }
+    return {};
+}
+
 }  // namespace detail
 
 // Parses a benchgate JSON document. `label` names the source in error messages.
@@ -227,59 +286,20 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
     if (root["benchmarks"].get_array().get(benchmarks)) return fail("no \"benchmarks\" array");
     std::size_t index = 0;
     for (dom::element item : benchmarks) {
-        const std::string where = "benchmark #" + std::to_string(index + 1);
         ++index;
-        dom::object o;
-        if (item.get_object().get(o)) return fail(where + " is not an object");
         BenchmarkResult b;
-        std::string_view name;
-        if (o["name"].get_string().get(name) || name.empty()) return fail(where + " has no name");
-        b.name = std::string(name);
-        const std::string bname = "benchmark \"" + b.name + "\"";
-        std::string_view unit = "ns";
-        dom::element unit_el;
-        if (!o["unit"].get(unit_el) && unit_el.get_string().get(unit)) return fail(bname + ": \"unit\" is not a string");
-        const double scale = detail::unit_scale(unit);
-        if (scale == 0.0) return fail(bname + ": unknown unit \"" + std::string(unit) + "\"");
-        dom::element error_el;
-        if (!o["error"].get(error_el)) b.error = detail::str(error_el);
-
-        dom::array samples;
-        if (o["samples"].get_array().get(samples)) return fail(bname + " has no \"samples\" array");
-        for (dom::element s : samples) {
-            double v = 0;
-            if (s.get_double().get(v)) return fail(bname + ": a sample is not a number");
-            if (!std::isfinite(v) || v <= 0.0)
-                return fail(bname + ": sample " + std::to_string(b.samples.size() + 1) +
-                            " is not a positive finite time");
-            b.samples.push_back(v * scale);
-        }
-        if (b.samples.empty() && !b.failed()) return fail(bname + " has no samples");
-        dom::array iterations;
-        if (!o["iterations"].get_array().get(iterations)) {
-            for (dom::element s : iterations) {
-                uint64_t n = 0;
-                if (s.get_uint64().get(n) || n == 0) return fail(bname + ": an iteration count is not a positive integer");
-                b.iterations.push_back(n);
-            }
-            if (b.iterations.size() != b.samples.size())
-                return fail(bname + ": \"iterations\" and \"samples\" differ in length");
-        } else {
-            b.iterations.assign(b.samples.size(), 1);
-        }
-        dom::array rounds;
-        if (!o["rounds"].get_array().get(rounds)) {
-            for (dom::element s : rounds) {
-                uint64_t r = 0;
-                if (s.get_uint64().get(r)) return fail(bname + ": a round index is not an integer");
-                b.rounds.push_back(static_cast<std::uint32_t>(r));
-            }
-            if (b.rounds.size() != b.samples.size()) b.rounds.clear();
-        }
+        if (std::string problem = detail::parse_benchmark(item, "benchmark #" + std::to_string(index), b); !problem.empty())
+            return fail(problem);
         for (const auto& prev : out.run.benchmarks)
-            if (prev.name == b.name) return fail(bname + " appears twice");
+            if (prev.name == b.name) return fail("benchmark \"" + b.name + "\" appears twice");
         summarize(b);
         out.run.benchmarks.push_back(std::move(b));
+    }
+    dom::element reference;
+    if (!root["reference"].get(reference)) {
+        if (std::string problem = detail::parse_benchmark(reference, "the reference", out.run.reference); !problem.empty())
+            return fail(problem);
+        summarize(out.run.reference);
     }
     return out;
 }

@@ -178,6 +178,13 @@ inline const std::vector<Flag>& flags() {
              o.confirm = static_cast<int>(n);
              return std::string();
          }},
+        {"--speed-correction", "on|off", "correct changes for the machine's speed, from a reference workload (default on)",
+         [](Options& o, const std::string& v) {
+             if (v == "on") o.gate.speed_correction = true;
+             else if (v == "off") o.gate.speed_correction = false;
+             else return "expects on or off, got '" + v + "'";
+             return std::string();
+         }},
         {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
         {"--markdown", "FILE", "write the comparison (or results) as a markdown PR comment; '-' is stdout",

@@ -10,6 +10,9 @@
 //   FASTER / IMPROVED mirror them; everything else is STABLE.
 // The noise band is the larger of --noise and the drift measured inside either run (the
 // spread of its per-round medians), so a run on a drifting machine widens its own band.
+// When both runs carry the machine-speed reference (reference.hpp), the baseline's samples are
+// first scaled by how much slower or faster the machine ran the reference this time, so a
+// machine-wide slowdown is not blamed on the code ("speed correction").
 #pragma once
 
 #include <algorithm>
@@ -49,6 +52,7 @@ struct GateConfig {
     std::uint64_t seed = 0;
     int resamples = 1000;
     bool fail_on_missing = false;
+    bool speed_correction = true;  // scale by the machine-speed reference when both runs have it
 };
 
 struct Comparison {
@@ -58,6 +62,7 @@ struct Comparison {
     double current = std::numeric_limits<double>::quiet_NaN();
     Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
                     std::numeric_limits<double>::quiet_NaN()};  // current / baseline - 1, with 95% CI
+    double raw_change = std::numeric_limits<double>::quiet_NaN();  // before speed correction
     double p_value = 1.0;     // two-sided Mann–Whitney U
     double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run
     double noise_band = 0.0;  // the band used: max(noise, measured drift)
@@ -131,9 +136,11 @@ inline bool is_significant(const Comparison& c, const GateConfig& cfg) {
     return c.p_adjusted < cfg.alpha && (c.change.lower > c.noise_band || c.change.upper < -c.noise_band);
 }
 
-// Compares one benchmark present on both sides. p_adjusted = p_value until compare_runs
-// adjusts it over the run.
-inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg) {
+// Compares one benchmark present on both sides. `speed` is the machine-speed factor (current
+// reference time / baseline reference time); the baseline is scaled by it before comparing.
+// p_adjusted = p_value until compare_runs adjusts it over the run.
+inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg,
+                                    double speed = 1.0) {
     Comparison c;
     c.name = cur.name;
     if (cur.failed()) {
@@ -152,8 +159,11 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     // One seed per benchmark name: reproducible, but not the same stream for every row.
     std::uint64_t h = cfg.seed ^ 0x9e3779b97f4a7c15ULL;
     for (unsigned char ch : cur.name) h = (h ^ ch) * 1099511628211ULL;
-    c.change = change_interval(base.samples, cur.samples, cfg.estimator, h, cfg.resamples);
-    c.p_value = c.p_adjusted = stats::mann_whitney_p(base.samples, cur.samples);
+    c.raw_change = c.current / c.baseline - 1.0;
+    std::vector<double> scaled(base.samples);
+    for (double& x : scaled) x *= speed;
+    c.change = change_interval(scaled, cur.samples, cfg.estimator, h, cfg.resamples);
+    c.p_value = c.p_adjusted = stats::mann_whitney_p(scaled, cur.samples);
     c.noise_band = std::max({cfg.noise, drift(base), drift(cur)});
     c.significant = is_significant(c, cfg);
     c.status = classify(c, cfg);
@@ -179,6 +189,8 @@ struct GateReport {
     std::vector<Comparison> rows;
     std::string machine_warning;  // "" when the fingerprints agree
     GateConfig config;
+    double speed_factor = 1.0;     // current / baseline time of the reference workload
+    bool speed_corrected = false;  // the factor was measured and applied
 
     int count(Status s) const {
         return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));
@@ -198,6 +210,12 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     if (!mismatch.empty())
         report.machine_warning = "baseline was recorded on a different machine or build (" + mismatch +
                                  "): changes may reflect the machine, not the code";
+    if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
+        report.speed_factor = stats::evaluate(stats::Statistic::median, current.reference.samples) /
+                              stats::evaluate(stats::Statistic::median, baseline.reference.samples);
+        report.speed_corrected = std::isfinite(report.speed_factor) && report.speed_factor > 0;
+        if (!report.speed_corrected) report.speed_factor = 1.0;
+    }
     for (const auto& cur : current.benchmarks) {
         const BenchmarkResult* base = baseline.find(cur.name);
         if (!base) {
@@ -209,7 +227,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_benchmark(*base, cur, cfg));
+        report.rows.push_back(compare_benchmark(*base, cur, cfg, report.speed_factor));
     }
     for (const auto& base : baseline.benchmarks) {
         if (current.find(base.name)) continue;

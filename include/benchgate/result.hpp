@@ -69,6 +69,8 @@ struct RunResult {
     std::string created;  // ISO 8601 UTC, e.g. 2026-11-28T04:00:00Z
     Context context;
     std::vector<BenchmarkResult> benchmarks;
+    // The machine-speed reference measured alongside (reference.hpp); no samples: none.
+    BenchmarkResult reference;
 
     const BenchmarkResult* find(const std::string& name) const {
         for (const auto& b : benchmarks)

@@ -11,6 +11,7 @@
 #include "baseline.hpp"
 #include "compare.hpp"
 #include "measure.hpp"
+#include "reference.hpp"
 #include "registry.hpp"
 #include "result.hpp"
 #include "stats.hpp"
@@ -20,7 +21,8 @@ namespace benchgate {
 
 struct RunConfig {
     MeasureConfig measure;
-    std::uint64_t seed = 0;  // bootstrap and interleaving order
+    std::uint64_t seed = 0;          // bootstrap and interleaving order
+    bool measure_reference = true;  // interleave the machine-speed reference (reference.hpp)
 };
 
 // Called before each body invocation: benchmark index (0-based) and count, round and rounds.
@@ -37,10 +39,16 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
     run.context.clock_resolution_ns = config.measure.clock.resolution_ns;
     run.context.clock_cost_ns = config.measure.clock.cost_ns;
 
-    const std::size_t count = selected.size();
-    run.benchmarks.resize(count);
+    // The reference runs as one more (hidden) benchmark in every round, with fewer samples.
+    const Registration reference{reference_name, &reference_body};
+    std::vector<const Registration*> items(selected);
+    if (config.measure_reference && config.measure.profile_seconds <= 0.0) items.push_back(&reference);
+    const std::size_t count = items.size();
+    std::vector<BenchmarkResult> results(count);
     std::vector<MeasureState> states(count);
-    for (std::size_t i = 0; i < count; ++i) run.benchmarks[i].name = selected[i]->name;
+    for (std::size_t i = 0; i < count; ++i) results[i].name = items[i]->name;
+    MeasureConfig reference_config = config.measure;
+    reference_config.samples = std::max(3 * std::max(1, config.measure.rounds), config.measure.samples / 2);
 
     const int rounds = config.measure.profile_seconds > 0.0 ? 1 : std::max(1, config.measure.rounds);
     std::vector<std::size_t> order(count);
@@ -50,15 +58,18 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
     for (int round = 0; round < rounds; ++round) {
         if (round > 0)  // first round keeps registration order: the progress display reads naturally
             for (std::size_t i = count; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+        int shown = 0;
         for (std::size_t k = 0; k < count; ++k) {
             const std::size_t i = order[k];
-            BenchmarkResult& result = run.benchmarks[i];
+            BenchmarkResult& result = results[i];
             if (result.failed()) continue;
-            if (progress) progress(result.name, static_cast<int>(k), static_cast<int>(count), round, rounds);
+            const bool is_reference = items[i] == &reference;
+            if (progress && !is_reference)
+                progress(result.name, shown++, static_cast<int>(selected.size()), round, rounds);
             states[i].round = round;
-            Bench bench(result.name, config.measure, states[i], result);
+            Bench bench(result.name, is_reference ? reference_config : config.measure, states[i], result);
             try {
-                selected[i]->body(bench);
+                items[i]->body(bench);
                 if (!bench.ran()) result.error = "the body never called bench.run()";
             } catch (const std::exception& e) {
                 result.error = e.what()[0] ? e.what() : "exception with an empty message";
@@ -73,8 +84,13 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
         }
     }
     if (config.measure.profile_seconds <= 0.0)
-        for (auto& b : run.benchmarks)
+        for (auto& b : results)
             if (!b.failed()) summarize(b, config.seed);
+    if (count > selected.size()) {
+        run.reference = std::move(results.back());
+        results.pop_back();
+    }
+    run.benchmarks = std::move(results);
     return run;
 }
 
@@ -99,6 +115,7 @@ inline GateReport gate(const RunResult& baseline, const RunResult& current, cons
         std::vector<std::string> names;
         RunResult base_subset;
         base_subset.context = baseline.context;
+        base_subset.reference = baseline.reference;
         for (std::size_t i : open) {
             names.push_back(report.rows[i].name);
             base_subset.benchmarks.push_back(*baseline.find(report.rows[i].name));

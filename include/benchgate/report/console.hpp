@@ -86,6 +86,7 @@ inline std::string paint_status(Status s, const Style& style) {
 inline std::string console_comparison(const GateReport& report, const Style& style) {
     std::string out;
     if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
+    if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
     Table table({"Benchmark", "Baseline", "Current", "Change [95% CI]", "Status"});
     for (const auto& c : report.rows)
         table.add({c.name, format_time(c.baseline), format_time(c.current), format_change_ci(c.change),

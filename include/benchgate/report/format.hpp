@@ -108,6 +108,14 @@ inline std::string status_counts_plain(const GateReport& report) {
     return out;
 }
 
+// One line about the machine-speed correction when it mattered (>= 1%), else "".
+inline std::string speed_note(const GateReport& report) {
+    if (!report.speed_corrected || std::fabs(report.speed_factor - 1.0) < 0.01) return {};
+    return "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
+           (report.speed_factor > 1.0 ? " slower" : " faster") +
+           " than when the baseline was recorded; changes are corrected for it (--speed-correction off to disable)";
+}
+
 struct Style {
     bool color = false;
     std::string paint(std::string_view text, const char* code) const {

@@ -19,6 +19,7 @@ inline void write_comparison(JsonWriter& w, const Comparison& c) {
     w.field("status", to_string(c.status));
     w.field("baseline", c.baseline).field("current", c.current);
     write_estimate(w, "change", c.change);
+    w.field("raw_change", c.raw_change);
     w.field("p_value", c.p_value).field("p_adjusted", c.p_adjusted).field("noise_band", c.noise_band);
     w.field("significant", c.significant);
     if (std::isfinite(c.first_change)) {
@@ -36,12 +37,14 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
     JsonWriter w(out);
     w.begin_object();
     write_run_header(w, run);
+    write_reference(w, run);
     if (gate) {
         w.key("gate").begin_object();
         w.field("baseline", baseline_path).field("estimator", stats::to_string(gate->config.estimator));
         w.field("threshold", gate->config.threshold).field("warn_threshold", gate->config.warn_threshold);
         w.field("noise", gate->config.noise).field("alpha", gate->config.alpha);
         w.field("machine_warning", gate->machine_warning).field("failed", gate->failed());
+        w.field("speed_corrected", gate->speed_corrected).field("speed_factor", gate->speed_factor);
         w.key("missing").begin_array();
         for (const auto& c : gate->rows)
             if (c.status == Status::missing) w.value(c.name);
