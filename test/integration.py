@@ -6,7 +6,7 @@ import subprocess
 import sys
 import tempfile
 
-QUICKSTART, OVERHEAD = sys.argv[1], sys.argv[2]
+QUICKSTART, OVERHEAD, DEMO = sys.argv[1], sys.argv[2], sys.argv[3]
 failures = []
 passed = 0
 
@@ -104,6 +104,106 @@ doc = json.loads(r.stdout)
 empty = doc["benchmarks"][0]["estimates"]["median"]["point"]
 # Gross effect only: an empty body costs no call; far below a clock read (~20 ns).
 check("the empty body costs a few cycles at most (< 5 ns)", r.returncode == 0 and empty < 5.0, str(empty))
+
+
+# ---------------------------------------------------------------- the regression gate (demo)
+with tempfile.TemporaryDirectory() as d:
+    base = os.path.join(d, "main.json")
+    r = run([DEMO, "--quick", "--quiet", "--save-baseline", base])
+    doc = json.load(open(base))
+    check("--save-baseline writes a complete baseline with raw samples and the reference",
+          r.returncode == 0 and doc["schema"] == "benchgate/1" and len(doc["benchmarks"]) == 4
+          and all(len(b["samples"]) > 0 for b in doc["benchmarks"]) and len(doc["reference"]["samples"]) > 0,
+          r.stderr)
+
+    r = run([DEMO, "--quick", "--baseline", base, "--color", "never"])
+    check("an identical rerun is not a REGRESSION (exit 0)",
+          r.returncode == 0 and "REGRESSION" not in r.stdout and "Change [95% CI]" in r.stdout, r.stdout + r.stderr)
+
+    md, csv_path, js = (os.path.join(d, n) for n in ("pr.md", "pr.csv", "cmp.json"))
+    r = run([DEMO, "--quick", "--baseline", base, "--markdown", md, "--csv", csv_path, "--json", js, "--color", "never"],
+            env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
+    text = open(md).read() if os.path.exists(md) else ""
+    check("a 2x slowdown is a confirmed REGRESSION, exit 1",
+          r.returncode == 1 and r.stdout.count("REGRESSION") >= 4 and "confirmed in 2/2 fresh processes" in r.stdout,
+          r.stdout + r.stderr)
+    check("markdown: heading, seed table, summary of regressions",
+          text.startswith("## \U0001F4CA Benchmark Results") and "| Benchmark | Baseline | Current | Change | Status |" in text
+          and "\U0001F534 REGRESSION" in text and "### Summary" in text and "Performance Regressions Detected:" in text
+          and "- demo/hash\\_chain: +" in text, text)
+    rows = open(csv_path).read().splitlines() if os.path.exists(csv_path) else []
+    check("CSV: a header and one row per benchmark", len(rows) == 5 and rows[0].startswith("name,status,")
+          and all(",REGRESSION," in row for row in rows[1:]), "\n".join(rows))
+    cmp_doc = json.load(open(js)) if os.path.exists(js) else {}
+    check("JSON: per-benchmark comparison with status, change interval and confirmation",
+          cmp_doc.get("gate", {}).get("failed") is True
+          and all(b["comparison"]["status"] == "REGRESSION" and b["comparison"]["confirmation"]["confirmed"]
+                  and b["comparison"]["change"]["lower"] > 0.5 for b in cmp_doc.get("benchmarks", [])), str(cmp_doc)[:400])
+
+    r = run([DEMO, "--quick", "--quiet", "--baseline", base, "--confirm", "0"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
+    check("--confirm 0: still a REGRESSION, exit 1, no fresh process", r.returncode == 1 and "REGRESSION" in r.stdout,
+          r.stdout + r.stderr)
+
+    r = run([DEMO, "--quick", "--quiet", "--baseline", base, "--save-baseline", base], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
+    after = json.load(open(base))
+    check("--baseline and --save-baseline together: compares first, then saves",
+          r.returncode == 1 and after["created"] >= doc["created"] and
+          after["benchmarks"][0]["estimates"]["median"]["point"] > 1.5 * doc["benchmarks"][0]["estimates"]["median"]["point"],
+          r.stderr)
+    run([DEMO, "--quick", "--quiet", "--save-baseline", base])
+
+    partial = os.path.join(d, "partial.json")
+    run([DEMO, "--quick", "--quiet", "--save-baseline", partial, "--filter", "hash"])
+    r = run([DEMO, "--quick", "--baseline", partial, "--color", "never"])
+    check("benchmarks absent from the baseline are NEW, exit 0",
+          r.returncode == 0 and sum(l.rstrip().endswith(" NEW") for l in r.stdout.splitlines()) == 3,
+          r.stdout)
+    r = run([DEMO, "--quick", "--baseline", base, "--filter", "hash", "--color", "never"])
+    check("benchmarks absent from the run are MISSING: a warning, exit 0",
+          r.returncode == 0 and sum(l.rstrip().endswith(" MISSING") for l in r.stdout.splitlines()) == 3, r.stdout)
+    r = run([DEMO, "--quick", "--baseline", base, "--filter", "hash", "--fail-on-missing"])
+    check("--fail-on-missing turns MISSING into exit 1", r.returncode == 1, r.stdout)
+
+    other = dict(doc)
+    other["context"] = dict(doc["context"], cpu="Some Other CPU", compiler="clang 99")
+    other_path = os.path.join(d, "other.json")
+    json.dump(other, open(other_path, "w"))
+    r = run([DEMO, "--quick", "--baseline", other_path, "--color", "never", "--markdown", md])
+    first = r.stdout.splitlines()
+    warn_lines = [l for l in r.stdout.splitlines() if "different machine or build" in l]
+    check("a different machine fingerprint: one warning line at the top of the report, and in the markdown",
+          len(warn_lines) == 1 and "Some Other CPU" in warn_lines[0] and "different machine" in open(md).read(), r.stdout)
+
+    bad_cases = {
+        "missing": None,
+        "empty": "",
+        "truncated": open(base).read()[:200],
+        "not JSON": "this is not json",
+        "newer schema": json.dumps(dict(doc, schema="benchgate/2")),
+        "other schema": json.dumps(dict(doc, schema="gbench/1")),
+        "negative sample": json.dumps(dict(doc, benchmarks=[dict(doc["benchmarks"][0], samples=[-1.0] * len(doc["benchmarks"][0]["samples"]))])),
+        "NaN sample": open(base).read().replace('"samples": [', '"samples": [NaN, ', 1),
+        "null sample": open(base).read().replace('"samples": [', '"samples": [null, ', 1),
+        "zero sample": json.dumps(dict(doc, benchmarks=[dict(doc["benchmarks"][0], samples=[0] * len(doc["benchmarks"][0]["samples"]))])),
+    }
+    for what, content in bad_cases.items():
+        path = os.path.join(d, "bad.json")
+        if os.path.exists(path):
+            os.remove(path)
+        if content is not None:
+            open(path, "w").write(content)
+        r = run([DEMO, "--quick", "--baseline", path])
+        check(f"{what} baseline: exit 2, one line naming the file", r.returncode == 2 and one_error_line(r)
+              and path in r.stderr and r.stdout == "", r.stderr + r.stdout)
+
+    r = run([QUICKSTART, "--quick", "--save-baseline", os.path.join(d, "q.json")], env={"BENCHGATE_QUICKSTART_THROW": "1"})
+    check("a failed body is never saved as a baseline (exit 3)",
+          r.returncode == 3 and not os.path.exists(os.path.join(d, "q.json")) and "not saving" in r.stderr, r.stderr)
+
+    for args in (["--threshold", "abc"], ["--warn-threshold", "20"], ["--alpha", "2"], ["--estimator", "mode"],
+                 ["--confirm", "-1"], ["--speed-correction", "maybe"]):
+        r = run([DEMO] + args)
+        check(f"bad {args[0]}: exit 2, one line", r.returncode == 2 and one_error_line(r) and args[0] in r.stderr, r.stderr)
 
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)

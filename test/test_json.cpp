@@ -83,6 +83,15 @@ TEST_CASE("other units are converted to nanoseconds; unknown fields are ignored"
     const auto loaded = parse_run(json, "f.json");
     REQUIRE(loaded.ok());
     CHECK(loaded.run.benchmarks[0].samples == std::vector<double>{1500.0, 2000.0});
+    CHECK(loaded.run.benchmarks[0].estimates.median.point == Approx(1750.0));  // recomputed: none stored
+
+    const std::string with_estimates = R"({"schema":"benchgate/1","benchmarks":[{"name":"a","unit":"us",
+        "samples":[1.5,2],"estimates":{"median":{"point":1.75,"lower":1.5,"upper":2},
+        "mean":{"point":1.75,"lower":1.5,"upper":2},"stddev":0.3,"mad":0.2,"min":1.5,"max":2}}]})";
+    const auto stored = parse_run(with_estimates, "g.json");
+    REQUIRE(stored.ok());
+    CHECK(stored.run.benchmarks[0].estimates.median.upper == Approx(2000.0));  // stored, scaled to ns
+    CHECK(stored.run.benchmarks[0].estimates.stddev == Approx(300.0));
 }
 
 TEST_CASE("bad documents give one line naming the file and the problem") {

@@ -183,7 +183,9 @@ inline long schema_major(std::string_view s) {
 }
 
 // Reads one benchmark object; returns "" or the problem (naming the benchmark).
-inline std::string parse_benchmark(simdjson::dom::element item, const std::string& where, BenchmarkResult& b) {
+inline std::string parse_benchmark(simdjson::dom::element item, const std::string& where, BenchmarkResult& b,
+                                   bool& has_estimates) {
+    has_estimates = false;
     using namespace simdjson;
     dom::object o;
     if (item.get_object().get(o)) return where + " is not an object";
@@ -219,6 +221,33 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
         if (b.iterations.size() != b.samples.size()) return bname + ": \"iterations\" and \"samples\" differ in length";
     } else {
         b.iterations.assign(b.samples.size(), 1);
+    }
+    // Stored estimates are what the writer computed from these same samples; reading them
+    // spares a bootstrap per benchmark. Absent or incomplete: recomputed by the caller.
+    dom::object est;
+    if (!o["estimates"].get_object().get(est)) {
+        auto estimate = [&](const char* key, Estimate& e) {
+            dom::object eo;
+            return !est[key].get_object().get(eo) && !eo["point"].get_double().get(e.point) &&
+                   !eo["lower"].get_double().get(e.lower) && !eo["upper"].get_double().get(e.upper);
+        };
+        Estimates& e = b.estimates;
+        has_estimates = estimate("median", e.median) && estimate("mean", e.mean) &&
+                        !est["stddev"].get_double().get(e.stddev) && !est["mad"].get_double().get(e.mad) &&
+                        !est["min"].get_double().get(e.min) && !est["max"].get_double().get(e.max);
+        if (has_estimates && est["p10"].get_double().get(e.p10)) e.p10 = stats::quantile(b.samples, 0.10);
+        if (has_estimates && scale != 1.0) {
+            for (Estimate* x : {&e.median, &e.mean}) {
+                x->point *= scale;
+                x->lower *= scale;
+                x->upper *= scale;
+            }
+            e.stddev *= scale;
+            e.mad *= scale;
+            e.min *= scale;
+            e.max *= scale;
+            e.p10 *= scale;
+        }
     }
     dom::array rounds;
     if (!o["rounds"].get_array().get(rounds)) {
@@ -288,18 +317,23 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
     for (dom::element item : benchmarks) {
         ++index;
         BenchmarkResult b;
-        if (std::string problem = detail::parse_benchmark(item, "benchmark #" + std::to_string(index), b); !problem.empty())
+        bool has_estimates = false;
+        if (std::string problem = detail::parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates);
+            !problem.empty())
             return fail(problem);
         for (const auto& prev : out.run.benchmarks)
             if (prev.name == b.name) return fail("benchmark \"" + b.name + "\" appears twice");
-        summarize(b);
+        if (has_estimates) b.outliers = stats::classify_outliers(b.samples);
+        else summarize(b);
         out.run.benchmarks.push_back(std::move(b));
     }
     dom::element reference;
     if (!root["reference"].get(reference)) {
-        if (std::string problem = detail::parse_benchmark(reference, "the reference", out.run.reference); !problem.empty())
+        bool has_estimates = false;
+        if (std::string problem = detail::parse_benchmark(reference, "the reference", out.run.reference, has_estimates);
+            !problem.empty())
             return fail(problem);
-        summarize(out.run.reference);
+        if (!has_estimates) summarize(out.run.reference);
     }
     return out;
 }

@@ -109,11 +109,11 @@ inline Estimate change_interval(const std::vector<double>& base, const std::vect
         return e;
     }
     stats::Rng rng(seed);
-    std::vector<double> ratios(static_cast<std::size_t>(resamples)), rb, rc;
+    stats::Resampler rb(base, estimator), rc(cur, estimator);
+    std::vector<double> ratios(static_cast<std::size_t>(resamples));
     for (auto& r : ratios) {
-        stats::resample(base, rb, rng);
-        stats::resample(cur, rc, rng);
-        r = stats::evaluate(estimator, rc) / stats::evaluate(estimator, rb) - 1.0;
+        const double b = rb.draw(rng);
+        r = rc.draw(rng) / b - 1.0;
     }
     std::sort(ratios.begin(), ratios.end());
     e.lower = stats::quantile_sorted(ratios, 0.025);

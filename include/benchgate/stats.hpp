@@ -33,8 +33,11 @@ public:
         state_[3] = rotl(state_[3], 45);
         return result;
     }
-    // Uniform integer in [0, n), n > 0 (modulo bias is negligible for n << 2^64).
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+    // Uniform integer in [0, n), 0 < n < 2^32, by multiply-shift (no division: resampling
+    // draws millions of these). The bias is below n / 2^32, negligible for sample counts.
+    std::size_t below(std::size_t n) {
+        return static_cast<std::size_t>(((next() >> 32) * static_cast<std::uint64_t>(n)) >> 32);
+    }
     // Uniform double in [0, 1).
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
@@ -168,6 +171,55 @@ inline void resample(const std::vector<double>& x, std::vector<double>& out, Rng
     for (auto& v : out) v = x[rng.below(x.size())];
 }
 
+// Draws bootstrap replicates of a statistic quickly. Order statistics (median, p10, min) are
+// found by counting how often each sorted value was drawn and walking the counts, O(n) per
+// replicate with no copy or sort; the mean sums the draws.
+class Resampler {
+public:
+    Resampler(const std::vector<double>& x, Statistic s) : sorted_(x), stat_(s), counts_(x.size()) {
+        std::sort(sorted_.begin(), sorted_.end());
+    }
+
+    double draw(Rng& rng) {
+        const std::size_t n = sorted_.size();
+        if (stat_ == Statistic::mean) {
+            double sum = 0.0;
+            for (std::size_t i = 0; i < n; ++i) sum += sorted_[rng.below(n)];
+            return sum / static_cast<double>(n);
+        }
+        if (stat_ == Statistic::min) {
+            std::size_t lowest = n;
+            for (std::size_t i = 0; i < n; ++i) lowest = std::min(lowest, rng.below(n));
+            return sorted_[lowest];
+        }
+        std::fill(counts_.begin(), counts_.end(), 0u);
+        for (std::size_t i = 0; i < n; ++i) ++counts_[rng.below(n)];
+        // Type-7 quantile of the replicate: order statistics lo and lo + 1 (0-based).
+        const double h = (static_cast<double>(n) - 1.0) * (stat_ == Statistic::p10 ? 0.10 : 0.5);
+        const auto lo = static_cast<std::size_t>(std::floor(h));
+        const double frac = h - static_cast<double>(lo);
+        std::size_t seen = 0, i = 0;
+        while (seen + counts_[i] <= lo) seen += counts_[i++];
+        const double v_lo = sorted_[i];
+        if (frac == 0.0) return v_lo;
+        if (seen + counts_[i] <= lo + 1) {  // position lo + 1 falls in a later value
+            ++i;
+            while (counts_[i] == 0) ++i;
+        }
+        return v_lo + frac * (sorted_[i] - v_lo);
+    }
+
+    double point() const {
+        std::vector<double> copy(sorted_);
+        return evaluate(stat_, copy);
+    }
+
+private:
+    std::vector<double> sorted_;
+    Statistic stat_;
+    std::vector<std::uint32_t> counts_;
+};
+
 // Percentile bootstrap confidence interval of a statistic (default 95%, 1000 resamples).
 inline Estimate bootstrap(const std::vector<double>& x, Statistic s, std::uint64_t seed,
                           double confidence = 0.95, int resamples = 1000) {
@@ -178,11 +230,9 @@ inline Estimate bootstrap(const std::vector<double>& x, Statistic s, std::uint64
         return e;
     }
     Rng rng(seed);
-    std::vector<double> stat(static_cast<std::size_t>(resamples)), scratch;
-    for (auto& v : stat) {
-        resample(x, scratch, rng);
-        v = evaluate(s, scratch);
-    }
+    Resampler resampler(x, s);
+    std::vector<double> stat(static_cast<std::size_t>(resamples));
+    for (auto& v : stat) v = resampler.draw(rng);
     std::sort(stat.begin(), stat.end());
     const double tail = (1.0 - confidence) / 2.0;
     e.lower = quantile_sorted(stat, tail);
