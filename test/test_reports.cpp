@@ -24,10 +24,10 @@ BenchmarkResult bench(const std::string& name, double center) {
 
 const std::string nasty = "nat/setup|a,b \"quoted\" *star* <tag>";
 
-struct Fixture {
+struct ReportFixture {
     RunResult base, cur;
     GateReport report;
-    Fixture() {
+    ReportFixture() {
         base.benchmarks = {bench(nasty, 1.2e6), bench("frame/encode", 125300), bench("frame/decode", 89200),
                            bench("gone/away", 10)};
         cur.benchmarks = {bench(nasty, 1.4e6), bench("frame/encode", 127100), bench("frame/decode", 85700),
@@ -60,7 +60,7 @@ TEST_CASE("time units are chosen per value") {
 }
 
 TEST_CASE("markdown reproduces the seed's PR comment") {
-    Fixture f;
+    ReportFixture f;
     REQUIRE(f.report.rows[0].status == Status::regression);
     const std::string md = report::markdown_comparison(f.report);
     const auto lines = split_lines(md);
@@ -94,7 +94,7 @@ TEST_CASE("markdown with no regression says so") {
 }
 
 TEST_CASE("CSV quotes names and keeps one row per benchmark with a fixed column count") {
-    Fixture f;
+    ReportFixture f;
     const std::string csv = report::csv_report(f.cur, &f.report);
     const auto lines = split_lines(csv);
     REQUIRE(lines.size() == 1 + 4 + 1);  // header, 4 current, 1 missing
@@ -108,7 +108,7 @@ TEST_CASE("CSV quotes names and keeps one row per benchmark with a fixed column 
         return n;
     };
     const int header_columns = columns(lines[0]);
-    CHECK(header_columns == 22);
+    CHECK(header_columns == 26);
     for (const auto& l : lines) CHECK(columns(l) == header_columns);
     CHECK(lines[1].rfind("\"nat/setup|a,b \"\"quoted\"\" *star* <tag>\",REGRESSION,40,", 0) == 0);
     CHECK(lines[5].rfind("gone/away,MISSING,", 0) == 0);
@@ -116,7 +116,7 @@ TEST_CASE("CSV quotes names and keeps one row per benchmark with a fixed column 
 }
 
 TEST_CASE("the JSON report adds the comparison and still reads back as a baseline") {
-    Fixture f;
+    ReportFixture f;
     const std::string json = report::json_report(f.cur, &f.report, "main.json");
     simdjson::dom::parser parser;
     simdjson::dom::element doc = parser.parse(simdjson::padded_string(json));
@@ -134,7 +134,7 @@ TEST_CASE("the JSON report adds the comparison and still reads back as a baselin
 }
 
 TEST_CASE("the console comparison shows every row, the notes and the summary") {
-    Fixture f;
+    ReportFixture f;
     f.report.machine_warning = "baseline was recorded on a different machine";
     const std::string text = report::console_comparison(f.report, report::Style{false});
     const auto lines = split_lines(text);

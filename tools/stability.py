@@ -32,24 +32,30 @@ def main():
             walls.append(time.monotonic() - t0)
             if r.returncode != 0:
                 sys.exit(f"run {i} failed with exit {r.returncode}: {r.stderr.strip()}")
-            for b in json.load(open(out))["benchmarks"]:
+            doc = json.load(open(out))
+            # The machine-speed reference of this run: dividing by it gives the speed-corrected
+            # estimate the gate compares (see README, "Machine-speed correction").
+            ref = doc.get("reference", {}).get("estimates", {}).get("median", {}).get("point")
+            for b in doc["benchmarks"]:
                 e = b["estimates"]
                 per_bench.setdefault(b["name"], []).append(
-                    {"median": e["median"]["point"], "mean": e["mean"]["point"], "min": e["min"], "p10": e.get("p10", e["min"])})
+                    {"median": e["median"]["point"], "mean": e["mean"]["point"], "min": e["min"], "p10": e.get("p10", e["min"]),
+                     "corrected": e["median"]["point"] / ref if ref else e["median"]["point"]})
 
     def cv(xs):
         return statistics.stdev(xs) / statistics.mean(xs) if len(xs) > 1 else 0.0
 
     rows = []
     print(f"{args.runs} runs of {args.binary} {' '.join(args.extra)}; wall time per run: median {statistics.median(walls):.2f} s")
-    print(f"{'benchmark':28} {'median':>10} {'CV(median)':>11} {'CV(p10)':>9} {'CV(min)':>9} {'CV(mean)':>9}")
+    print(f"{'benchmark':28} {'median':>10} {'CV(median)':>11} {'CV(p10)':>9} {'CV(min)':>9} {'CV(mean)':>9} "
+          f"{'CV(median/ref)':>15}")
     for name, runs in per_bench.items():
         row = {"name": name, "median_ns": statistics.median(r["median"] for r in runs)}
-        for k in ("median", "p10", "min", "mean"):
+        for k in ("median", "p10", "min", "mean", "corrected"):
             row["cv_" + k] = cv([r[k] for r in runs])
         rows.append(row)
         print(f"{name:28} {row['median_ns']:>8.1f}ns {row['cv_median']*100:>10.2f}% {row['cv_p10']*100:>8.2f}% "
-              f"{row['cv_min']*100:>8.2f}% {row['cv_mean']*100:>8.2f}%")
+              f"{row['cv_min']*100:>8.2f}% {row['cv_mean']*100:>8.2f}% {row['cv_corrected']*100:>14.2f}%")
     if args.json:
         json.dump({"runs": args.runs, "wall_s": walls, "benchmarks": rows, "raw": per_bench}, open(args.json, "w"), indent=1)
 

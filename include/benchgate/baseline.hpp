@@ -44,6 +44,36 @@ inline void write_context(JsonWriter& w, const Context& c) {
 inline void write_benchmark_fields(JsonWriter& w, const BenchmarkResult& b) {
     w.field("name", b.name).field("unit", b.unit);
     if (b.failed()) w.field("error", b.error);
+    if (!b.family.empty()) w.field("family", b.family);
+    if (!b.params.empty()) {
+        w.key("params").begin_object();
+        for (const auto& p : b.params) w.field(p.name, static_cast<double>(p.value));
+        w.end_object();
+    }
+    if (!b.throughput_unit.empty()) {
+        w.key("throughput").begin_object();
+        w.field("unit", b.throughput_unit).field("per_iteration", b.throughput);
+        if (b.estimates.median.point > 0) w.field("per_second", b.throughput * 1e9 / b.estimates.median.point);
+        w.end_object();
+    }
+    if (!b.counters.empty()) {
+        w.key("counters").begin_object();
+        for (const auto& c : b.counters) {
+            w.key(c.name).begin_object();
+            w.field("per_iteration", c.value).field("rate", c.rate);
+            if (c.rate && b.estimates.median.point > 0) w.field("per_second", c.value * 1e9 / b.estimates.median.point);
+            w.end_object();
+        }
+        w.end_object();
+    }
+    if (std::isfinite(b.thresholds.threshold) || std::isfinite(b.thresholds.warn_threshold) ||
+        std::isfinite(b.thresholds.noise)) {
+        w.key("thresholds").begin_object();
+        if (std::isfinite(b.thresholds.threshold)) w.field("threshold", b.thresholds.threshold);
+        if (std::isfinite(b.thresholds.warn_threshold)) w.field("warn_threshold", b.thresholds.warn_threshold);
+        if (std::isfinite(b.thresholds.noise)) w.field("noise", b.thresholds.noise);
+        w.end_object();
+    }
     w.key("iterations").inline_array(b.iterations);
     w.key("samples").inline_array(b.samples);
     if (!b.rounds.empty()) w.key("rounds").inline_array(b.rounds);
@@ -64,12 +94,27 @@ inline void write_run_header(JsonWriter& w, const RunResult& run) {
     write_context(w, run.context);
 }
 
-// The machine-speed reference, when measured (same shape as a benchmark).
+// The machine-speed reference, when measured (same shape as a benchmark), and the
+// complexity fits of parameterised families.
 inline void write_reference(JsonWriter& w, const RunResult& run) {
-    if (run.reference.samples.empty()) return;
-    w.key("reference").begin_object();
-    write_benchmark_fields(w, run.reference);
-    w.end_object();
+    if (!run.reference.samples.empty()) {
+        w.key("reference").begin_object();
+        write_benchmark_fields(w, run.reference);
+        w.end_object();
+    }
+    if (!run.complexity.empty()) {
+        w.key("complexity").begin_array();
+        for (const auto& f : run.complexity) {
+            w.begin_object();
+            w.field("family", f.family).field("axis", f.axis).field("best", f.best);
+            w.field("coefficient", f.coefficient).field("rms", f.rms);
+            w.key("rms_by_model").begin_object();
+            for (const auto& [model, rms] : f.rms_by_model) w.field(model, rms);
+            w.end_object();
+            w.end_object();
+        }
+        w.end_array();
+    }
 }
 
 inline std::string to_json(const RunResult& run) {
@@ -200,6 +245,45 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
     if (scale == 0.0) return bname + ": unknown unit \"" + std::string(unit) + "\"";
     dom::element error_el;
     if (!o["error"].get(error_el)) b.error = str(error_el);
+    dom::element family_el;
+    if (!o["family"].get(family_el)) b.family = str(family_el);
+    dom::object params;
+    if (!o["params"].get_object().get(params))
+        for (auto field : params) {
+            double v = 0;
+            if (field.value.get_double().get(v) || v != std::floor(v) || std::fabs(v) > 9e15)
+                return bname + ": parameter \"" + std::string(field.key) + "\" is not an integer";
+            b.params.push_back({std::string(field.key), static_cast<std::int64_t>(v)});
+        }
+    dom::object throughput;
+    if (!o["throughput"].get_object().get(throughput)) {
+        std::string_view tu;
+        double per = 0;
+        if (throughput["unit"].get_string().get(tu) || (tu != "bytes" && tu != "elements") ||
+            throughput["per_iteration"].get_double().get(per) || !(per > 0))
+            return bname + ": \"throughput\" needs a unit (bytes or elements) and a positive per_iteration";
+        b.throughput_unit = std::string(tu);
+        b.throughput = per;
+    }
+    dom::object counters;
+    if (!o["counters"].get_object().get(counters))
+        for (auto field : counters) {
+            Counter c;
+            c.name = std::string(field.key);
+            dom::object co;
+            if (field.value.get_object().get(co) || co["per_iteration"].get_double().get(c.value) || !std::isfinite(c.value))
+                return bname + ": counter \"" + c.name + "\" has no finite per_iteration value";
+            bool rate = false;
+            if (!co["rate"].get_bool().get(rate)) c.rate = rate;
+            b.counters.push_back(c);
+        }
+    dom::object thresholds;
+    if (!o["thresholds"].get_object().get(thresholds)) {
+        double v = 0;
+        if (!thresholds["threshold"].get_double().get(v)) b.thresholds.threshold = v;
+        if (!thresholds["warn_threshold"].get_double().get(v)) b.thresholds.warn_threshold = v;
+        if (!thresholds["noise"].get_double().get(v)) b.thresholds.noise = v;
+    }
 
     dom::array samples;
     if (o["samples"].get_array().get(samples)) return bname + " has no \"samples\" array";
@@ -335,6 +419,21 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
             return fail(problem);
         if (!has_estimates) summarize(out.run.reference);
     }
+    dom::array complexity;
+    if (!root["complexity"].get_array().get(complexity))
+        for (dom::element item : complexity) {
+            ComplexityFit f;
+            dom::object co;
+            if (item.get_object().get(co)) continue;
+            dom::element v;
+            if (!co["family"].get(v)) f.family = detail::str(v);
+            if (!co["axis"].get(v)) f.axis = detail::str(v);
+            if (!co["best"].get(v)) f.best = detail::str(v);
+            double d = 0;
+            if (!co["coefficient"].get_double().get(d)) f.coefficient = d;
+            if (!co["rms"].get_double().get(d)) f.rms = d;
+            out.run.complexity.push_back(f);
+        }
     return out;
 }
 

@@ -55,6 +55,14 @@ struct GateConfig {
     bool speed_correction = true;  // scale by the machine-speed reference when both runs have it
 };
 
+// A counter compared between the runs: informational, never part of the verdict.
+struct CounterChange {
+    std::string name;
+    double baseline = std::numeric_limits<double>::quiet_NaN();
+    double current = std::numeric_limits<double>::quiet_NaN();
+    double change = std::numeric_limits<double>::quiet_NaN();  // current / baseline - 1
+};
+
 struct Comparison {
     std::string name;
     Status status = Status::stable;
@@ -68,6 +76,9 @@ struct Comparison {
     double noise_band = 0.0;  // the band used: max(noise, measured drift)
     bool significant = false;
     std::string error;  // FAILED: the body's message
+    std::vector<CounterChange> counters;
+    std::string throughput_unit;  // copied from the current run: "bytes", "elements" or ""
+    double throughput = 0.0;      // per iteration
 
     // Confirmation of a suspected regression in fresh processes.
     int confirm_attempts = 0;            // fresh processes measured
@@ -167,7 +178,30 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     c.noise_band = std::max({cfg.noise, drift(base), drift(cur)});
     c.significant = is_significant(c, cfg);
     c.status = classify(c, cfg);
+    c.throughput_unit = cur.throughput_unit;
+    c.throughput = cur.throughput;
+    for (const auto& counter : cur.counters) {
+        CounterChange cc;
+        cc.name = counter.name;
+        cc.current = counter.value;
+        for (const auto& old : base.counters)
+            if (old.name == counter.name) {
+                cc.baseline = old.value;
+                cc.change = old.value != 0.0 ? counter.value / old.value - 1.0 : cc.change;
+            }
+        c.counters.push_back(cc);
+    }
     return c;
+}
+
+// The run's gate settings with a benchmark's own (group) thresholds applied.
+inline GateConfig effective_config(const GateConfig& cfg, const BenchmarkResult& cur) {
+    GateConfig out = cfg;
+    if (std::isfinite(cur.thresholds.threshold)) out.threshold = cur.thresholds.threshold;
+    if (std::isfinite(cur.thresholds.warn_threshold)) out.warn_threshold = cur.thresholds.warn_threshold;
+    if (std::isfinite(cur.thresholds.noise)) out.noise = cur.thresholds.noise;
+    if (out.warn_threshold > out.threshold) out.warn_threshold = out.threshold;
+    return out;
 }
 
 // Fields of the fingerprint that make timings incomparable when they differ. Empty if none.
@@ -227,7 +261,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_benchmark(*base, cur, cfg, report.speed_factor));
+        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur), report.speed_factor));
     }
     for (const auto& base : baseline.benchmarks) {
         if (current.find(base.name)) continue;
@@ -248,9 +282,11 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     const std::vector<double> adjusted = stats::holm(p);
     for (std::size_t k = 0; k < tested.size(); ++k) {
         Comparison& c = report.rows[tested[k]];
+        const BenchmarkResult* cur = current.find(c.name);
+        const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
         c.p_adjusted = adjusted[k];
-        c.significant = is_significant(c, cfg);
-        c.status = classify(c, cfg);
+        c.significant = is_significant(c, row_cfg);
+        c.status = classify(c, row_cfg);
     }
     return report;
 }

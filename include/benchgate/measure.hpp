@@ -10,10 +10,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "clock.hpp"
 #include "config.hpp"
@@ -83,7 +85,56 @@ BENCHGATE_NOINLINE double time_batch(void* fn, std::uint64_t n) {
 
 using BatchFn = double (*)(void*, std::uint64_t);
 
+// run_batched: fresh inputs from `setup` for every iteration, made before the clock starts.
+template <class Setup, class Routine>
+struct Batched {
+    Setup& setup;
+    Routine& routine;
+    std::vector<std::invoke_result_t<Setup&>> inputs;
+};
+
+template <class Setup, class Routine>
+BENCHGATE_NOINLINE double time_batched(void* ctx, std::uint64_t n) {
+    auto& b = *static_cast<Batched<Setup, Routine>*>(ctx);
+    b.inputs.clear();
+    b.inputs.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) b.inputs.push_back(b.setup());
+    auto* input = b.inputs.data();
+    const auto t0 = Clock::now();
+    for (std::uint64_t i = 0; i < n; ++i) {
+        if constexpr (std::is_void_v<decltype(b.routine(input[i]))>) {
+            b.routine(input[i]);
+        } else {
+            auto&& result = b.routine(input[i]);
+            do_not_optimize(result);
+        }
+    }
+    const auto t1 = Clock::now();
+    b.inputs.clear();  // inputs are destroyed outside the timed region
+    return to_ns(t1 - t0);
+}
+
+// run_custom: the callable runs `n` iterations itself and returns the nanoseconds it measured.
+template <class F>
+BENCHGATE_NOINLINE double time_custom(void* fn, std::uint64_t n) {
+    const double ns = static_cast<double>((*static_cast<F*>(fn))(n));
+    if (!(ns >= 0.0)) throw std::runtime_error("run_custom: the callable returned a negative or NaN time");
+    return ns;
+}
+
 }  // namespace detail
+
+// Measures elapsed time inside run_custom bodies: start()/stop() around the part to time.
+class Stopwatch {
+public:
+    void start() { t0_ = Clock::now(); }
+    void stop() { total_ += Clock::now() - t0_; }
+    double elapsed_ns() const { return to_ns(total_); }
+
+private:
+    Clock::time_point t0_{};
+    Clock::duration total_{};
+};
 
 // Per-benchmark measurement state that survives across interleaving rounds.
 struct MeasureState {
@@ -91,6 +142,9 @@ struct MeasureState {
     int planned_samples = 0;                  // decided at calibration
     int taken_samples = 0;
     int round = 0;  // set by the runner before each body invocation
+    // Counters reported by the body, summed over the rounds (divided by `rounds_reported`).
+    std::vector<Counter> counters;
+    std::vector<int> counter_reports;
 };
 
 // The object a body receives. `run` is called exactly once per body invocation.
@@ -104,6 +158,43 @@ public:
 
     const std::string& name() const { return name_; }
 
+    // The value of this instance's parameter on `axis` (BENCHGATE_BENCH_P); the only or first
+    // axis when no name is given. Throws std::invalid_argument for an unknown axis.
+    std::int64_t param(const std::string& axis = {}) const {
+        for (const auto& p : out_.params)
+            if (axis.empty() || p.name == axis) return p.value;
+        throw std::invalid_argument(out_.params.empty() ? "bench.param(): this benchmark has no parameters"
+                                                        : "bench.param(): no axis named '" + axis + "'");
+    }
+
+    // Work per iteration, reported as a rate beside the time (verdicts stay on time).
+    Bench& throughput_bytes(double bytes) { return throughput("bytes", bytes); }
+    Bench& throughput_elements(double elements) { return throughput("elements", elements); }
+
+    // A named value per iteration (e.g. frames decoded); `rate` also shows it per second.
+    Bench& counter(const std::string& name, double per_iteration, bool rate = false) {
+        for (std::size_t i = 0; i < state_.counters.size(); ++i)
+            if (state_.counters[i].name == name) {
+                state_.counters[i].value += per_iteration;
+                ++state_.counter_reports[i];
+                return *this;
+            }
+        state_.counters.push_back({name, per_iteration, rate});
+        state_.counter_reports.push_back(1);
+        return *this;
+    }
+
+    // Calls of the measured callable so far in this invocation, warm-up included: divide a
+    // total the callable accumulated by it to get a per-iteration counter.
+    std::uint64_t calls() const { return calls_; }
+
+    // Runs `before` ahead of every timed batch and `after` behind it, outside the timing.
+    Bench& per_sample(std::function<void()> before, std::function<void()> after = {}) {
+        before_sample_ = std::move(before);
+        after_sample_ = std::move(after);
+        return *this;
+    }
+
     // Measures `fn`. Its return value (if any) is kept alive so the work cannot be elided.
     template <class F>
     void run(F&& fn) {
@@ -111,9 +202,40 @@ public:
         measure(&detail::time_batch<Fn>, const_cast<void*>(static_cast<const void*>(&fn)));
     }
 
+    // Measures `routine(input)` where each iteration gets a fresh `input = setup()`, made
+    // before the clock starts (for code that consumes or mutates its input).
+    template <class Setup, class Routine>
+    void run_batched(Setup&& setup, Routine&& routine) {
+        using S = std::remove_reference_t<Setup>;
+        using R = std::remove_reference_t<Routine>;
+        detail::Batched<S, R> ctx{setup, routine, {}};
+        measure(&detail::time_batched<S, R>, &ctx);
+    }
+
+    // Manual timing: `fn(iterations)` runs that many iterations and returns the nanoseconds
+    // that count (e.g. from a Stopwatch around only the part to isolate).
+    template <class F>
+    void run_custom(F&& fn) {
+        using Fn = std::remove_reference_t<F>;
+        measure(&detail::time_custom<Fn>, const_cast<void*>(static_cast<const void*>(&fn)));
+    }
+
     bool ran() const { return ran_; }
 
 private:
+    Bench& throughput(const char* unit, double per_iteration) {
+        if (!(per_iteration > 0.0)) throw std::invalid_argument("throughput must be positive");
+        out_.throughput_unit = unit;
+        out_.throughput = per_iteration;
+        return *this;
+    }
+    double timed(detail::BatchFn batch, void* fn, std::uint64_t n) {
+        if (before_sample_) before_sample_();
+        const double t = batch(fn, n);
+        calls_ += n;
+        if (after_sample_) after_sample_();
+        return t;
+    }
     void measure(detail::BatchFn batch, void* fn);
     void calibrate(detail::BatchFn batch, void* fn);
 
@@ -122,6 +244,8 @@ private:
     MeasureState& state_;
     BenchmarkResult& out_;
     bool ran_ = false;
+    std::uint64_t calls_ = 0;
+    std::function<void()> before_sample_, after_sample_;
 };
 
 inline void Bench::calibrate(detail::BatchFn batch, void* fn) {
@@ -132,7 +256,7 @@ inline void Bench::calibrate(detail::BatchFn batch, void* fn) {
     std::uint64_t n = 1;
     double spent = 0.0, per_iter = 0.0;
     for (;;) {
-        const double t = batch(fn, n);
+        const double t = timed(batch, fn, n);
         spent += t;
         per_iter = t / static_cast<double>(n);
         if (t >= target_ns || per_iter * 2 >= target_ns) {
@@ -166,7 +290,7 @@ inline void Bench::measure(detail::BatchFn batch, void* fn) {
         if (state_.iterations_per_sample == 0) calibrate(batch, fn);
         const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(config_.profile_seconds));
-        while (Clock::now() < deadline) batch(fn, state_.iterations_per_sample);
+        while (Clock::now() < deadline) timed(batch, fn, state_.iterations_per_sample);
         return;
     }
 
@@ -174,7 +298,7 @@ inline void Bench::measure(detail::BatchFn batch, void* fn) {
         calibrate(batch, fn);
     } else {
         // Later rounds: other benchmarks ran in between, so re-warm with one discarded sample.
-        batch(fn, state_.iterations_per_sample);
+        timed(batch, fn, state_.iterations_per_sample);
     }
     // Spread the planned samples evenly over the rounds; the last round takes the rest.
     const int rounds = std::max(1, config_.rounds);
@@ -183,7 +307,7 @@ inline void Bench::measure(detail::BatchFn batch, void* fn) {
     const int count = std::max(0, due - state_.taken_samples);
     const std::uint64_t n = state_.iterations_per_sample;
     for (int s = 0; s < count; ++s) {
-        const double t = batch(fn, n);
+        const double t = timed(batch, fn, n);
         out_.samples.push_back(t / static_cast<double>(n));
         out_.iterations.push_back(n);
         out_.rounds.push_back(static_cast<std::uint32_t>(state_.round));

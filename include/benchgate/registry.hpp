@@ -1,9 +1,15 @@
 // benchgate: registration of named benchmarks at static initialisation (floor 3).
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <memory>
+#include <type_traits>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,8 +21,14 @@ namespace benchgate {
 using Body = std::function<void(Bench&)>;
 
 struct Registration {
-    std::string name;  // full name, e.g. "frame_encoding/encode"
+    Registration(std::string n = {}, Body b = {}) : name(std::move(n)), body(std::move(b)) {}
+
+    std::string name;  // full name, e.g. "frame_encoding/encode" or "frame/encode/size:64"
     Body body;
+    std::string family;         // name without parameters ("" when not parameterised)
+    std::vector<Param> params;  // this instance's axis values
+    bool complexity = false;    // fit the family's complexity over its numeric axis
+    std::function<void()> finish;  // called once after the last round (fixture teardown)
 };
 
 // All registered benchmarks, in registration order (per TU: declaration order).
@@ -26,11 +38,225 @@ inline std::vector<Registration>& registry() {
 }
 
 // Registers a benchmark at run time; the macros below do it at static initialisation.
-inline void add(std::string name, Body body) { registry().push_back({std::move(name), std::move(body)}); }
+inline void add(std::string name, Body body) { registry().emplace_back(std::move(name), std::move(body)); }
 
 struct Registrar {
     Registrar(const char* name, void (*body)(Bench&)) { add(name, body); }
 };
+
+// ---------------------------------------------------------------- parameters
+// Values of one axis: a list, a geometric range or a dense range.
+inline std::vector<std::int64_t> values(std::initializer_list<std::int64_t> v) { return v; }
+
+// lo, then every power of `multiplier` strictly between, then hi (Google Benchmark's Range).
+inline std::vector<std::int64_t> range(std::int64_t lo, std::int64_t hi, std::int64_t multiplier = 8) {
+    std::vector<std::int64_t> out;
+    if (lo > hi || multiplier < 2) return {lo};
+    out.push_back(lo);
+    for (std::int64_t p = 1; p < hi; p *= multiplier) {
+        if (p > lo) out.push_back(p);
+        if (p > hi / multiplier) break;
+    }
+    if (hi != lo) out.push_back(hi);
+    return out;
+}
+
+// lo, lo + step, ..., up to hi inclusive.
+inline std::vector<std::int64_t> dense_range(std::int64_t lo, std::int64_t hi, std::int64_t step = 1) {
+    std::vector<std::int64_t> out;
+    if (step <= 0) return {lo};
+    for (std::int64_t v = lo; v <= hi; v += step) out.push_back(v);
+    return out;
+}
+
+// The axes of a parameterised benchmark; instances are their cartesian product (the first
+// axis varies slowest). A single unnamed axis gives names "family/64"; named axes give
+// "family/size:64/threads:2".
+class Params {
+public:
+    Params() = default;
+    Params(std::vector<std::int64_t> single_axis) { axes_.push_back({"", std::move(single_axis)}); }
+    Params(std::initializer_list<std::int64_t> single_axis) { axes_.push_back({"", single_axis}); }
+
+    Params& axis(std::string name, std::vector<std::int64_t> v) {
+        axes_.push_back({std::move(name), std::move(v)});
+        return *this;
+    }
+    // Fit O(1) ... O(n^3) over the family's numeric axis and report the best (single axis).
+    Params& complexity(bool on = true) {
+        complexity_ = on;
+        return *this;
+    }
+    bool wants_complexity() const { return complexity_; }
+
+    std::vector<std::vector<Param>> instances() const {
+        std::vector<std::vector<Param>> out(1);
+        for (const auto& a : axes_) {
+            std::vector<std::vector<Param>> next;
+            for (const auto& partial : out)
+                for (std::int64_t v : a.values) {
+                    auto p = partial;
+                    p.push_back({a.name.empty() ? "arg" : a.name, v});
+                    next.push_back(std::move(p));
+                }
+            out = std::move(next);
+        }
+        return axes_.empty() ? std::vector<std::vector<Param>>{} : out;
+    }
+
+    static std::string instance_name(const std::string& family, const std::vector<Param>& params, bool unnamed_single) {
+        std::string n = family;
+        for (const auto& p : params) n += "/" + (unnamed_single ? std::string() : p.name + ":") + std::to_string(p.value);
+        return n;
+    }
+
+    bool single_unnamed() const { return axes_.size() == 1 && axes_[0].name.empty(); }
+
+private:
+    struct Axis {
+        std::string name;
+        std::vector<std::int64_t> values;
+    };
+    std::vector<Axis> axes_;
+    bool complexity_ = false;
+};
+
+// Registers one benchmark per parameter combination.
+inline void add_parameterised(const std::string& family, const Params& params, Body body) {
+    for (auto& instance : params.instances()) {
+        Registration r;
+        r.name = Params::instance_name(family, instance, params.single_unnamed());
+        r.body = body;
+        r.family = family;
+        r.params = std::move(instance);
+        r.complexity = params.wants_complexity();
+        registry().push_back(std::move(r));
+    }
+}
+
+struct ParamRegistrar {
+    ParamRegistrar(const char* family, const Params& params, void (*body)(Bench&)) {
+        add_parameterised(family, params, body);
+    }
+};
+
+// ---------------------------------------------------------------- typed benchmarks
+// A readable name for a type, from the compiler's own spelling ("std::string", "int").
+// Specialise benchgate::type_label<T> for a custom label.
+template <class T>
+std::string type_label() {
+#if defined(__clang__) || defined(__GNUC__)
+    std::string_view f = __PRETTY_FUNCTION__;
+    const auto eq = f.find("T = ");
+    if (eq != std::string_view::npos) {
+        f.remove_prefix(eq + 4);
+        std::size_t depth = 0, end = 0;
+        for (; end < f.size(); ++end) {
+            const char c = f[end];
+            if (c == '<') ++depth;
+            else if (c == '>') { if (depth == 0) break; --depth; }
+            else if ((c == ';' || c == ']') && depth == 0) break;
+        }
+        std::string label(f.substr(0, end));
+        const std::string long_string = "std::__cxx11::basic_string<char>";
+        if (label == long_string || label == "std::basic_string<char>") label = "std::string";
+        return label;
+    }
+#endif
+    return "type";
+}
+
+template <class... Types>
+struct TypedRegistrar {
+    template <class MakeBody>
+    TypedRegistrar(const char* family, MakeBody make) {
+        (add_one<Types>(family, make), ...);
+    }
+    template <class T, class MakeBody>
+    static void add_one(const char* family, MakeBody make) {
+        Registration r;
+        r.name = std::string(family) + "/" + type_label<T>();
+        r.family = family;
+        r.body = make(static_cast<T*>(nullptr));
+        registry().push_back(std::move(r));
+    }
+};
+
+// ---------------------------------------------------------------- fixtures
+// Derive from Fixture and register with BENCHGATE_FIXTURE: one fixture object per benchmark,
+// set up once before its first round and torn down after its last, never inside timing.
+struct Fixture {
+    virtual ~Fixture() = default;
+    virtual void setup(Bench&) {}
+    virtual void teardown() {}
+};
+
+template <class Derived>
+struct FixtureRegistrar {
+    explicit FixtureRegistrar(const char* name) {
+        auto holder = std::make_shared<std::unique_ptr<Derived>>();
+        Registration r;
+        r.name = name;
+        r.body = [holder](Bench& bench) {
+            if (!*holder) {
+                auto fixture = std::make_unique<Derived>();
+                fixture->setup(bench);
+                *holder = std::move(fixture);
+            }
+            (*holder)->body(bench);
+        };
+        r.finish = [holder] {
+            if (*holder) {
+                (*holder)->teardown();
+                holder->reset();
+            }
+        };
+        registry().push_back(std::move(r));
+    }
+};
+
+// ---------------------------------------------------------------- groups
+// Settings that override the run's defaults for every benchmark of a group: the benchmarks
+// whose name starts with "prefix/" (the longest matching prefix wins).
+struct GroupSettings {
+    int samples = 0;          // 0: the run's default
+    double sample_ms = 0.0;   // target duration of one sample
+    double max_ms = 0.0;      // sampling budget per benchmark
+    Thresholds thresholds;    // verdict bands (fractions)
+
+    GroupSettings& with_samples(int n) { samples = n; return *this; }
+    GroupSettings& with_sample_time_ms(double ms) { sample_ms = ms; return *this; }
+    GroupSettings& with_time_budget_ms(double ms) { max_ms = ms; return *this; }
+    GroupSettings& with_threshold_pct(double pct) { thresholds.threshold = pct / 100.0; return *this; }
+    GroupSettings& with_warn_threshold_pct(double pct) { thresholds.warn_threshold = pct / 100.0; return *this; }
+    GroupSettings& with_noise_pct(double pct) { thresholds.noise = pct / 100.0; return *this; }
+};
+
+inline std::vector<std::pair<std::string, GroupSettings>>& groups() {
+    static std::vector<std::pair<std::string, GroupSettings>> all;
+    return all;
+}
+
+inline bool set_group(std::string prefix, const GroupSettings& settings) {
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    groups().emplace_back(std::move(prefix), settings);
+    return true;
+}
+
+// The settings of the group a benchmark belongs to, or nullptr.
+inline const GroupSettings* group_of(const std::string& name) {
+    const GroupSettings* best = nullptr;
+    std::size_t best_len = 0;
+    for (const auto& [prefix, settings] : groups()) {
+        const bool match = name == prefix || (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+                                              name[prefix.size()] == '/');
+        if (match && prefix.size() >= best_len) {
+            best = &settings;
+            best_len = prefix.size();
+        }
+    }
+    return best;
+}
 
 // Names must be non-empty, unique, free of control characters. Returns "" or the problem.
 inline std::string validate(const std::vector<Registration>& all) {
@@ -67,3 +293,44 @@ inline std::vector<const Registration*> select(const std::vector<Registration>& 
     static void fn(::benchgate::Bench& bench);                                                   \
     static const ::benchgate::Registrar BENCHGATE_CAT(fn, _registrar){name, &fn};                \
     static void fn([[maybe_unused]] ::benchgate::Bench& bench)
+
+// BENCHGATE_BENCH_P("frame/encode", benchgate::range(64, 4096, 4)) { auto n = bench.param(); ... }
+// BENCHGATE_BENCH_P("pool/get", benchgate::Params().axis("size", {8, 64}).axis("threads", {1, 2})) { ... }
+#define BENCHGATE_BENCH_P(name, params) \
+    BENCHGATE_BENCH_P_IMPL_(name, params, BENCHGATE_CAT(benchgate_body_, __COUNTER__))
+#define BENCHGATE_BENCH_P_IMPL_(name, params, fn)                                                 \
+    static void fn(::benchgate::Bench& bench);                                                     \
+    static const ::benchgate::ParamRegistrar BENCHGATE_CAT(fn, _registrar){name, params, &fn};     \
+    static void fn([[maybe_unused]] ::benchgate::Bench& bench)
+
+// BENCHGATE_BENCH_TYPED("container/push_back", T, std::vector<int>, std::deque<int>) { T c; ... }
+// registers "container/push_back/std::vector<int>" and "container/push_back/std::deque<int>".
+#define BENCHGATE_BENCH_TYPED(name, T, ...) \
+    BENCHGATE_BENCH_TYPED_IMPL_(name, T, BENCHGATE_CAT(benchgate_body_, __COUNTER__), __VA_ARGS__)
+#define BENCHGATE_BENCH_TYPED_IMPL_(name, T, fn, ...)                                              \
+    template <class T>                                                                              \
+    static void fn(::benchgate::Bench& bench);                                                      \
+    static const ::benchgate::TypedRegistrar<__VA_ARGS__> BENCHGATE_CAT(fn, _registrar){            \
+        name, [](auto* tag) {                                                                       \
+            using Type = std::remove_pointer_t<decltype(tag)>;                                      \
+            return ::benchgate::Body(&fn<Type>);                                                    \
+        }};                                                                                         \
+    template <class T>                                                                              \
+    static void fn([[maybe_unused]] ::benchgate::Bench& bench)
+
+// struct Db : benchgate::Fixture { void setup(benchgate::Bench&) override; void teardown() override; };
+// BENCHGATE_FIXTURE(Db, "db/query") { bench.run([&] { return query(); }); }  // members of Db in scope
+#define BENCHGATE_FIXTURE(FixtureType, name) \
+    BENCHGATE_FIXTURE_IMPL_(FixtureType, name, BENCHGATE_CAT(benchgate_fixture_, __COUNTER__))
+#define BENCHGATE_FIXTURE_IMPL_(FixtureType, name, cls)                                           \
+    namespace {                                                                                    \
+    struct cls : FixtureType {                                                                     \
+        void body(::benchgate::Bench& bench);                                                      \
+    };                                                                                             \
+    const ::benchgate::FixtureRegistrar<cls> BENCHGATE_CAT(cls, _registrar){name};                 \
+    }                                                                                              \
+    void cls::body([[maybe_unused]] ::benchgate::Bench& bench)
+
+// BENCHGATE_GROUP("e2e", benchgate::GroupSettings{}.with_samples(20).with_threshold_pct(25));
+#define BENCHGATE_GROUP(prefix, settings) \
+    static const bool BENCHGATE_CAT(benchgate_group_, __COUNTER__) = ::benchgate::set_group(prefix, settings)

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace benchgate {
@@ -35,10 +37,37 @@ struct Outliers {
     int total() const { return low_severe + low_mild + high_mild + high_severe; }
 };
 
+// One axis value of a parameterised benchmark ("size" = 64). Unnamed axes are called "arg".
+struct Param {
+    std::string name;
+    std::int64_t value = 0;
+};
+
+// A named per-iteration value a body reports (frames, retries, ...). A rate is also shown per
+// second of measured time.
+struct Counter {
+    std::string name;
+    double value = 0.0;  // per iteration
+    bool rate = false;
+};
+
+// Verdict thresholds that a group overrides for its benchmarks (NaN: the run's default).
+struct Thresholds {
+    double threshold = std::numeric_limits<double>::quiet_NaN();
+    double warn_threshold = std::numeric_limits<double>::quiet_NaN();
+    double noise = std::numeric_limits<double>::quiet_NaN();
+};
+
 // One benchmark's measurement: raw samples plus what is derived from them.
 struct BenchmarkResult {
-    std::string name;
+    std::string name;    // full instance name, e.g. "frame/encode/size:64"
+    std::string family;  // name without parameters ("" when not parameterised)
+    std::vector<Param> params;
     std::string unit = "ns";
+    std::string throughput_unit;  // "bytes", "elements" or "" (none)
+    double throughput = 0.0;      // throughput_unit per iteration
+    std::vector<Counter> counters;
+    Thresholds thresholds;
     std::vector<std::uint64_t> iterations;  // iterations[i]: iterations timed in sample i
     std::vector<double> samples;            // samples[i]: time per iteration of sample i
     std::vector<std::uint32_t> rounds;      // rounds[i]: interleaving round of sample i (may be empty)
@@ -63,6 +92,16 @@ struct Context {
     double clock_cost_ns = 0.0;
 };
 
+// Best-fitting complexity of a parameterised family over one numeric axis.
+struct ComplexityFit {
+    std::string family;
+    std::string axis;
+    std::string best;          // "O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)"
+    double coefficient = 0.0;  // time per iteration ~ coefficient * f(n), in ns
+    double rms = 0.0;          // root mean square error relative to the mean time
+    std::vector<std::pair<std::string, double>> rms_by_model;
+};
+
 // A whole run (also a baseline file, also one history entry).
 struct RunResult {
     std::string schema = "benchgate/1";
@@ -71,6 +110,7 @@ struct RunResult {
     std::vector<BenchmarkResult> benchmarks;
     // The machine-speed reference measured alongside (reference.hpp); no samples: none.
     BenchmarkResult reference;
+    std::vector<ComplexityFit> complexity;
 
     const BenchmarkResult* find(const std::string& name) const {
         for (const auto& b : benchmarks)

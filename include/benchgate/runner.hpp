@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "baseline.hpp"
+#include "complexity.hpp"
 #include "compare.hpp"
 #include "measure.hpp"
 #include "reference.hpp"
@@ -28,6 +29,31 @@ struct RunConfig {
 // Called before each body invocation: benchmark index (0-based) and count, round and rounds.
 using ProgressFn = std::function<void(const std::string& name, int index, int count, int round, int rounds)>;
 
+// Complexity of every family registered with Params::complexity(): median time per iteration
+// against the family's (single) numeric axis.
+inline std::vector<ComplexityFit> fit_families(const std::vector<const Registration*>& selected,
+                                               const std::vector<BenchmarkResult>& results) {
+    std::vector<ComplexityFit> fits;
+    std::vector<std::string> done;
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        const Registration& r = *selected[i];
+        if (!r.complexity || r.params.size() != 1 || std::find(done.begin(), done.end(), r.family) != done.end()) continue;
+        done.push_back(r.family);
+        std::vector<double> n, t;
+        for (std::size_t j = 0; j < selected.size(); ++j)
+            if (selected[j]->family == r.family && !results[j].failed() && selected[j]->params.size() == 1) {
+                n.push_back(static_cast<double>(selected[j]->params[0].value));
+                t.push_back(results[j].estimates.median.point);
+            }
+        ComplexityFit fit = fit_complexity(n, t);
+        if (fit.best.empty()) continue;
+        fit.family = r.family;
+        fit.axis = r.params[0].name;
+        fits.push_back(std::move(fit));
+    }
+    return fits;
+}
+
 // Measures the selected benchmarks. Samples are interleaved: every benchmark takes a share of
 // its samples in each round, in a shuffled order, so slow drifts of the machine (frequency,
 // neighbours) spread over all benchmarks instead of landing on whichever ran at that moment.
@@ -46,9 +72,21 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
     const std::size_t count = items.size();
     std::vector<BenchmarkResult> results(count);
     std::vector<MeasureState> states(count);
-    for (std::size_t i = 0; i < count; ++i) results[i].name = items[i]->name;
-    MeasureConfig reference_config = config.measure;
-    reference_config.samples = std::max(3 * std::max(1, config.measure.rounds), config.measure.samples / 2);
+    // Each benchmark's plan: the run's, overridden by its group's settings.
+    std::vector<MeasureConfig> plans(count, config.measure);
+    for (std::size_t i = 0; i < count; ++i) {
+        results[i].name = items[i]->name;
+        results[i].family = items[i]->family;
+        results[i].params = items[i]->params;
+        if (const GroupSettings* g = group_of(items[i]->name)) {
+            if (g->samples > 0 && config.measure.profile_seconds <= 0.0)
+                plans[i].samples = std::max(config.measure.min_samples, std::min(g->samples, config.measure.samples * 10));
+            if (g->sample_ms > 0) plans[i].sample_ms = g->sample_ms;
+            if (g->max_ms > 0) plans[i].max_ms = g->max_ms;
+            results[i].thresholds = g->thresholds;
+        }
+    }
+    plans.back().samples = std::max(3 * std::max(1, config.measure.rounds), config.measure.samples / 2);
 
     const int rounds = config.measure.profile_seconds > 0.0 ? 1 : std::max(1, config.measure.rounds);
     std::vector<std::size_t> order(count);
@@ -67,7 +105,7 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
             if (progress && !is_reference)
                 progress(result.name, shown++, static_cast<int>(selected.size()), round, rounds);
             states[i].round = round;
-            Bench bench(result.name, is_reference ? reference_config : config.measure, states[i], result);
+            Bench bench(result.name, plans[i], states[i], result);
             try {
                 items[i]->body(bench);
                 if (!bench.ran()) result.error = "the body never called bench.run()";
@@ -83,14 +121,37 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
             }
         }
     }
-    if (config.measure.profile_seconds <= 0.0)
-        for (auto& b : results)
-            if (!b.failed()) summarize(b, config.seed);
+    // Fixture teardown, counters, statistics.
+    for (std::size_t i = 0; i < count; ++i) {
+        BenchmarkResult& b = results[i];
+        if (items[i]->finish) {
+            try {
+                items[i]->finish();
+            } catch (const std::exception& e) {
+                if (!b.failed()) b.error = std::string("teardown failed: ") + e.what();
+            } catch (...) {
+                if (!b.failed()) b.error = "teardown failed: unknown exception";
+            }
+        }
+        for (std::size_t c = 0; c < states[i].counters.size(); ++c) {
+            Counter counter = states[i].counters[c];
+            counter.value /= states[i].counter_reports[c];
+            b.counters.push_back(counter);
+        }
+        if (b.failed()) {
+            b.samples.clear();
+            b.iterations.clear();
+            b.rounds.clear();
+        } else if (config.measure.profile_seconds <= 0.0) {
+            summarize(b, config.seed);
+        }
+    }
     if (count > selected.size()) {
         run.reference = std::move(results.back());
         results.pop_back();
     }
     run.benchmarks = std::move(results);
+    run.complexity = fit_families(selected, run.benchmarks);
     return run;
 }
 

@@ -32,36 +32,48 @@ inline double ci_half_width(const Estimate& e) {
 
 // Name | median/op | ±CI | MAD | samples × iterations | outliers (L low, H high, ! severe).
 inline std::string console_results(const RunResult& run, const Style& style, bool detailed = false) {
-    std::vector<std::string> header = {"Benchmark", "Median/op", "\xC2\xB1" "CI95", "MAD", "Samples", "Outliers"};
+    bool any_throughput = false, any_counters = false;
+    for (const auto& b : run.benchmarks) {
+        any_throughput = any_throughput || !b.throughput_unit.empty();
+        any_counters = any_counters || !b.counters.empty();
+    }
+    std::vector<std::string> header = {"Benchmark", "Median/op"};
+    if (any_throughput) header.push_back("Throughput");
+    header.insert(header.end(), {"\xC2\xB1" "CI95", "MAD", "Samples", "Outliers"});
     if (detailed) header.insert(header.end(), {"Min", "Mean", "Max", "CI95 of median"});
-    Table table(header);
+    if (any_counters) header.push_back("Counters");
+    std::vector<bool> left(header.size(), false);
+    if (any_counters) left.back() = true;
+    Table table(header, left);
     int failed = 0;
     for (const auto& b : run.benchmarks) {
         if (b.failed()) {
             ++failed;
-            std::vector<std::string> row = {b.name, style.bold_red("FAILED"), "", "", "", ""};
-            table.add(row);
+            table.add({b.name, style.bold_red("FAILED")});
             continue;
         }
         const Estimates& e = b.estimates;
         const std::string iters = b.iterations.empty() ? "0" : std::to_string(b.iterations.front());
-        std::vector<std::string> row = {
-            b.name,
-            format_time(e.median.point),
+        std::vector<std::string> row = {b.name, format_time(e.median.point)};
+        if (any_throughput) row.push_back(format_throughput(b, e.median.point));
+        std::vector<std::string> rest = {
             format_percent(ci_half_width(e.median)),
             format_percent(e.median.point > 0 ? e.mad / e.median.point : 0.0),
             std::to_string(b.samples.size()) + " \xC3\x97 " + iters,
             outliers_cell(b.outliers),
         };
+        row.insert(row.end(), rest.begin(), rest.end());
         if (detailed) {
             row.push_back(format_time(e.min));
             row.push_back(format_time(e.mean.point));
             row.push_back(format_time(e.max));
             row.push_back("[" + format_time(e.median.lower) + ", " + format_time(e.median.upper) + "]");
         }
+        if (any_counters) row.push_back(format_counters(b));
         table.add(row);
     }
     std::string out = table.render(style);
+    for (const auto& fit : run.complexity) out += style.dim("complexity: ") + format_complexity(fit) + "\n";
     for (const auto& b : run.benchmarks)
         if (b.failed()) out += style.bold_red("error: ") + b.name + " failed: " + b.error + "\n";
     return out;
@@ -88,10 +100,21 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
     if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
     Table table({"Benchmark", "Baseline", "Current", "Change [95% CI]", "Status"});
-    for (const auto& c : report.rows)
-        table.add({c.name, format_time(c.baseline), format_time(c.current), format_change_ci(c.change),
-                   paint_status(c.status, style)});
+    for (const auto& c : report.rows) {
+        std::string current = format_time(c.current);
+        if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
+        table.add({c.name, format_time(c.baseline), current, format_change_ci(c.change), paint_status(c.status, style)});
+    }
     out += table.render(style);
+    bool any_counters = false;
+    for (const auto& c : report.rows) any_counters = any_counters || !c.counters.empty();
+    if (any_counters) {
+        Table counters({"Counter (informational)", "Baseline/op", "Current/op", "Change"});
+        for (const auto& c : report.rows)
+            for (const auto& cc : c.counters)
+                counters.add({c.name + " " + cc.name, format_value(cc.baseline), format_value(cc.current), format_change(cc.change)});
+        out += "\n" + counters.render(style);
+    }
     for (const auto& c : report.rows) {
         if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + c.name + ": " + note + "\n";
         if (c.status == Status::failed) out += "  " + c.name + ": " + style.bold_red("failed: ") + c.error + "\n";

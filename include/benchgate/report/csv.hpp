@@ -36,8 +36,8 @@ inline std::string csv_number(double v) {
 inline std::string csv_report(const RunResult& run, const GateReport* gate) {
     std::string out =
         "name,status,samples,median_ns,median_lower_ns,median_upper_ns,mean_ns,mean_lower_ns,mean_upper_ns,"
-        "stddev_ns,mad_ns,min_ns,max_ns,outliers,baseline_ns,current_ns,change,change_lower,change_upper,"
-        "p_value,p_adjusted,confirmation\n";
+        "stddev_ns,mad_ns,min_ns,max_ns,outliers,throughput_unit,throughput_per_iteration,throughput_per_second,"
+        "counters,baseline_ns,current_ns,change,change_lower,change_upper,p_value,p_adjusted,confirmation\n";
     auto row_for = [&](const std::string& name) -> const Comparison* {
         if (!gate) return nullptr;
         for (const auto& c : gate->rows)
@@ -59,20 +59,25 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
         const std::string status = c ? to_string(c->status) : b.failed() ? "FAILED" : "";
         out += csv_field(b.name) + "," + status + ",";
         if (b.failed()) {
-            out += ",,,,,,,,,,,,";
+            out += ",,,,,,,,,,,,,,,,";
         } else {
             const Estimates& e = b.estimates;
             out += std::to_string(b.samples.size()) + "," + csv_number(e.median.point) + "," + csv_number(e.median.lower) +
                    "," + csv_number(e.median.upper) + "," + csv_number(e.mean.point) + "," + csv_number(e.mean.lower) + "," +
                    csv_number(e.mean.upper) + "," + csv_number(e.stddev) + "," + csv_number(e.mad) + "," +
                    csv_number(e.min) + "," + csv_number(e.max) + "," + std::to_string(b.outliers.total()) + ",";
+            std::string counters;
+            for (const auto& c : b.counters) counters += (counters.empty() ? "" : ";") + c.name + "=" + csv_number(c.value);
+            out += b.throughput_unit + "," + (b.throughput_unit.empty() ? "" : csv_number(b.throughput)) + "," +
+                   (b.throughput_unit.empty() ? "" : csv_number(b.throughput * 1e9 / e.median.point)) + "," +
+                   csv_field(counters) + ",";
         }
         out += comparison_cells(c) + "\n";
     }
     if (gate)
         for (const auto& c : gate->rows)
             if (c.status == Status::missing)
-                out += csv_field(c.name) + ",MISSING,,,,,,,,,,,,," + comparison_cells(&c) + "\n";
+                out += csv_field(c.name) + ",MISSING,,,,,,,,,,,,,,,,," + comparison_cells(&c) + "\n";
     return out;
 }
 

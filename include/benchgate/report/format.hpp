@@ -29,6 +29,58 @@ inline std::string format_time(double ns) {
     return buf;
 }
 
+// A rate per second with a binary (bytes) or SI (elements, counts) prefix: "1.23 GiB/s",
+// "45.6 Melem/s", "3.4 M/s".
+inline std::string format_rate(double per_second, const std::string& unit) {
+    if (!std::isfinite(per_second) || per_second <= 0 || unit.empty()) return "-";
+    const bool bytes = unit == "bytes";
+    const double base = bytes ? 1024.0 : 1000.0;
+    static const char* byte_units[] = {"B/s", "KiB/s", "MiB/s", "GiB/s", "TiB/s"};
+    static const char* elem_units[] = {"elem/s", "Kelem/s", "Melem/s", "Gelem/s", "Telem/s"};
+    static const char* plain_units[] = {"/s", "K/s", "M/s", "G/s", "T/s"};
+    const char* const* units = bytes ? byte_units : unit == "elements" ? elem_units : plain_units;
+    int k = 0;
+    double v = per_second;
+    while (v >= base && k < 4) {
+        v /= base;
+        ++k;
+    }
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.*f %s", v >= 100 ? 1 : v >= 10 ? 2 : 3, v, units[k]);
+    return buf;
+}
+
+// The throughput of a benchmark at a given time per iteration, or "" when it has none.
+inline std::string format_throughput(const BenchmarkResult& b, double ns_per_iteration) {
+    if (b.throughput_unit.empty() || !(ns_per_iteration > 0)) return {};
+    return format_rate(b.throughput * 1e9 / ns_per_iteration, b.throughput_unit);
+}
+
+// The current rate of a compared benchmark, or "".
+inline std::string format_throughput(const Comparison& c, double ns_per_iteration) {
+    if (c.throughput_unit.empty() || !(ns_per_iteration > 0)) return {};
+    return format_rate(c.throughput * 1e9 / ns_per_iteration, c.throughput_unit);
+}
+
+// A plain number with 4 significant digits.
+inline std::string format_value(double v) {
+    if (!std::isfinite(v)) return "-";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+
+// "frames 12/op, bytes_out 1.2e+03/op (3.4 M/s)".
+inline std::string format_counters(const BenchmarkResult& b) {
+    std::string out;
+    for (const auto& c : b.counters) {
+        if (!out.empty()) out += ", ";
+        out += c.name + " " + format_value(c.value) + "/op";
+        if (c.rate && b.estimates.median.point > 0) out += " (" + format_rate(c.value * 1e9 / b.estimates.median.point, "count") + ")";
+    }
+    return out;
+}
+
 // A fraction as a signed percentage: 0.0123 -> "+1.2%".
 inline std::string format_change(double fraction, int decimals = 1) {
     if (!std::isfinite(fraction)) return "-";
@@ -114,6 +166,15 @@ inline std::string speed_note(const GateReport& report) {
     return "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
            (report.speed_factor > 1.0 ? " slower" : " faster") +
            " than when the baseline was recorded; changes are corrected for it (--speed-correction off to disable)";
+}
+
+// Complexity lines: "frame/encode: O(n), 0.52 ns * n (RMS 2.1%)".
+inline std::string format_complexity(const ComplexityFit& f) {
+    const std::string term = f.best == "O(1)" ? "" : f.best.substr(2, f.best.size() - 3);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4g ns", f.coefficient);
+    return f.family + ": " + f.best + ", about " + buf + (term.empty() ? "" : " \xC3\x97 " + term) + " per iteration (RMS " +
+           format_percent(f.rms) + ")";
 }
 
 struct Style {

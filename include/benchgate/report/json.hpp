@@ -22,6 +22,15 @@ inline void write_comparison(JsonWriter& w, const Comparison& c) {
     w.field("raw_change", c.raw_change);
     w.field("p_value", c.p_value).field("p_adjusted", c.p_adjusted).field("noise_band", c.noise_band);
     w.field("significant", c.significant);
+    if (!c.counters.empty()) {
+        w.key("counters").begin_array();
+        for (const auto& cc : c.counters) {
+            w.begin_object();
+            w.field("name", cc.name).field("baseline", cc.baseline).field("current", cc.current).field("change", cc.change);
+            w.end_object();
+        }
+        w.end_array();
+    }
     if (std::isfinite(c.first_change)) {
         w.key("confirmation").begin_object();
         w.field("first_change", c.first_change).field("attempts", c.confirm_attempts).field("confirmed", c.confirmed);

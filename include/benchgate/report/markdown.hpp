@@ -12,15 +12,16 @@
 namespace benchgate {
 namespace report {
 
-// Escapes text for a markdown table cell: backslash-escapes the characters markdown gives
-// meaning to (| included, which would split the cell), flattens control characters.
+// Escapes a name for a markdown table cell: backslash-escapes the characters that start
+// emphasis, code, links or HTML, and the pipe that would split the cell; flattens control
+// characters. Our own prose goes through unescaped.
 inline std::string markdown_escape(std::string_view s) {
     std::string out;
     for (char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f) {
             out += ' ';
-        } else if (std::string_view("\\`*_{}[]<>()#+-.!|~").find(ch) != std::string_view::npos) {
+        } else if (std::string_view("\\`*_[]<>|~").find(ch) != std::string_view::npos) {
             out += '\\';
             out += ch;
         } else {
@@ -48,15 +49,17 @@ inline const char* status_badge(Status s) {
 inline std::string markdown_comparison(const GateReport& report) {
     std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n";
     if (!report.machine_warning.empty()) out += "> \xE2\x9A\xA0\xEF\xB8\x8F " + markdown_escape(report.machine_warning) + "\n\n";
-    if (const std::string note = speed_note(report); !note.empty()) out += "> " + markdown_escape(note) + "\n\n";
+    if (const std::string note = speed_note(report); !note.empty()) out += "> " + note + "\n\n";
     out += "| Benchmark | Baseline | Current | Change | Status |\n";
     out += "|-----------|----------|---------|--------|--------|\n";
     for (const auto& c : report.rows) {
         std::string change = format_change(c.change.point);
         if (std::isfinite(c.change.point))
             change += " [" + format_change(c.change.lower) + ", " + format_change(c.change.upper) + "]";
-        out += "| " + markdown_escape(c.name) + " | " + format_time(c.baseline) + " | " + format_time(c.current) + " | " +
-               change + " | " + status_badge(c.status) + " |\n";
+        std::string current = format_time(c.current);
+        if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
+        out += "| " + markdown_escape(c.name) + " | " + format_time(c.baseline) + " | " + current + " | " + change + " | " +
+               status_badge(c.status) + " |\n";
     }
     out += "\n### Summary\n\n";
     const int regressions = report.count(Status::regression);
@@ -72,17 +75,25 @@ inline std::string markdown_comparison(const GateReport& report) {
     } else {
         out += "\xE2\x9C\x85 No performance regressions detected\n";
     }
+    std::string counter_rows;
+    for (const auto& c : report.rows)
+        for (const auto& cc : c.counters)
+            counter_rows += "| " + markdown_escape(c.name) + " | " + markdown_escape(cc.name) + " | " + format_value(cc.baseline) +
+                            " | " + format_value(cc.current) + " | " + format_change(cc.change) + " |\n";
+    if (!counter_rows.empty())
+        out += "\n### Counters (informational)\n\n| Benchmark | Counter | Baseline/op | Current/op | Change |\n"
+               "|-----------|---------|-------------|------------|--------|\n" + counter_rows;
     std::string notes;
     for (const auto& c : report.rows) {
         if (c.status == Status::regression) continue;
         if (const std::string note = confirmation_note(c); !note.empty())
-            notes += "- " + markdown_escape(c.name) + ": " + markdown_escape(note) + "\n";
+            notes += "- " + markdown_escape(c.name) + ": " + note + "\n";
         if (c.status == Status::missing)
             notes += "- " + markdown_escape(c.name) + ": in the baseline, not in this run\n";
         if (c.status == Status::failed) notes += "- " + markdown_escape(c.name) + ": failed: " + markdown_escape(c.error) + "\n";
     }
     if (!notes.empty()) out += "\n" + notes;
-    out += "\n<sub>" + markdown_escape(status_counts_plain(report)) + " \xC2\xB7 estimator " +
+    out += "\n<sub>" + status_counts_plain(report) + " \xC2\xB7 estimator " +
            stats::to_string(report.config.estimator) + ", threshold " + format_percent(report.config.threshold, 0) +
            ", warn " + format_percent(report.config.warn_threshold, 0) + " \xC2\xB7 benchgate " BENCHGATE_VERSION_STRING
            "</sub>\n";
@@ -91,16 +102,16 @@ inline std::string markdown_comparison(const GateReport& report) {
 
 // Without a baseline: a table of results.
 inline std::string markdown_results(const RunResult& run) {
-    std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n| Benchmark | Median | \xC2\xB1 CI95 | Samples |\n";
-    out += "|-----------|--------|--------|---------|\n";
+    std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n| Benchmark | Median | \xC2\xB1 CI95 | Throughput | Samples |\n";
+    out += "|-----------|--------|--------|------------|---------|\n";
     for (const auto& b : run.benchmarks) {
         if (b.failed()) {
-            out += "| " + markdown_escape(b.name) + " | \xE2\x9D\x8C FAILED | | |\n";
+            out += "| " + markdown_escape(b.name) + " | \xE2\x9D\x8C FAILED | | | |\n";
             continue;
         }
         out += "| " + markdown_escape(b.name) + " | " + format_time(b.estimates.median.point) + " | " +
                format_percent((b.estimates.median.upper - b.estimates.median.lower) / 2.0 / b.estimates.median.point) +
-               " | " + std::to_string(b.samples.size()) + " |\n";
+               " | " + format_throughput(b, b.estimates.median.point) + " | " + std::to_string(b.samples.size()) + " |\n";
     }
     return out;
 }
