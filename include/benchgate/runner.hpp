@@ -86,7 +86,8 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
             results[i].thresholds = g->thresholds;
         }
     }
-    plans.back().samples = std::max(3 * std::max(1, config.measure.rounds), config.measure.samples / 2);
+    if (count > selected.size())  // the reference: a few samples per round are enough
+        plans.back().samples = std::max(3 * std::max(1, config.measure.rounds), config.measure.samples / 2);
 
     const int rounds = config.measure.profile_seconds > 0.0 ? 1 : std::max(1, config.measure.rounds);
     std::vector<std::size_t> order(count);
