@@ -158,8 +158,9 @@ std::string type_label() {
             else if ((c == ';' || c == ']') && depth == 0) break;
         }
         std::string label(f.substr(0, end));
-        const std::string long_string = "std::__cxx11::basic_string<char>";
-        if (label == long_string || label == "std::basic_string<char>") label = "std::string";
+        // libstdc++'s inline ABI namespace is noise in a benchmark name.
+        for (std::size_t at; (at = label.find("__cxx11::")) != std::string::npos;) label.erase(at, 9);
+        if (label == "std::basic_string<char>") label = "std::string";
         return label;
     }
 #endif
