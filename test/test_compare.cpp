@@ -183,6 +183,23 @@ TEST_CASE("confirmation: a suspect stays a REGRESSION only if every fresh proces
     CHECK(report::confirmation_note(report.rows[1]).find("not confirmed") != std::string::npos);
 }
 
+TEST_CASE("confirmation: an inconclusive fresh process leaves a large change SLOWER, not STABLE") {
+    Comparison suspect;
+    suspect.name = "a";
+    suspect.status = Status::regression;
+    suspect.change = {0.15, 0.13, 0.17};
+    Comparison inconclusive = suspect;  // +14%, but not significant in the fresh process
+    inconclusive.status = Status::stable;
+    inconclusive.significant = false;
+    inconclusive.change = {0.14, -0.02, 0.30};
+    const Comparison r = resolve_confirmation(suspect, {inconclusive}, GateConfig{});
+    CHECK(r.status == Status::slower);
+    CHECK_FALSE(r.confirmed);
+    Comparison refuted = inconclusive;  // +1%: the slowdown is gone
+    refuted.change = {0.01, -0.01, 0.03};
+    CHECK(resolve_confirmation(suspect, {refuted}, GateConfig{}).status == Status::stable);
+}
+
 TEST_CASE("confirmation: a failing re-measurement keeps the verdict and says why") {
     const auto base = run_of({bench("a", 100)});
     const auto cur = run_of({bench("a", 150)});

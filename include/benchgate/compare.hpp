@@ -295,8 +295,11 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
 // comparisons of the fresh processes, in order; the runner stops at the first one that is not
 // a REGRESSION. The suspect stays a REGRESSION only if every rerun is one (then the main
 // run's figures are kept); otherwise the row takes the figures and the verdict of the fresh
-// process that did not reproduce it.
-inline Comparison resolve_confirmation(const Comparison& suspect, const std::vector<Comparison>& reruns) {
+// process that did not reproduce it, except that a fresh process that still measured a
+// change beyond the warn threshold without enough evidence leaves the row SLOWER: it did not
+// refute the slowdown, it only failed to confirm it.
+inline Comparison resolve_confirmation(const Comparison& suspect, const std::vector<Comparison>& reruns,
+                                       const GateConfig& cfg = {}) {
     Comparison out = suspect;
     out.first_change = suspect.change.point;
     out.confirm_attempts = static_cast<int>(reruns.size());
@@ -308,6 +311,7 @@ inline Comparison resolve_confirmation(const Comparison& suspect, const std::vec
         return out;
     }
     Comparison resolved = *not_reproduced;
+    if (resolved.status == Status::stable && resolved.change.point > cfg.warn_threshold) resolved.status = Status::slower;
     resolved.first_change = out.first_change;
     resolved.confirm_attempts = out.confirm_attempts;
     resolved.confirm_changes = out.confirm_changes;

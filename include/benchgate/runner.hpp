@@ -203,7 +203,8 @@ inline GateReport gate(const RunResult& baseline, const RunResult& current, cons
         open = still_open;
     }
     for (std::size_t i : suspects) {
-        report.rows[i] = resolve_confirmation(report.rows[i], reruns[i]);
+        const BenchmarkResult* cur = current.find(report.rows[i].name);
+        report.rows[i] = resolve_confirmation(report.rows[i], reruns[i], cur ? effective_config(cfg, *cur) : cfg);
         if (!errors[i].empty() && report.rows[i].status == Status::regression) report.rows[i].confirm_error = errors[i];
     }
     return report;
