@@ -33,10 +33,10 @@ struct StreamFrame {
 // Bytes the encoding of `f` takes (0 when `f` cannot be encoded).
 inline std::size_t stream_frame_size(const StreamFrame& f) {
     const std::size_t id = varint_size(f.stream_id);
-    const std::size_t off = f.offset ? varint_size(f.offset) : 1;
-    const std::size_t len = f.has_length ? varint_size(f.data.size) : 1;
-    if (id == 0 || off == 0 || len == 0) return 0;
-    return 1 + id + (f.offset ? off : 0) + (f.has_length ? len : 0) + f.data.size;
+    const std::size_t off = f.offset ? varint_size(f.offset) : 0;
+    const std::size_t len = f.has_length ? varint_size(f.data.size) : 0;
+    if (id == 0 || (f.offset && off == 0) || (f.has_length && len == 0)) return 0;
+    return 1 + id + off + len + f.data.size;  // the type (0x08 - 0x0f) takes one byte
 }
 
 // Appends `f` to `w`. Fails on out-of-range fields, on a stream whose final offset would

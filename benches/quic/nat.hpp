@@ -125,7 +125,7 @@ public:
     void handle_response(std::uint32_t txn, std::uint64_t now) {
         if (outcome_ != Outcome::running || txn >= txn_pair_.size()) return;
         if (txn == nomination_txn_) {
-            pairs_[nominating_].nominated = true;
+            pairs_[static_cast<std::size_t>(nominating_)].nominated = true;
             outcome_ = Outcome::nominated;
             nominated_at_ = now;
             return;
