@@ -36,6 +36,12 @@ inline void write_context(JsonWriter& w, const Context& c) {
     w.field("compiler", c.compiler).field("flags", c.flags).field("build_type", c.build_type);
     w.field("benchgate_version", c.benchgate_version).field("commit", c.commit);
     w.field("clock_resolution_ns", c.clock_resolution_ns).field("clock_cost_ns", c.clock_cost_ns);
+    if (c.peak_rss_kib > 0) w.field("peak_rss_kib", static_cast<std::uint64_t>(c.peak_rss_kib));
+    if (!c.notes.empty()) {
+        w.key("notes").begin_array();
+        for (const auto& n : c.notes) w.value(n);
+        w.end_array();
+    }
     w.end_object();
 }
 
@@ -66,9 +72,24 @@ inline void write_benchmark_fields(JsonWriter& w, const BenchmarkResult& b) {
         }
         w.end_object();
     }
+    const Metrics& m = b.metrics;
+    if (std::isfinite(m.instructions) || std::isfinite(m.allocations) || !m.hardware.empty()) {
+        w.key("metrics").begin_object();
+        if (std::isfinite(m.instructions)) w.field("instructions", m.instructions);
+        if (std::isfinite(m.estimated_cycles)) w.field("estimated_cycles", m.estimated_cycles);
+        if (std::isfinite(m.allocations)) w.field("allocations", m.allocations);
+        if (std::isfinite(m.allocated_bytes)) w.field("allocated_bytes", m.allocated_bytes);
+        if (!m.hardware.empty()) {
+            w.key("hardware").begin_object();
+            for (const auto& [name, value] : m.hardware) w.field(name, value);
+            w.end_object();
+        }
+        w.end_object();
+    }
     if (std::isfinite(b.thresholds.threshold) || std::isfinite(b.thresholds.warn_threshold) ||
-        std::isfinite(b.thresholds.noise)) {
+        std::isfinite(b.thresholds.noise) || !b.thresholds.gate.empty()) {
         w.key("thresholds").begin_object();
+        if (!b.thresholds.gate.empty()) w.field("gate", b.thresholds.gate);
         if (std::isfinite(b.thresholds.threshold)) w.field("threshold", b.thresholds.threshold);
         if (std::isfinite(b.thresholds.warn_threshold)) w.field("warn_threshold", b.thresholds.warn_threshold);
         if (std::isfinite(b.thresholds.noise)) w.field("noise", b.thresholds.noise);
@@ -277,8 +298,25 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             if (!co["rate"].get_bool().get(rate)) c.rate = rate;
             b.counters.push_back(c);
         }
+    dom::object metrics;
+    if (!o["metrics"].get_object().get(metrics)) {
+        double v = 0;
+        auto read = [&](const char* key, double& out) {
+            if (!metrics[key].get_double().get(v) && std::isfinite(v) && v >= 0) out = v;
+        };
+        read("instructions", b.metrics.instructions);
+        read("estimated_cycles", b.metrics.estimated_cycles);
+        read("allocations", b.metrics.allocations);
+        read("allocated_bytes", b.metrics.allocated_bytes);
+        dom::object hw;
+        if (!metrics["hardware"].get_object().get(hw))
+            for (auto field : hw)
+                if (!field.value.get_double().get(v)) b.metrics.hardware.emplace_back(std::string(field.key), v);
+    }
     dom::object thresholds;
     if (!o["thresholds"].get_object().get(thresholds)) {
+        dom::element gate_el;
+        if (!thresholds["gate"].get(gate_el)) b.thresholds.gate = str(gate_el);
         double v = 0;
         if (!thresholds["threshold"].get_double().get(v)) b.thresholds.threshold = v;
         if (!thresholds["warn_threshold"].get_double().get(v)) b.thresholds.warn_threshold = v;
@@ -393,6 +431,11 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
         double d = 0;
         if (!ctx["clock_resolution_ns"].get_double().get(d)) c.clock_resolution_ns = d;
         if (!ctx["clock_cost_ns"].get_double().get(d)) c.clock_cost_ns = d;
+        int64_t rss = 0;
+        if (!ctx["peak_rss_kib"].get_int64().get(rss)) c.peak_rss_kib = static_cast<long>(rss);
+        dom::array notes;
+        if (!ctx["notes"].get_array().get(notes))
+            for (dom::element n : notes) c.notes.push_back(detail::str(n));
     }
 
     dom::array benchmarks;

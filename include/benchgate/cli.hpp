@@ -54,7 +54,15 @@ struct Options {
     GateConfig gate;
     int confirm = 2;
     std::string confirm_child_path;  // hidden: measure only, write JSON here (a confirmation run)
+    bool gate_explicit = false;      // --gate given (else --metric instructions implies it)
+    bool measure_instructions = false;
+    bool hardware_counters = false;
+    int callgrind_child = 0;         // hidden: under callgrind, collect this many calls per benchmark
 };
+
+// Calls of each benchmark collected under callgrind: enough to average per-call variation,
+// fixed so that two runs count exactly the same work.
+inline constexpr int callgrind_iterations = 100;
 
 struct Parsed {
     Options options;
@@ -185,6 +193,28 @@ inline const std::vector<Flag>& flags() {
              else return "expects on or off, got '" + v + "'";
              return std::string();
          }},
+        {"--gate", "METRIC", "what the verdict uses: time, instructions or allocations (default time)",
+         [](Options& o, const std::string& v) {
+             if (!parse_metric(v, o.gate.metric)) return "expects time, instructions or allocations, got '" + v + "'";
+             o.gate_explicit = true;
+             if (o.gate.metric == Metric::instructions) o.measure_instructions = true;
+             return std::string();
+         }},
+        {"--metric", "instructions", "also count instructions per iteration under valgrind's callgrind (deterministic)",
+         [](Options& o, const std::string& v) {
+             if (v != "instructions") return "expects instructions, got '" + v + "'";
+             o.measure_instructions = true;
+             return std::string();
+         }},
+        {"--counters", nullptr, "read hardware counters (perf_event_open) around every sample, when available",
+         [](Options& o, const std::string&) { o.hardware_counters = true; return std::string(); }},
+        {"--callgrind-child", "N", nullptr,
+         [](Options& o, const std::string& v) {
+             std::uint64_t n = 0;
+             if (!parse_u64(v, n) || n == 0 || n > 1000000) return "expects a positive count, got '" + v + "'";
+             o.callgrind_child = static_cast<int>(n);
+             return std::string();
+         }},
         {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
         {"--markdown", "FILE", "write the comparison (or results) as a markdown PR comment; '-' is stdout",
@@ -263,6 +293,8 @@ inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_f
     }
     if (p.options.gate.warn_threshold > p.options.gate.threshold)
         p.error = "option '--warn-threshold' must not exceed '--threshold'";
+    // --metric instructions gates on instructions unless --gate says otherwise.
+    if (p.options.measure_instructions && !p.options.gate_explicit) p.options.gate.metric = Metric::instructions;
     return p;
 }
 
@@ -386,6 +418,22 @@ inline int main(int argc, char** argv) {
     config.measure = measure_config(opt, measure_clock());
     config.seed = opt.seed;
 
+    // Under callgrind (started by --metric instructions): count, dump, say nothing.
+    if (opt.callgrind_child > 0) {
+        config.measure.callgrind_iterations = opt.callgrind_child;
+        config.measure.rounds = 1;
+        config.measure_reference = false;
+        const RunResult run = run_benchmarks(selected, config);
+        for (const auto& b : run.benchmarks)
+            if (b.failed()) return exit_failed;
+        return exit_ok;
+    }
+    if (opt.gate.metric == Metric::allocations && !allocation_tracking_installed()) {
+        print_error("--gate allocations needs allocation counting: #define BENCHGATE_COUNT_ALLOCATIONS before including "
+                    "benchgate.hpp in the file that defines BENCHGATE_MAIN");
+        return exit_usage;
+    }
+
     // A confirmation run: measure, write the JSON, say nothing.
     if (!opt.confirm_child_path.empty()) {
         const RunResult run = run_benchmarks(selected, config);
@@ -413,6 +461,16 @@ inline int main(int argc, char** argv) {
     const report::Style err_style{color_enabled(opt.color, STDERR_FILENO)};
     for (const std::string& w : machine_warnings())
         std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + w).c_str());
+    PerfCounters perf;
+    std::string counters_note;
+    if (opt.hardware_counters) {
+        if (const std::string why = perf.open(); !why.empty()) {
+            counters_note = "hardware counters unavailable, continuing without them: " + why;
+            std::fprintf(stderr, "%s\n", (err_style.dim("note: ") + counters_note).c_str());
+        } else {
+            config.measure.perf = &perf;
+        }
+    }
 
     const bool show_progress = !opt.quiet && ::isatty(STDERR_FILENO);
     ProgressFn progress;
@@ -421,8 +479,22 @@ inline int main(int argc, char** argv) {
             std::fprintf(stderr, "\r\x1b[2K[%d/%d] round %d/%d  %s", index + 1, count, round + 1, rounds, name.c_str());
             std::fflush(stderr);
         };
-    const RunResult run = run_benchmarks(selected, config, progress);
+    RunResult run = run_benchmarks(selected, config, progress);
     if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+    if (!counters_note.empty()) run.context.notes.push_back(counters_note);
+    if (opt.measure_instructions && opt.profile_time <= 0.0) {
+        if (show_progress) std::fprintf(stderr, "counting instructions under callgrind...");
+        std::vector<std::string> names;
+        for (const auto& b : run.benchmarks) names.push_back(b.name);
+        const std::vector<std::string> child = {self_executable(), "--callgrind-child", std::to_string(callgrind_iterations),
+                                                "--filter", exact_names_pattern(names), "--quiet"};
+        const std::string problem = measure_instructions(run, child, callgrind_iterations);
+        if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+        if (!problem.empty()) {
+            print_error(problem);
+            return exit_usage;
+        }
+    }
 
     int failed = 0;
     for (const auto& b : run.benchmarks) failed += b.failed() ? 1 : 0;

@@ -28,6 +28,34 @@ namespace benchgate {
 
 enum class Status { regression, slower, stable, faster, improved, added, missing, failed };
 
+// What a verdict is computed on. Time is noisy and judged statistically; instruction and
+// allocation counts are deterministic and judged by their exact relative change.
+enum class Metric { time, instructions, allocations };
+
+inline const char* to_string(Metric m) {
+    switch (m) {
+    case Metric::time: return "time";
+    case Metric::instructions: return "instructions";
+    case Metric::allocations: return "allocations";
+    }
+    return "time";
+}
+
+inline bool parse_metric(const std::string& s, Metric& out) {
+    if (s == "time") out = Metric::time;
+    else if (s == "instructions") out = Metric::instructions;
+    else if (s == "allocations") out = Metric::allocations;
+    else return false;
+    return true;
+}
+
+// The value of a deterministic metric per iteration (NaN when not measured).
+inline double metric_value(const BenchmarkResult& b, Metric m) {
+    if (m == Metric::instructions) return b.metrics.instructions;
+    if (m == Metric::allocations) return b.metrics.allocations;
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
 // The words users read; `added` prints as NEW.
 inline const char* to_string(Status s) {
     switch (s) {
@@ -53,6 +81,7 @@ struct GateConfig {
     int resamples = 1000;
     bool fail_on_missing = false;
     bool speed_correction = true;  // scale by the machine-speed reference when both runs have it
+    Metric metric = Metric::time;  // what the verdict uses
 };
 
 // A counter compared between the runs: informational, never part of the verdict.
@@ -66,6 +95,8 @@ struct CounterChange {
 struct Comparison {
     std::string name;
     Status status = Status::stable;
+    Metric metric = Metric::time;  // what baseline, current and change measure
+    double current_time = std::numeric_limits<double>::quiet_NaN();  // median time per iteration now
     double baseline = std::numeric_limits<double>::quiet_NaN();  // gated estimate, ns per iteration
     double current = std::numeric_limits<double>::quiet_NaN();
     Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
@@ -150,8 +181,51 @@ inline bool is_significant(const Comparison& c, const GateConfig& cfg) {
 // Compares one benchmark present on both sides. `speed` is the machine-speed factor (current
 // reference time / baseline reference time); the baseline is scaled by it before comparing.
 // p_adjusted = p_value until compare_runs adjusts it over the run.
+inline Comparison compare_counters(Comparison c, const BenchmarkResult& base, const BenchmarkResult& cur) {
+    if (!cur.samples.empty()) c.current_time = stats::evaluate(stats::Statistic::median, cur.samples);
+    c.throughput_unit = cur.throughput_unit;
+    c.throughput = cur.throughput;
+    for (const auto& counter : cur.counters) {
+        CounterChange cc;
+        cc.name = counter.name;
+        cc.current = counter.value;
+        for (const auto& old : base.counters)
+            if (old.name == counter.name) {
+                cc.baseline = old.value;
+                cc.change = old.value != 0.0 ? counter.value / old.value - 1.0 : cc.change;
+            }
+        c.counters.push_back(cc);
+    }
+    return c;
+}
+
+// Deterministic metrics: the exact relative change, judged by the bands alone (no p-value,
+// no noise band: the same binary gives the same count).
+inline Comparison compare_deterministic(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg) {
+    Comparison c;
+    c.name = cur.name;
+    c.metric = cfg.metric;
+    c.baseline = metric_value(base, cfg.metric);
+    c.current = metric_value(cur, cfg.metric);
+    if (!std::isfinite(c.baseline) || !std::isfinite(c.current)) {
+        c.status = Status::added;
+        c.error = std::string("no ") + to_string(cfg.metric) + " count " +
+                  (std::isfinite(c.baseline) ? "in this run" : "in the baseline");
+        return compare_counters(c, base, cur);
+    }
+    const double change = c.baseline > 0 ? c.current / c.baseline - 1.0 : c.current > 0 ? INFINITY : 0.0;
+    c.change = {change, change, change};
+    c.raw_change = change;
+    c.p_value = c.p_adjusted = change == 0.0 ? 1.0 : 0.0;
+    c.noise_band = 0.0;
+    c.significant = change != 0.0;
+    c.status = classify(c, cfg);
+    return compare_counters(c, base, cur);
+}
+
 inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg,
                                     double speed = 1.0) {
+    if (cfg.metric != Metric::time && !cur.failed()) return compare_deterministic(base, cur, cfg);
     Comparison c;
     c.name = cur.name;
     if (cur.failed()) {
@@ -178,25 +252,13 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     c.noise_band = std::max({cfg.noise, drift(base), drift(cur)});
     c.significant = is_significant(c, cfg);
     c.status = classify(c, cfg);
-    c.throughput_unit = cur.throughput_unit;
-    c.throughput = cur.throughput;
-    for (const auto& counter : cur.counters) {
-        CounterChange cc;
-        cc.name = counter.name;
-        cc.current = counter.value;
-        for (const auto& old : base.counters)
-            if (old.name == counter.name) {
-                cc.baseline = old.value;
-                cc.change = old.value != 0.0 ? counter.value / old.value - 1.0 : cc.change;
-            }
-        c.counters.push_back(cc);
-    }
-    return c;
+    return compare_counters(c, base, cur);
 }
 
 // The run's gate settings with a benchmark's own (group) thresholds applied.
 inline GateConfig effective_config(const GateConfig& cfg, const BenchmarkResult& cur) {
     GateConfig out = cfg;
+    if (!cur.thresholds.gate.empty()) parse_metric(cur.thresholds.gate, out.metric);
     if (std::isfinite(cur.thresholds.threshold)) out.threshold = cur.thresholds.threshold;
     if (std::isfinite(cur.thresholds.warn_threshold)) out.warn_threshold = cur.thresholds.warn_threshold;
     if (std::isfinite(cur.thresholds.noise)) out.noise = cur.thresholds.noise;
@@ -275,7 +337,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     std::vector<std::size_t> tested;
     std::vector<double> p;
     for (std::size_t i = 0; i < report.rows.size(); ++i)
-        if (std::isfinite(report.rows[i].change.point)) {
+        if (std::isfinite(report.rows[i].change.point) && report.rows[i].metric == Metric::time) {
             tested.push_back(i);
             p.push_back(report.rows[i].p_value);
         }
@@ -284,6 +346,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         Comparison& c = report.rows[tested[k]];
         const BenchmarkResult* cur = current.find(c.name);
         const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
+        if (c.metric != Metric::time) continue;  // deterministic: decided by the bands alone
         c.p_adjusted = adjusted[k];
         c.significant = is_significant(c, row_cfg);
         c.status = classify(c, row_cfg);

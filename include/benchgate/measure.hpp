@@ -17,8 +17,11 @@
 #include <utility>
 #include <vector>
 
+#include "alloc.hpp"
+#include "callgrind.hpp"
 #include "clock.hpp"
 #include "config.hpp"
+#include "perf_counters.hpp"
 #include "result.hpp"
 
 namespace benchgate {
@@ -61,14 +64,32 @@ struct MeasureConfig {
     double max_ms = 1500.0;       // sampling budget per benchmark (reduces samples for slow bodies)
     double profile_seconds = 0.0; // > 0: run the body this long, record nothing
     ClockInfo clock;
+    int callgrind_iterations = 0; // > 0: under callgrind, collect exactly this many calls
+    PerfCounters* perf = nullptr; // hardware counters to read around every sample (--counters)
 };
 
 namespace detail {
+
+// Reads metrics (allocations, hardware counters) right outside the two clock reads of a
+// timed batch, so they cover exactly the timed region. Null when no metric is wanted: then it
+// costs one predictable branch per batch, nothing per iteration.
+struct RegionProbe {
+    virtual ~RegionProbe() = default;
+    virtual void begin() = 0;
+    virtual void end() = 0;
+};
+
+inline RegionProbe*& active_probe() {
+    static RegionProbe* probe = nullptr;
+    return probe;
+}
 
 // Times `n` calls of the callable at `fn`; returns nanoseconds. One instantiation per body.
 template <class F>
 BENCHGATE_NOINLINE double time_batch(void* fn, std::uint64_t n) {
     F& f = *static_cast<F*>(fn);
+    RegionProbe* probe = active_probe();
+    if (probe) probe->begin();
     const auto t0 = Clock::now();
     for (std::uint64_t i = n; i != 0; --i) {
         if constexpr (std::is_void_v<decltype(f())>) {
@@ -80,6 +101,7 @@ BENCHGATE_NOINLINE double time_batch(void* fn, std::uint64_t n) {
         }
     }
     const auto t1 = Clock::now();
+    if (probe) probe->end();
     return to_ns(t1 - t0);
 }
 
@@ -100,6 +122,8 @@ BENCHGATE_NOINLINE double time_batched(void* ctx, std::uint64_t n) {
     b.inputs.reserve(n);
     for (std::uint64_t i = 0; i < n; ++i) b.inputs.push_back(b.setup());
     auto* input = b.inputs.data();
+    RegionProbe* probe = active_probe();
+    if (probe) probe->begin();
     const auto t0 = Clock::now();
     for (std::uint64_t i = 0; i < n; ++i) {
         if constexpr (std::is_void_v<decltype(b.routine(input[i]))>) {
@@ -110,6 +134,7 @@ BENCHGATE_NOINLINE double time_batched(void* ctx, std::uint64_t n) {
         }
     }
     const auto t1 = Clock::now();
+    if (probe) probe->end();
     b.inputs.clear();  // inputs are destroyed outside the timed region
     return to_ns(t1 - t0);
 }
@@ -117,7 +142,10 @@ BENCHGATE_NOINLINE double time_batched(void* ctx, std::uint64_t n) {
 // run_custom: the callable runs `n` iterations itself and returns the nanoseconds it measured.
 template <class F>
 BENCHGATE_NOINLINE double time_custom(void* fn, std::uint64_t n) {
+    RegionProbe* probe = active_probe();
+    if (probe) probe->begin();
     const double ns = static_cast<double>((*static_cast<F*>(fn))(n));
+    if (probe) probe->end();
     if (!(ns >= 0.0)) throw std::runtime_error("run_custom: the callable returned a negative or NaN time");
     return ns;
 }
@@ -142,10 +170,63 @@ struct MeasureState {
     int planned_samples = 0;                  // decided at calibration
     int taken_samples = 0;
     int round = 0;  // set by the runner before each body invocation
+    int index = 0;  // the benchmark's position in the run (names callgrind dumps)
     // Counters reported by the body, summed over the rounds (divided by `rounds_reported`).
     std::vector<Counter> counters;
     std::vector<int> counter_reports;
+    // Metric totals over the measured samples (warm-up excluded).
+    std::uint64_t metric_iterations = 0;
+    std::uint64_t allocations = 0, allocated_bytes = 0;
+    std::vector<double> hardware;  // summed deltas, order of PerfCounters::names()
 };
+
+namespace detail {
+
+// Accumulates allocation and hardware-counter deltas of each timed region into a state.
+class MetricsProbe final : public RegionProbe {
+public:
+    MetricsProbe(MeasureState& state, PerfCounters* perf) : state_(state), perf_(perf) {
+        track_allocations_ = allocation_tracking_installed();
+        if (perf_ && perf_->ok()) {
+            // The fixed cost of the two reads themselves, subtracted from every region.
+            overhead_.assign(perf_->names().size(), 1e300);
+            for (int i = 0; i < 16; ++i) {
+                const HardwareReading a = perf_->read(), b = perf_->read();
+                for (std::size_t k = 0; k < overhead_.size() && k < a.values.size() && k < b.values.size(); ++k)
+                    overhead_[k] = std::min(overhead_[k], static_cast<double>(b.values[k] - a.values[k]));
+            }
+            if (state_.hardware.size() != overhead_.size()) state_.hardware.assign(overhead_.size(), 0.0);
+        } else {
+            perf_ = nullptr;
+        }
+    }
+    void begin() override {
+        if (perf_) hw0_ = perf_->read();
+        if (track_allocations_) alloc0_ = allocation_snapshot();
+    }
+    void end() override {
+        if (track_allocations_) {
+            const AllocationSnapshot a1 = allocation_snapshot();
+            state_.allocations += a1.allocations - alloc0_.allocations;
+            state_.allocated_bytes += a1.bytes - alloc0_.bytes;
+        }
+        if (perf_) {
+            const HardwareReading hw1 = perf_->read();
+            for (std::size_t k = 0; k < state_.hardware.size() && k < hw1.values.size() && k < hw0_.values.size(); ++k)
+                state_.hardware[k] += std::max(0.0, static_cast<double>(hw1.values[k] - hw0_.values[k]) - overhead_[k]);
+        }
+    }
+
+private:
+    MeasureState& state_;
+    PerfCounters* perf_;
+    bool track_allocations_ = false;
+    AllocationSnapshot alloc0_;
+    HardwareReading hw0_;
+    std::vector<double> overhead_;
+};
+
+}  // namespace detail
 
 // The object a body receives. `run` is called exactly once per body invocation.
 class Bench {
@@ -294,6 +375,18 @@ inline void Bench::measure(detail::BatchFn batch, void* fn) {
         return;
     }
 
+    if (config_.callgrind_iterations > 0) {
+        // Under callgrind: a short uncollected warm-up, then exactly the requested calls
+        // collected and dumped under this benchmark's index (the runner's round number).
+        timed(batch, fn, 10);
+        callgrind_collect(true);
+        batch(fn, static_cast<std::uint64_t>(config_.callgrind_iterations));
+        callgrind_collect(false, state_.index);
+        out_.samples.push_back(1.0);  // a placeholder: wall time under valgrind means nothing
+        out_.iterations.push_back(static_cast<std::uint64_t>(config_.callgrind_iterations));
+        return;
+    }
+
     if (state_.iterations_per_sample == 0) {
         calibrate(batch, fn);
     } else {
@@ -306,6 +399,12 @@ inline void Bench::measure(detail::BatchFn batch, void* fn) {
                                                : state_.planned_samples * (state_.round + 1) / rounds;
     const int count = std::max(0, due - state_.taken_samples);
     const std::uint64_t n = state_.iterations_per_sample;
+    const bool probe_metrics = allocation_tracking_installed() || (config_.perf && config_.perf->ok());
+    detail::MetricsProbe probe(state_, probe_metrics ? config_.perf : nullptr);
+    if (probe_metrics) detail::active_probe() = &probe;
+    struct Reset {
+        ~Reset() { detail::active_probe() = nullptr; }
+    } reset;
     for (int s = 0; s < count; ++s) {
         const double t = timed(batch, fn, n);
         out_.samples.push_back(t / static_cast<double>(n));
@@ -313,6 +412,7 @@ inline void Bench::measure(detail::BatchFn batch, void* fn) {
         out_.rounds.push_back(static_cast<std::uint32_t>(state_.round));
     }
     state_.taken_samples += count;
+    if (probe_metrics) state_.metric_iterations += n * static_cast<std::uint64_t>(count);
 }
 
 }  // namespace benchgate

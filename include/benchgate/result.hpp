@@ -53,9 +53,19 @@ struct Counter {
 
 // Verdict thresholds that a group overrides for its benchmarks (NaN: the run's default).
 struct Thresholds {
+    std::string gate;  // "time", "instructions", "allocations" or "" (the run's choice)
     double threshold = std::numeric_limits<double>::quiet_NaN();
     double warn_threshold = std::numeric_limits<double>::quiet_NaN();
     double noise = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Metrics beside wall time, per iteration. NaN: not measured.
+struct Metrics {
+    double instructions = std::numeric_limits<double>::quiet_NaN();      // callgrind (--metric instructions)
+    double estimated_cycles = std::numeric_limits<double>::quiet_NaN();  // callgrind cache simulation
+    double allocations = std::numeric_limits<double>::quiet_NaN();       // operator new calls (BENCHGATE_COUNT_ALLOCATIONS)
+    double allocated_bytes = std::numeric_limits<double>::quiet_NaN();
+    std::vector<std::pair<std::string, double>> hardware;               // perf_event_open counters (--counters)
 };
 
 // One benchmark's measurement: raw samples plus what is derived from them.
@@ -68,6 +78,7 @@ struct BenchmarkResult {
     double throughput = 0.0;      // throughput_unit per iteration
     std::vector<Counter> counters;
     Thresholds thresholds;
+    Metrics metrics;
     std::vector<std::uint64_t> iterations;  // iterations[i]: iterations timed in sample i
     std::vector<double> samples;            // samples[i]: time per iteration of sample i
     std::vector<std::uint32_t> rounds;      // rounds[i]: interleaving round of sample i (may be empty)
@@ -90,6 +101,8 @@ struct Context {
     std::string commit;
     double clock_resolution_ns = 0.0;
     double clock_cost_ns = 0.0;
+    long peak_rss_kib = 0;            // peak resident memory of the measuring process
+    std::vector<std::string> notes;   // e.g. why hardware counters are unavailable
 };
 
 // Best-fitting complexity of a parameterised family over one numeric axis.

@@ -3,13 +3,23 @@
 #pragma once
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
+#include <dirent.h>
+
 #include "baseline.hpp"
+#include "callgrind.hpp"
 #include "complexity.hpp"
+#include "process.hpp"
 #include "compare.hpp"
 #include "measure.hpp"
 #include "reference.hpp"
@@ -75,6 +85,7 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
     // Each benchmark's plan: the run's, overridden by its group's settings.
     std::vector<MeasureConfig> plans(count, config.measure);
     for (std::size_t i = 0; i < count; ++i) {
+        states[i].index = static_cast<int>(i);
         results[i].name = items[i]->name;
         results[i].family = items[i]->family;
         results[i].params = items[i]->params;
@@ -134,6 +145,16 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
                 if (!b.failed()) b.error = "teardown failed: unknown exception";
             }
         }
+        if (states[i].metric_iterations > 0) {
+            const double iters = static_cast<double>(states[i].metric_iterations);
+            if (allocation_tracking_installed()) {
+                b.metrics.allocations = static_cast<double>(states[i].allocations) / iters;
+                b.metrics.allocated_bytes = static_cast<double>(states[i].allocated_bytes) / iters;
+            }
+            if (config.measure.perf && config.measure.perf->ok())
+                for (std::size_t k = 0; k < states[i].hardware.size() && k < config.measure.perf->names().size(); ++k)
+                    b.metrics.hardware.emplace_back(config.measure.perf->names()[k], states[i].hardware[k] / iters);
+        }
         for (std::size_t c = 0; c < states[i].counters.size(); ++c) {
             Counter counter = states[i].counters[c];
             counter.value /= states[i].counter_reports[c];
@@ -153,6 +174,8 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
     }
     run.benchmarks = std::move(results);
     run.complexity = fit_families(selected, run.benchmarks);
+    rusage usage{};
+    if (::getrusage(RUSAGE_SELF, &usage) == 0) run.context.peak_rss_kib = usage.ru_maxrss;
     return run;
 }
 
@@ -165,9 +188,10 @@ using Remeasure = std::function<LoadedRun(const std::vector<std::string>& names,
 inline GateReport gate(const RunResult& baseline, const RunResult& current, const GateConfig& cfg, int confirm,
                        const Remeasure& remeasure) {
     GateReport report = compare_runs(baseline, current, cfg);
+    // Deterministic metrics need no confirmation: a fresh process would count the same.
     std::vector<std::size_t> suspects;
     for (std::size_t i = 0; i < report.rows.size(); ++i)
-        if (report.rows[i].status == Status::regression) suspects.push_back(i);
+        if (report.rows[i].status == Status::regression && report.rows[i].metric == Metric::time) suspects.push_back(i);
     if (suspects.empty()) return report;
 
     std::vector<std::vector<Comparison>> reruns(report.rows.size());
@@ -208,6 +232,72 @@ inline GateReport gate(const RunResult& baseline, const RunResult& current, cons
         if (!errors[i].empty() && report.rows[i].status == Status::regression) report.rows[i].confirm_error = errors[i];
     }
     return report;
+}
+
+// The first executable called `program` on PATH, or "".
+inline std::string find_on_path(const std::string& program) {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::string candidate = (end > start ? dirs.substr(start, end - start) : ".") + "/" + program;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        start = end + 1;
+    }
+    return {};
+}
+
+inline std::string read_text_file(const std::string& path) {
+    std::string out;
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+        char buf[8192];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+        std::fclose(f);
+    }
+    return out;
+}
+
+// Counts instructions per iteration of `run`'s benchmarks by running `child_args` (this
+// binary in callgrind-child mode for exactly those benchmarks, in the same order) under
+// valgrind's callgrind, then reading the dumps back. Returns "" or one line saying why not.
+inline std::string measure_instructions(RunResult& run, const std::vector<std::string>& child_args, int iterations) {
+    if (!BENCHGATE_HAS_CALLGRIND)
+        return "this binary was built without <valgrind/callgrind.h> (apt-get install valgrind, then rebuild)";
+    const std::string valgrind = find_on_path("valgrind");
+    if (valgrind.empty()) return "--metric instructions needs valgrind, which is not installed (apt-get install valgrind)";
+    char dir_template[] = "/tmp/benchgate-callgrind-XXXXXX";
+    if (!::mkdtemp(dir_template)) return std::string("cannot create a temporary directory: ") + std::strerror(errno);
+    const std::string dir = dir_template;
+    std::vector<std::string> args = {valgrind, "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes",
+                                     "--callgrind-out-file=" + dir + "/cg.out", "--log-file=" + dir + "/valgrind.log"};
+    args.insert(args.end(), child_args.begin(), child_args.end());
+    const ProcessResult r = run_process(args, std::chrono::minutes(60));
+    std::string error;
+    if (!r.error.empty()) error = "valgrind " + r.error;
+    else if (r.exit_code != 0) error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + dir + "/valgrind.log)";
+    int found = 0;
+    if (DIR* d = ::opendir(dir.c_str())) {
+        while (dirent* e = ::readdir(d)) {
+            const std::string file = dir + "/" + e->d_name;
+            if (std::string(e->d_name).rfind("cg.out", 0) != 0) continue;
+            const CallgrindDump dump = parse_callgrind_dump(read_text_file(file));
+            ::unlink(file.c_str());
+            if (dump.index < 0 || static_cast<std::size_t>(dump.index) >= run.benchmarks.size()) continue;
+            Metrics& m = run.benchmarks[static_cast<std::size_t>(dump.index)].metrics;
+            m.instructions = static_cast<double>(dump.ir) / iterations;
+            if (dump.has_cache) m.estimated_cycles = static_cast<double>(dump.est_cycles) / iterations;
+            ++found;
+        }
+        ::closedir(d);
+    }
+    if (error.empty()) {
+        ::unlink((dir + "/valgrind.log").c_str());
+        ::rmdir(dir.c_str());
+    }
+    if (error.empty() && found == 0) error = "callgrind produced no counts";
+    return error;
 }
 
 // An ECMAScript pattern matching exactly one of `names`.

@@ -32,18 +32,25 @@ inline double ci_half_width(const Estimate& e) {
 
 // Name | median/op | ±CI | MAD | samples × iterations | outliers (L low, H high, ! severe).
 inline std::string console_results(const RunResult& run, const Style& style, bool detailed = false) {
-    bool any_throughput = false, any_counters = false;
+    bool any_throughput = false, any_counters = false, any_instr = false, any_alloc = false, any_hw = false;
     for (const auto& b : run.benchmarks) {
         any_throughput = any_throughput || !b.throughput_unit.empty();
         any_counters = any_counters || !b.counters.empty();
+        any_instr = any_instr || std::isfinite(b.metrics.instructions);
+        any_alloc = any_alloc || std::isfinite(b.metrics.allocations);
+        any_hw = any_hw || !b.metrics.hardware.empty();
     }
     std::vector<std::string> header = {"Benchmark", "Median/op"};
     if (any_throughput) header.push_back("Throughput");
     header.insert(header.end(), {"\xC2\xB1" "CI95", "MAD", "Samples", "Outliers"});
     if (detailed) header.insert(header.end(), {"Min", "Mean", "Max", "CI95 of median"});
+    if (any_instr) header.insert(header.end(), {"Instr/op", "Est. cycles/op"});
+    if (any_alloc) header.insert(header.end(), {"Allocs/op", "Bytes/op"});
+    if (any_hw) header.push_back("HW counters/op");
     if (any_counters) header.push_back("Counters");
     std::vector<bool> left(header.size(), false);
     if (any_counters) left.back() = true;
+    if (any_hw) left[header.size() - (any_counters ? 2 : 1)] = true;
     Table table(header, left);
     int failed = 0;
     for (const auto& b : run.benchmarks) {
@@ -68,6 +75,19 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
             row.push_back(format_time(e.mean.point));
             row.push_back(format_time(e.max));
             row.push_back("[" + format_time(e.median.lower) + ", " + format_time(e.median.upper) + "]");
+        }
+        if (any_instr) {
+            row.push_back(format_count(b.metrics.instructions));
+            row.push_back(format_count(b.metrics.estimated_cycles));
+        }
+        if (any_alloc) {
+            row.push_back(format_value(b.metrics.allocations));
+            row.push_back(format_value(b.metrics.allocated_bytes));
+        }
+        if (any_hw) {
+            std::string hw;
+            for (const auto& [name, value] : b.metrics.hardware) hw += (hw.empty() ? "" : ", ") + name + " " + format_count(value);
+            row.push_back(hw);
         }
         if (any_counters) row.push_back(format_counters(b));
         table.add(row);
@@ -99,11 +119,19 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     std::string out;
     if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
     if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
-    Table table({"Benchmark", "Baseline", "Current", "Change [95% CI]", "Status"});
+    bool non_time = false;
+    for (const auto& c : report.rows) non_time = non_time || c.metric != Metric::time;
+    std::vector<std::string> header = {"Benchmark", "Baseline", "Current", "Change [95% CI]", "Status"};
+    if (non_time) header.push_back("Time/op");
+    Table table(header);
     for (const auto& c : report.rows) {
-        std::string current = format_time(c.current);
-        if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
-        table.add({c.name, format_time(c.baseline), current, format_change_ci(c.change), paint_status(c.status, style)});
+        std::string current = format_metric(c.current, c.metric);
+        if (c.metric == Metric::time)
+            if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
+        std::vector<std::string> row = {c.name, format_metric(c.baseline, c.metric), current, format_change_ci(c.change),
+                                        paint_status(c.status, style)};
+        if (non_time) row.push_back(format_time(c.current_time));
+        table.add(row);
     }
     out += table.render(style);
     bool any_counters = false;
@@ -118,9 +146,12 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     for (const auto& c : report.rows) {
         if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + c.name + ": " + note + "\n";
         if (c.status == Status::failed) out += "  " + c.name + ": " + style.bold_red("failed: ") + c.error + "\n";
+        else if (!c.error.empty()) out += "  " + c.name + ": " + c.error + "\n";
     }
-    out += "\n" + status_counts_plain(report) + " (" + stats::to_string(report.config.estimator) + ", threshold " +
-           format_percent(report.config.threshold, 0) + ", warn " + format_percent(report.config.warn_threshold, 0) + ")";
+    const std::string judged = report.config.metric == Metric::time ? stats::to_string(report.config.estimator)
+                                                                     : std::string(to_string(report.config.metric)) + ", exact";
+    out += "\n" + status_counts_plain(report) + " (" + judged + ", threshold " +
+           format_band(report.config.threshold) + ", warn " + format_band(report.config.warn_threshold) + ")";
     if (report.failed()) out += " \u2014 " + style.bold_red("gate FAILED");
     out += "\n";
     return out;

@@ -37,7 +37,8 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
     std::string out =
         "name,status,samples,median_ns,median_lower_ns,median_upper_ns,mean_ns,mean_lower_ns,mean_upper_ns,"
         "stddev_ns,mad_ns,min_ns,max_ns,outliers,throughput_unit,throughput_per_iteration,throughput_per_second,"
-        "counters,baseline_ns,current_ns,change,change_lower,change_upper,p_value,p_adjusted,confirmation\n";
+        "counters,instructions,estimated_cycles,allocations,allocated_bytes,"
+        "metric,baseline,current,change,change_lower,change_upper,p_value,p_adjusted,confirmation\n";
     auto row_for = [&](const std::string& name) -> const Comparison* {
         if (!gate) return nullptr;
         for (const auto& c : gate->rows)
@@ -45,11 +46,12 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
         return nullptr;
     };
     auto comparison_cells = [&](const Comparison* c) {
-        if (!c) return std::string(",,,,,,,");
+        if (!c) return std::string(",,,,,,,,");
         std::string confirm;
         if (std::isfinite(c->first_change))
             confirm = c->confirmed ? "confirmed" : c->status == Status::regression ? "unconfirmed" : "not reproduced";
-        return csv_number(c->baseline) + "," + csv_number(c->current) + "," + csv_number(c->change.point) + "," +
+        return std::string(to_string(c->metric)) + "," + csv_number(c->baseline) + "," + csv_number(c->current) + "," +
+               csv_number(c->change.point) + "," +
                csv_number(c->change.lower) + "," + csv_number(c->change.upper) + "," +
                (std::isfinite(c->change.point) ? csv_number(c->p_value) + "," + csv_number(c->p_adjusted) : std::string(",")) +
                "," + confirm;
@@ -59,7 +61,7 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
         const std::string status = c ? to_string(c->status) : b.failed() ? "FAILED" : "";
         out += csv_field(b.name) + "," + status + ",";
         if (b.failed()) {
-            out += ",,,,,,,,,,,,,,,,";
+            out += ",,,,,,,,,,,,,,,,,,,,";
         } else {
             const Estimates& e = b.estimates;
             out += std::to_string(b.samples.size()) + "," + csv_number(e.median.point) + "," + csv_number(e.median.lower) +
@@ -71,13 +73,16 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
             out += b.throughput_unit + "," + (b.throughput_unit.empty() ? "" : csv_number(b.throughput)) + "," +
                    (b.throughput_unit.empty() ? "" : csv_number(b.throughput * 1e9 / e.median.point)) + "," +
                    csv_field(counters) + ",";
+            const Metrics& m = b.metrics;
+            out += csv_number(m.instructions) + "," + csv_number(m.estimated_cycles) + "," + csv_number(m.allocations) + "," +
+                   csv_number(m.allocated_bytes) + ",";
         }
         out += comparison_cells(c) + "\n";
     }
     if (gate)
         for (const auto& c : gate->rows)
             if (c.status == Status::missing)
-                out += csv_field(c.name) + ",MISSING,,,,,,,,,,,,,,,,," + comparison_cells(&c) + "\n";
+                out += csv_field(c.name) + ",MISSING,,,,,,,,,,,,,,,,,,,,," + comparison_cells(&c) + "\n";
     return out;
 }
 

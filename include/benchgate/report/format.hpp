@@ -62,6 +62,27 @@ inline std::string format_throughput(const Comparison& c, double ns_per_iteratio
     return format_rate(c.throughput * 1e9 / ns_per_iteration, c.throughput_unit);
 }
 
+// A count with an SI prefix: 1234 -> "1.234 k", 12.5 -> "12.50".
+inline std::string format_count(double v) {
+    if (!std::isfinite(v)) return "-";
+    static const char* prefixes[] = {"", " k", " M", " G", " T"};
+    int k = 0;
+    while (std::fabs(v) >= 1000.0 && k < 4) {
+        v /= 1000.0;
+        ++k;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f%s", std::fabs(v) >= 100 ? 1 : std::fabs(v) >= 10 ? 2 : 3, v, prefixes[k]);
+    return buf;
+}
+
+// A value of the gated metric: "41.00 ns", "1.234 k instr", "2.000 allocs".
+inline std::string format_metric(double v, Metric m) {
+    if (m == Metric::instructions) return std::isfinite(v) ? format_count(v) + " instr" : "-";
+    if (m == Metric::allocations) return std::isfinite(v) ? format_count(v) + " allocs" : "-";
+    return format_time(v);
+}
+
 // A plain number with 4 significant digits.
 inline std::string format_value(double v) {
     if (!std::isfinite(v)) return "-";
@@ -83,6 +104,7 @@ inline std::string format_counters(const BenchmarkResult& b) {
 
 // A fraction as a signed percentage: 0.0123 -> "+1.2%".
 inline std::string format_change(double fraction, int decimals = 1) {
+    if (fraction == INFINITY) return "+inf%";  // from zero to something (e.g. allocations)
     if (!std::isfinite(fraction)) return "-";
     char buf[32];
     std::snprintf(buf, sizeof buf, "%+.*f%%", decimals, fraction * 100.0);
@@ -127,7 +149,7 @@ inline std::size_t display_width(std::string_view s) {
 
 // A change with its interval: "+24.9% [+23.1%, +26.8%]".
 inline std::string format_change_ci(const Estimate& change) {
-    if (!std::isfinite(change.point)) return "-";
+    if (!std::isfinite(change.point) || change.lower == change.upper) return format_change(change.point);
     return format_change(change.point) + " [" + format_change(change.lower) + ", " + format_change(change.upper) + "]";
 }
 
@@ -145,6 +167,12 @@ inline std::string confirmation_note(const Comparison& c) {
                " fresh processes (" + changes + ")";
     }
     return "suspected at " + format_change(c.first_change) + ", not confirmed in a fresh process (" + changes + ")";
+}
+
+// A verdict band: "10%", "0.5%".
+inline std::string format_band(double fraction) {
+    const double pct = fraction * 100.0;
+    return format_percent(fraction, std::fabs(pct - std::round(pct)) < 1e-9 ? 0 : 1);
 }
 
 // "1 REGRESSION, 3 STABLE": one entry per status that occurs.

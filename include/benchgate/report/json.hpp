@@ -16,7 +16,7 @@ namespace report {
 
 inline void write_comparison(JsonWriter& w, const Comparison& c) {
     w.key("comparison").begin_object();
-    w.field("status", to_string(c.status));
+    w.field("status", to_string(c.status)).field("metric", to_string(c.metric));
     w.field("baseline", c.baseline).field("current", c.current);
     write_estimate(w, "change", c.change);
     w.field("raw_change", c.raw_change);
@@ -49,7 +49,8 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
     write_reference(w, run);
     if (gate) {
         w.key("gate").begin_object();
-        w.field("baseline", baseline_path).field("estimator", stats::to_string(gate->config.estimator));
+        w.field("baseline", baseline_path).field("metric", to_string(gate->config.metric));
+        w.field("estimator", stats::to_string(gate->config.estimator));
         w.field("threshold", gate->config.threshold).field("warn_threshold", gate->config.warn_threshold);
         w.field("noise", gate->config.noise).field("alpha", gate->config.alpha);
         w.field("machine_warning", gate->machine_warning).field("failed", gate->failed());

@@ -53,12 +53,11 @@ inline std::string markdown_comparison(const GateReport& report) {
     out += "| Benchmark | Baseline | Current | Change | Status |\n";
     out += "|-----------|----------|---------|--------|--------|\n";
     for (const auto& c : report.rows) {
-        std::string change = format_change(c.change.point);
-        if (std::isfinite(c.change.point))
-            change += " [" + format_change(c.change.lower) + ", " + format_change(c.change.upper) + "]";
-        std::string current = format_time(c.current);
-        if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
-        out += "| " + markdown_escape(c.name) + " | " + format_time(c.baseline) + " | " + current + " | " + change + " | " +
+        const std::string change = format_change_ci(c.change);
+        std::string current = format_metric(c.current, c.metric);
+        if (c.metric == Metric::time)
+            if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
+        out += "| " + markdown_escape(c.name) + " | " + format_metric(c.baseline, c.metric) + " | " + current + " | " + change + " | " +
                status_badge(c.status) + " |\n";
     }
     out += "\n### Summary\n\n";
@@ -93,9 +92,11 @@ inline std::string markdown_comparison(const GateReport& report) {
         if (c.status == Status::failed) notes += "- " + markdown_escape(c.name) + ": failed: " + markdown_escape(c.error) + "\n";
     }
     if (!notes.empty()) out += "\n" + notes;
-    out += "\n<sub>" + status_counts_plain(report) + " \xC2\xB7 estimator " +
-           stats::to_string(report.config.estimator) + ", threshold " + format_percent(report.config.threshold, 0) +
-           ", warn " + format_percent(report.config.warn_threshold, 0) + " \xC2\xB7 benchgate " BENCHGATE_VERSION_STRING
+    out += "\n<sub>" + status_counts_plain(report) + " \xC2\xB7 " +
+           (report.config.metric == Metric::time ? "estimator " + std::string(stats::to_string(report.config.estimator))
+                                                 : "gated on " + std::string(to_string(report.config.metric)) + " (exact)") +
+           ", threshold " + format_band(report.config.threshold) +
+           ", warn " + format_band(report.config.warn_threshold) + " \xC2\xB7 benchgate " BENCHGATE_VERSION_STRING
            "</sub>\n";
     return out;
 }
