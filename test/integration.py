@@ -6,7 +6,7 @@ import subprocess
 import sys
 import tempfile
 
-QUICKSTART, OVERHEAD, DEMO = sys.argv[1], sys.argv[2], sys.argv[3]
+QUICKSTART, OVERHEAD, DEMO, ALLOCS = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 failures = []
 passed = 0
 
@@ -138,7 +138,8 @@ with tempfile.TemporaryDirectory() as d:
     check("JSON: per-benchmark comparison with status, change interval and confirmation",
           cmp_doc.get("gate", {}).get("failed") is True
           and all(b["comparison"]["status"] == "REGRESSION" and b["comparison"]["confirmation"]["confirmed"]
-                  and b["comparison"]["change"]["lower"] > 0.5 for b in cmp_doc.get("benchmarks", [])), str(cmp_doc)[:400])
+                  and b["comparison"]["change"]["lower"] > 0.25 for b in cmp_doc.get("benchmarks", [])),
+          str([(b["name"], b.get("comparison")) for b in cmp_doc.get("benchmarks", [])])[:1500])
 
     r = run([DEMO, "--quick", "--quiet", "--baseline", base, "--confirm", "0"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
     check("--confirm 0: still a REGRESSION, exit 1, no fresh process", r.returncode == 1 and "REGRESSION" in r.stdout,
@@ -204,6 +205,62 @@ with tempfile.TemporaryDirectory() as d:
                  ["--confirm", "-1"], ["--speed-correction", "maybe"]):
         r = run([DEMO] + args)
         check(f"bad {args[0]}: exit 2, one line", r.returncode == 2 and one_error_line(r) and args[0] in r.stderr, r.stderr)
+
+# ---------------------------------------------------------------- metrics beyond wall time
+r = run([ALLOCS, "--quick", "--json", "-", "--color", "never"])
+allocs = {b["name"]: b.get("metrics", {}) for b in json.loads(r.stdout)["benchmarks"]} if r.returncode == 0 else {}
+check("allocation counts are exact: reserve(1000) ints is 1 allocation of 4000 bytes",
+      allocs.get("alloc/vector_reserve_1000", {}).get("allocations") == 1.0
+      and allocs.get("alloc/vector_reserve_1000", {}).get("allocated_bytes") == 4000.0, str(allocs))
+check("allocation counts: growth to 1000 ints takes 11 allocations; a short string none",
+      allocs.get("alloc/vector_grow_1000", {}).get("allocations") == 11.0
+      and allocs.get("alloc/short_string", {}).get("allocations") == 0.0, str(allocs))
+r = run([QUICKSTART, "--quick", "--json", "-"])
+check("without BENCHGATE_COUNT_ALLOCATIONS nothing is counted",
+      r.returncode == 0 and all("allocations" not in b.get("metrics", {}) for b in json.loads(r.stdout)["benchmarks"]))
+r = run([QUICKSTART, "--quick", "--gate", "allocations"])
+check("--gate allocations without counting compiled in: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
+
+with tempfile.TemporaryDirectory() as d:
+    base = os.path.join(d, "allocs.json")
+    run([ALLOCS, "--quick", "--quiet", "--save-baseline", base])
+    r = run([ALLOCS, "--quick", "--baseline", base, "--gate", "allocations", "--color", "never"])
+    check("--gate allocations: an unchanged binary is STABLE on exact counts",
+          r.returncode == 0 and "allocations, exact" in r.stdout and "REGRESSION" not in r.stdout, r.stdout)
+
+r = run([QUICKSTART, "--quick", "--counters", "--filter", "sum", "--json", "-"])
+doc = json.loads(r.stdout) if r.returncode == 0 else {}
+hw = doc.get("benchmarks", [{}])[0].get("metrics", {}).get("hardware")
+note = "hardware counters unavailable" in r.stderr
+check("--counters: hardware counters, or (no PMU here) one note and a successful run",
+      r.returncode == 0 and ((hw and hw.get("instructions", 0) > 0) or
+                             (note and any("hardware counters unavailable" in n for n in doc["context"].get("notes", [])))),
+      r.stderr)
+
+import shutil
+if shutil.which("valgrind"):
+    with tempfile.TemporaryDirectory() as d:
+        counts = []
+        for i in range(2):
+            out = os.path.join(d, f"i{i}.json")
+            r = run([DEMO, "--quick", "--quiet", "--metric", "instructions", "--filter", "hash|vector", "--json", out])
+            counts.append({b["name"]: b["metrics"]["instructions"] for b in json.load(open(out))["benchmarks"]}
+                          if r.returncode == 0 else {})
+        check("--metric instructions: two runs count identical instructions",
+              counts[0] and counts[0] == counts[1] and all(v > 0 for v in counts[0].values()), str(counts))
+        base = os.path.join(d, "ib.json")
+        run([DEMO, "--quick", "--quiet", "--metric", "instructions", "--filter", "hash|vector", "--save-baseline", base])
+        r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash|vector", "--baseline", base,
+                 "--threshold", "1", "--warn-threshold", "0.5", "--color", "never"], env={"BENCHGATE_DEMO_SLOWDOWN": "5"})
+        check("--metric instructions sees a +5% work change (exact verdict, exit 1)",
+              r.returncode == 1 and r.stdout.count("REGRESSION") >= 2 and "instructions, exact" in r.stdout, r.stdout)
+        r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash", "--baseline", base,
+                 "--threshold", "1", "--warn-threshold", "0.5", "--color", "never"])
+        check("--metric instructions: an identical rerun is STABLE with a 0.0% change",
+              r.returncode == 0 and "+0.0%" in r.stdout and "STABLE" in r.stdout, r.stdout)
+    r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"], env={"PATH": "/nonexistent"})
+    check("--metric instructions without valgrind on PATH: exit 2, one clear line",
+          r.returncode == 2 and one_error_line(r) and "valgrind" in r.stderr, r.stderr)
 
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)

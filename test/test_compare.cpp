@@ -255,6 +255,15 @@ TEST_CASE("speed correction: a machine-wide slowdown is not blamed on the code")
     CHECK(r.rows[0].change.point == Approx(0.30).margin(0.015));
     CHECK(r.rows[1].status == Status::stable);
 
+    // The reference alone moved (its own noise): the benchmarks did not, so nothing is corrected.
+    RunResult noisy_reference = run_of({bench("a", 100), bench("b", 2000)});
+    noisy_reference.reference = bench(reference_name, 158);
+    const auto n = compare_runs(base, noisy_reference, GateConfig{});
+    CHECK(n.speed_measured);
+    CHECK_FALSE(n.speed_corrected);
+    CHECK(std::fabs(n.rows[0].change.point) < 0.01);
+    CHECK(report::speed_note(n).find("not corrected") != std::string::npos);
+
     // Without a reference on one side nothing is corrected.
     RunResult no_ref = slow_machine;
     no_ref.reference = BenchmarkResult{};
@@ -274,4 +283,71 @@ TEST_CASE("the reference workload scales with its work") {
     };
     CHECK(time(80000) > 3 * time(10000));
     CHECK(reference_work(0) == reference_work(0));
+}
+
+TEST_CASE("deterministic metrics: exact change, same bands, no confirmation") {
+    auto with_instr = [](const std::string& name, double instr) {
+        BenchmarkResult b = bench(name, 100);
+        b.metrics.instructions = instr;
+        return b;
+    };
+    GateConfig cfg;
+    cfg.metric = Metric::instructions;
+    cfg.threshold = 0.01;
+    cfg.warn_threshold = 0.005;
+    const auto same = compare_benchmark(with_instr("a", 1000), with_instr("a", 1000), cfg);
+    CHECK(same.status == Status::stable);
+    CHECK(same.change.point == 0.0);
+    CHECK(compare_benchmark(with_instr("a", 1000), with_instr("a", 1007), cfg).status == Status::slower);
+    const auto two = compare_benchmark(with_instr("a", 1000), with_instr("a", 1020), cfg);
+    CHECK(two.status == Status::regression);
+    CHECK(two.change.point == Approx(0.02));
+    CHECK(two.change.lower == two.change.upper);  // exact: no interval
+    CHECK(compare_benchmark(with_instr("a", 1000), with_instr("a", 970), cfg).status == Status::improved);
+    // A metric measured on one side only cannot be compared.
+    const auto missing = compare_benchmark(bench("a", 100), with_instr("a", 1000), cfg);
+    CHECK(missing.status == Status::added);
+    CHECK(missing.error == "no instructions count in the baseline");
+    // Allocations from zero to some: an infinite change, a REGRESSION.
+    GateConfig alloc;
+    alloc.metric = Metric::allocations;
+    BenchmarkResult none = bench("x", 100), some = bench("x", 100);
+    none.metrics.allocations = 0;
+    some.metrics.allocations = 1;
+    const auto grew = compare_benchmark(none, some, alloc);
+    CHECK(grew.status == Status::regression);
+    CHECK(report::format_change(grew.change.point) == "+inf%");
+    // The gate never re-measures deterministic suspects.
+    int calls = 0;
+    const auto report = gate(run_of({with_instr("a", 1000)}), run_of({with_instr("a", 1100)}), cfg, 2,
+                             [&](const std::vector<std::string>&, int) {
+                                 ++calls;
+                                 return LoadedRun{};
+                             });
+    CHECK(report.rows[0].status == Status::regression);
+    CHECK(calls == 0);
+    // A group can gate on another metric than the run.
+    BenchmarkResult grouped = with_instr("g", 1100);
+    grouped.thresholds.gate = "instructions";
+    const auto by_group = compare_runs(run_of({with_instr("g", 1000)}), run_of({grouped}), GateConfig{});
+    CHECK(by_group.rows[0].metric == Metric::instructions);
+    CHECK(by_group.rows[0].status == Status::regression);
+}
+
+TEST_CASE("callgrind dumps are parsed into instructions and estimated cycles") {
+    const std::string dump =
+        "version: 1\ncreator: callgrind-3.19.0\npid: 1\ncmd:  ./x\npart: 1\n"
+        "desc: I1 cache: 65536 B, 64 B, 16-way associative\n"
+        "desc: Trigger: Client Request: benchgate:3\n"
+        "positions: line\nevents: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\n"
+        "summary: 6014 1000 1007 3 2 1 3 0 1\ntotals: 6004 1000 1001 1 0 0 1\n";
+    const CallgrindDump d = parse_callgrind_dump(dump);
+    CHECK(d.index == 3);
+    CHECK(d.ir == 6014);
+    CHECK(d.has_cache);
+    CHECK(d.est_cycles == 6014 + 10 * (3 + 2 + 1) + 100 * (3 + 0 + 1));
+    CHECK(parse_callgrind_dump("events: Ir\nsummary: 5\n").index == -1);
+    const CallgrindDump plain = parse_callgrind_dump("desc: Trigger: Client Request: benchgate:0\nevents: Ir\nsummary: 42\n");
+    CHECK(plain.ir == 42);
+    CHECK_FALSE(plain.has_cache);
 }

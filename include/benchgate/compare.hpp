@@ -286,7 +286,8 @@ struct GateReport {
     std::string machine_warning;  // "" when the fingerprints agree
     GateConfig config;
     double speed_factor = 1.0;     // current / baseline time of the reference workload
-    bool speed_corrected = false;  // the factor was measured and applied
+    bool speed_measured = false;   // both runs carry the reference
+    bool speed_corrected = false;  // ... and the factor was applied (the suite moved with it)
 
     int count(Status s) const {
         return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));
@@ -307,11 +308,26 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         report.machine_warning = "baseline was recorded on a different machine or build (" + mismatch +
                                  "): changes may reflect the machine, not the code";
     if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
-        report.speed_factor = stats::evaluate(stats::Statistic::median, current.reference.samples) /
+        const double factor = stats::evaluate(stats::Statistic::median, current.reference.samples) /
                               stats::evaluate(stats::Statistic::median, baseline.reference.samples);
-        report.speed_corrected = std::isfinite(report.speed_factor) && report.speed_factor > 0;
-        if (!report.speed_corrected) report.speed_factor = 1.0;
+        // Applied only when the suite moved with the reference: the median raw change of the
+        // time-gated benchmarks must lie closer to the reference's change than to zero. A
+        // machine-wide slowdown moves both; noise in the reference alone does not.
+        std::vector<double> raw;
+        for (const auto& cur : current.benchmarks) {
+            const BenchmarkResult* base = baseline.find(cur.name);
+            if (!base || cur.failed() || base->samples.empty() || cur.samples.empty()) continue;
+            if (effective_config(cfg, cur).metric != Metric::time) continue;
+            raw.push_back(stats::evaluate(cfg.estimator, cur.samples) / stats::evaluate(cfg.estimator, base->samples) - 1.0);
+        }
+        report.speed_measured = std::isfinite(factor) && factor > 0;
+        report.speed_factor = report.speed_measured ? factor : 1.0;
+        if (report.speed_measured && !raw.empty()) {
+            const double m = stats::median(raw), r = factor - 1.0;
+            report.speed_corrected = std::fabs(m - r) < std::fabs(m);
+        }
     }
+    const double speed = report.speed_corrected ? report.speed_factor : 1.0;
     for (const auto& cur : current.benchmarks) {
         const BenchmarkResult* base = baseline.find(cur.name);
         if (!base) {
@@ -323,7 +339,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur), report.speed_factor));
+        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur), speed));
     }
     for (const auto& base : baseline.benchmarks) {
         if (current.find(base.name)) continue;

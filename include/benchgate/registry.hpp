@@ -296,12 +296,13 @@ inline std::vector<const Registration*> select(const std::vector<Registration>& 
     static void fn([[maybe_unused]] ::benchgate::Bench& bench)
 
 // BENCHGATE_BENCH_P("frame/encode", benchgate::range(64, 4096, 4)) { auto n = bench.param(); ... }
+// BENCHGATE_BENCH_P("frame/encode", {16, 64, 256}) { ... }
 // BENCHGATE_BENCH_P("pool/get", benchgate::Params().axis("size", {8, 64}).axis("threads", {1, 2})) { ... }
-#define BENCHGATE_BENCH_P(name, params) \
-    BENCHGATE_BENCH_P_IMPL_(name, params, BENCHGATE_CAT(benchgate_body_, __COUNTER__))
-#define BENCHGATE_BENCH_P_IMPL_(name, params, fn)                                                 \
-    static void fn(::benchgate::Bench& bench);                                                     \
-    static const ::benchgate::ParamRegistrar BENCHGATE_CAT(fn, _registrar){name, params, &fn};     \
+#define BENCHGATE_BENCH_P(name, ...) \
+    BENCHGATE_BENCH_P_IMPL_(name, BENCHGATE_CAT(benchgate_body_, __COUNTER__), __VA_ARGS__)
+#define BENCHGATE_BENCH_P_IMPL_(name, fn, ...)                                                                   \
+    static void fn(::benchgate::Bench& bench);                                                                    \
+    static const ::benchgate::ParamRegistrar BENCHGATE_CAT(fn, _registrar){name, ::benchgate::Params(__VA_ARGS__), &fn}; \
     static void fn([[maybe_unused]] ::benchgate::Bench& bench)
 
 // BENCHGATE_BENCH_TYPED("container/push_back", T, std::vector<int>, std::deque<int>) { T c; ... }

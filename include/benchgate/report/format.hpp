@@ -96,7 +96,7 @@ inline std::string format_counters(const BenchmarkResult& b) {
     std::string out;
     for (const auto& c : b.counters) {
         if (!out.empty()) out += ", ";
-        out += c.name + " " + format_value(c.value) + "/op";
+        out += c.name + " " + format_count(c.value) + "/op";
         if (c.rate && b.estimates.median.point > 0) out += " (" + format_rate(c.value * 1e9 / b.estimates.median.point, "count") + ")";
     }
     return out;
@@ -190,10 +190,11 @@ inline std::string status_counts_plain(const GateReport& report) {
 
 // One line about the machine-speed correction when it mattered (>= 1%), else "".
 inline std::string speed_note(const GateReport& report) {
-    if (!report.speed_corrected || std::fabs(report.speed_factor - 1.0) < 0.01) return {};
-    return "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
-           (report.speed_factor > 1.0 ? " slower" : " faster") +
-           " than when the baseline was recorded; changes are corrected for it (--speed-correction off to disable)";
+    if (!report.speed_measured || std::fabs(report.speed_factor - 1.0) < 0.01) return {};
+    const std::string moved = "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
+                              (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded; ";
+    if (report.speed_corrected) return moved + "changes are corrected for it (--speed-correction off to disable)";
+    return moved + "the benchmarks did not move with it, so changes are not corrected";
 }
 
 // Complexity lines: "frame/encode: O(n), 0.52 ns * n (RMS 2.1%)".
