@@ -6,7 +6,8 @@ import subprocess
 import sys
 import tempfile
 
-QUICKSTART, OVERHEAD, DEMO, ALLOCS = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+QUICKSTART, OVERHEAD, DEMO, ALLOCS, DEMO_SLOW = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+FAKES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_workers")
 failures = []
 passed = 0
 
@@ -261,6 +262,37 @@ if shutil.which("valgrind"):
     r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"], env={"PATH": "/nonexistent"})
     check("--metric instructions without valgrind on PATH: exit 2, one clear line",
           r.returncode == 2 and one_error_line(r) and "valgrind" in r.stderr, r.stderr)
+
+# ---------------------------------------------------------------- duet mode (--against)
+r = run([DEMO, "--quick", "--against", DEMO, "--color", "never"])
+check("duet A/A: two processes of the same build, no REGRESSION, exit 0, says it is interleaved",
+      r.returncode == 0 and "REGRESSION" not in r.stdout and "duet: interleaved comparison against" in r.stdout, r.stdout + r.stderr)
+r = run([DEMO_SLOW, "--quick", "--against", DEMO, "--color", "never"])
+check("duet: a build with 25% more work against the old build is a confirmed REGRESSION, exit 1",
+      r.returncode == 1 and r.stdout.count("REGRESSION") >= 3 and "confirmed in 2/2" in r.stdout, r.stdout + r.stderr)
+r = run([DEMO, "--quick", "--against", DEMO_SLOW, "--color", "never"])
+check("duet: the old build against the slower one is FASTER/IMPROVED, exit 0",
+      r.returncode == 0 and (r.stdout.count("IMPROVED") + r.stdout.count("FASTER")) >= 3, r.stdout + r.stderr)
+r = run([DEMO, "--quick", "--quiet", "--against", DEMO, "--against-env", "BENCHGATE_DEMO_SLOWDOWN=0"],
+        env={"BENCHGATE_DEMO_SLOWDOWN": "25"})
+check("--against-env sets the worker's environment only (this side slowed 25%: REGRESSION)",
+      r.returncode == 1 and "REGRESSION" in r.stdout, r.stdout + r.stderr)
+with tempfile.TemporaryDirectory() as d:
+    saved = os.path.join(d, "duet.json")
+    r = run([DEMO, "--quick", "--quiet", "--against", DEMO, "--save-baseline", saved, "--filter", "hash"])
+    doc = json.load(open(saved)) if os.path.exists(saved) else {}
+    b = doc.get("benchmarks", [{}])[0]
+    check("--against with --save-baseline keeps both sides' samples",
+          r.returncode == 0 and len(b.get("paired", {}).get("baseline_samples", [])) == len(b.get("samples", [])) > 0, str(b)[:300])
+
+for fake, expect in [("not_benchgate.sh", "is not a benchgate bench binary"), ("wrong_protocol.sh", "protocol 99"),
+                     ("dies.sh", "died"), ("hangs.sh", "did not answer within"), ("lies.sh", "answered 'time -5'"),
+                     ("no_such_worker", "cannot execute")]:
+    t0 = __import__("time").monotonic()
+    r = run([DEMO, "--quick", "--against", os.path.join(FAKES, fake), "--worker-timeout", "2", "--filter", "hash"])
+    took = __import__("time").monotonic() - t0
+    check(f"--against {fake}: exit 2, one line saying '{expect}'",
+          r.returncode == 2 and one_error_line(r) and expect in r.stderr and took < 30, r.stderr + f" ({took:.1f} s)")
 
 print(f"{passed} passed, {len(failures)} failed")
 sys.exit(1 if failures else 0)

@@ -351,3 +351,62 @@ TEST_CASE("callgrind dumps are parsed into instructions and estimated cycles") {
     CHECK(plain.ir == 42);
     CHECK_FALSE(plain.has_cache);
 }
+
+TEST_CASE("Wilcoxon signed-rank: exact small-sample p-values and the normal approximation") {
+    // All 6 differences positive: W- = 0; exact two-sided p = 2 / 2^6.
+    CHECK(stats::wilcoxon_signed_rank_p({1, 2, 3, 4, 5, 6}) == Approx(2.0 / 64.0));
+    // Symmetric differences: no evidence.
+    CHECK(stats::wilcoxon_signed_rank_p({-3, -2, -1, 1, 2, 3}) == Approx(1.0));
+    // Zeros are dropped.
+    CHECK(stats::wilcoxon_signed_rank_p({0, 0, 1, 2, 3, 4, 5, 6}) == Approx(2.0 / 64.0));
+    CHECK(stats::wilcoxon_signed_rank_p({}) == 1.0);
+    // n = 40 shifted normals: tiny p; centred: not significant for this seed.
+    stats::Rng rng(9);
+    std::vector<double> shifted, centred;
+    for (int i = 0; i < 40; ++i) {
+        const double u = rng.uniform() - 0.5;
+        shifted.push_back(0.05 + 0.02 * u);
+        centred.push_back(0.02 * u);
+    }
+    CHECK(stats::wilcoxon_signed_rank_p(shifted) < 1e-6);
+    CHECK(stats::wilcoxon_signed_rank_p(centred) > 0.05);
+}
+
+TEST_CASE("duet comparison: per-pair ratios cancel a shared drift that independent samples cannot") {
+    // Both builds see the same machine state in each pair: a drift of +-20% over the run,
+    // identical on both sides; the current build is 6% slower in every pair.
+    BenchmarkResult cur;
+    cur.name = "d";
+    for (int i = 0; i < 40; ++i) {
+        const double machine = 1.0 + 0.2 * std::sin(i * 0.7);
+        cur.paired_baseline.push_back(100.0 * machine);
+        cur.samples.push_back(106.0 * machine);
+        cur.iterations.push_back(10);
+    }
+    summarize(cur);
+    const Comparison c = compare_paired(cur, GateConfig{});
+    CHECK(c.change.point == Approx(0.06).margin(1e-9));
+    CHECK(c.status == Status::slower);
+    // The same samples judged as two independent sets: the drift hides the change.
+    BenchmarkResult base = cur;
+    base.samples = cur.paired_baseline;
+    base.paired_baseline.clear();
+    BenchmarkResult unpaired = cur;
+    unpaired.paired_baseline.clear();
+    CHECK(compare_benchmark(base, unpaired, GateConfig{}).status == Status::stable);
+
+    RunResult run;
+    run.benchmarks = {cur};
+    BenchmarkResult only_here = bench("only_here", 50);
+    run.benchmarks.push_back(only_here);
+    const GateReport r = compare_duet(run, {"only_there"}, GateConfig{});
+    REQUIRE(r.rows.size() == 3);
+    CHECK(r.rows[0].status == Status::slower);
+    CHECK(r.rows[1].status == Status::added);
+    CHECK(r.rows[2].status == Status::missing);
+    // Paired samples survive the file format.
+    const auto loaded = parse_run(to_json(run), "duet.json");
+    INFO(loaded.error);
+    REQUIRE(loaded.ok());
+    CHECK(loaded.run.benchmarks[0].paired_baseline == cur.paired_baseline);
+}

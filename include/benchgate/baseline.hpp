@@ -98,6 +98,11 @@ inline void write_benchmark_fields(JsonWriter& w, const BenchmarkResult& b) {
     w.key("iterations").inline_array(b.iterations);
     w.key("samples").inline_array(b.samples);
     if (!b.rounds.empty()) w.key("rounds").inline_array(b.rounds);
+    if (!b.paired_baseline.empty()) {
+        w.key("paired").begin_object();
+        w.key("baseline_samples").inline_array(b.paired_baseline);
+        w.end_object();
+    }
     w.key("estimates").begin_object();
     write_estimate(w, "median", b.estimates.median);
     write_estimate(w, "mean", b.estimates.mean);
@@ -298,6 +303,17 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             if (!co["rate"].get_bool().get(rate)) c.rate = rate;
             b.counters.push_back(c);
         }
+    dom::object paired;
+    if (!o["paired"].get_object().get(paired)) {
+        dom::array ps;
+        if (!paired["baseline_samples"].get_array().get(ps))
+            for (dom::element e : ps) {
+                double v = 0;
+                if (e.get_double().get(v) || !std::isfinite(v) || v <= 0)
+                    return bname + ": a paired baseline sample is not a positive finite time";
+                b.paired_baseline.push_back(v * scale);
+            }
+    }
     dom::object metrics;
     if (!o["metrics"].get_object().get(metrics)) {
         double v = 0;
@@ -380,6 +396,8 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
         }
         if (b.rounds.size() != b.samples.size()) b.rounds.clear();
     }
+    if (!b.paired_baseline.empty() && b.paired_baseline.size() != b.samples.size())
+        return bname + ": \"paired\" and \"samples\" differ in length";
     return {};
 }
 

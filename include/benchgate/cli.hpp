@@ -7,6 +7,7 @@
 #include <cstring>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <iostream>
 #include <regex>
 #include <string>
@@ -18,6 +19,7 @@
 #include "clock.hpp"
 #include "registry.hpp"
 #include "compare.hpp"
+#include "duet.hpp"
 #include "process.hpp"
 #include "report/console.hpp"
 #include "report/csv.hpp"
@@ -58,6 +60,10 @@ struct Options {
     bool measure_instructions = false;
     bool hardware_counters = false;
     int callgrind_child = 0;         // hidden: under callgrind, collect this many calls per benchmark
+    std::string against_path;        // duet mode
+    std::vector<std::string> against_env;
+    double worker_timeout = 60.0;
+    bool worker = false;             // hidden: serve the duet protocol on stdin/stdout
 };
 
 // Calls of each benchmark collected under callgrind: enough to average per-call variation,
@@ -215,6 +221,23 @@ inline const std::vector<Flag>& flags() {
              o.callgrind_child = static_cast<int>(n);
              return std::string();
          }},
+        {"--against", "PATH", "duet mode: compare with another benchgate bench binary, sampled alternately",
+         [](Options& o, const std::string& v) { return file_value(o.against_path, v); }},
+        {"--against-env", "NAME=VALUE", "set an environment variable in the --against worker only (repeatable)",
+         [](Options& o, const std::string& v) {
+             const auto eq = v.find('=');
+             if (eq == std::string::npos || eq == 0) return "expects NAME=VALUE, got '" + v + "'";
+             o.against_env.push_back(v);
+             return std::string();
+         }},
+        {"--worker-timeout", "SECONDS", "how long to wait for the --against worker's answers (default 60)",
+         [](Options& o, const std::string& v) {
+             double d = 0;
+             if (!parse_double(v, d) || d <= 0 || d > 86400) return "expects seconds > 0, got '" + v + "'";
+             o.worker_timeout = d;
+             return std::string();
+         }},
+        {"--worker", nullptr, nullptr, [](Options& o, const std::string&) { o.worker = true; return std::string(); }},
         {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
         {"--markdown", "FILE", "write the comparison (or results) as a markdown PR comment; '-' is stdout",
@@ -358,6 +381,10 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, const std::vecto
     std::vector<std::string> args = {self, "--confirm-child", path, "--filter", exact_names_pattern(names),
                                      "--seed", std::to_string(opt.seed + static_cast<std::uint64_t>(attempt))};
     if (opt.quick) args.push_back("--quick");
+    if (!opt.against_path.empty()) {
+        args.insert(args.end(), {"--against", opt.against_path, "--worker-timeout", std::to_string(opt.worker_timeout)});
+        for (const auto& kv : opt.against_env) args.insert(args.end(), {"--against-env", kv});
+    }
     const ProcessResult r = run_process(args, std::chrono::minutes(30));
     if (!r.error.empty()) out.error = "fresh process " + r.error;
     else if (r.exit_code != 0) out.error = "fresh process exited with code " + std::to_string(r.exit_code);
@@ -397,6 +424,16 @@ inline int main(int argc, char** argv) {
         print_error(problem);
         return exit_usage;
     }
+    if (opt.worker) return run_worker(measure_config(opt, measure_clock()));
+    if (!opt.against_path.empty() && (opt.measure_instructions || opt.gate.metric != Metric::time)) {
+        print_error("--against compares time only; it cannot be combined with --metric or --gate " +
+                    std::string(to_string(opt.gate.metric)));
+        return exit_usage;
+    }
+    if (!opt.against_path.empty() && !opt.baseline_path.empty()) {
+        print_error("--against and --baseline are two ways to compare; give one");
+        return exit_usage;
+    }
     std::vector<const Registration*> selected;
     try {
         selected = select(registry(), opt.filter);
@@ -434,9 +471,43 @@ inline int main(int argc, char** argv) {
         return exit_usage;
     }
 
+    // Duet mode: the other build must be up and speaking our protocol before anything is
+    // measured; the worker lives until this function returns.
+    WorkerProcess worker;
+    std::unique_ptr<ParentDuetDriver> duet;
+    std::vector<std::string> against_only;
+    if (!opt.against_path.empty()) {
+        if (std::string err = worker.start(opt.against_path, opt.against_env, opt.worker_timeout); !err.empty()) {
+            print_error("--against: " + err);
+            return exit_usage;
+        }
+        std::string reply;
+        std::vector<std::string> worker_names;
+        std::string err = worker.request("list", reply, opt.worker_timeout);
+        if (err.empty()) err = parse_worker_list(reply, worker_names);
+        if (!err.empty()) {
+            print_error("--against " + opt.against_path + ": " + err);
+            return exit_usage;
+        }
+        const std::regex filter(opt.filter.empty() ? std::string(".*") : opt.filter, std::regex::ECMAScript);
+        for (const auto& n : worker_names) {
+            bool here = false;
+            for (const auto& r : registry()) here = here || r.name == n;
+            if (!here && std::regex_search(n, filter)) against_only.push_back(n);
+        }
+        duet = std::make_unique<ParentDuetDriver>(worker, worker_names, opt.seed);
+        config.measure.duet = duet.get();
+        config.measure.rounds = 1;
+        config.measure_reference = false;
+    }
+
     // A confirmation run: measure, write the JSON, say nothing.
     if (!opt.confirm_child_path.empty()) {
         const RunResult run = run_benchmarks(selected, config);
+        if (duet && !duet->failure().empty()) {
+            print_error(duet->failure());
+            return exit_usage;
+        }
         if (const std::string problem = write_file_atomic(opt.confirm_child_path, to_json(run)); !problem.empty()) {
             print_error(problem);
             return exit_usage;
@@ -481,6 +552,10 @@ inline int main(int argc, char** argv) {
         };
     RunResult run = run_benchmarks(selected, config, progress);
     if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+    if (duet && !duet->failure().empty()) {
+        print_error(duet->failure());
+        return exit_usage;
+    }
     if (!counters_note.empty()) run.context.notes.push_back(counters_note);
     if (opt.measure_instructions && opt.profile_time <= 0.0) {
         if (show_progress) std::fprintf(stderr, "counting instructions under callgrind...");
@@ -507,8 +582,32 @@ inline int main(int argc, char** argv) {
     }
 
     GateReport report;
-    const bool gated = baseline.ok() && !opt.baseline_path.empty();
-    if (gated) {
+    const bool gated = (baseline.ok() && !opt.baseline_path.empty()) || duet;
+    if (!opt.baseline_path.empty() && opt.gate.metric != Metric::time) {
+        bool any = false;
+        for (const auto& b : baseline.run.benchmarks) any = any || std::isfinite(metric_value(b, opt.gate.metric));
+        if (!any) {
+            print_error(opt.baseline_path + ": has no " + to_string(opt.gate.metric) + " counts to gate on (save it with " +
+                        (opt.gate.metric == Metric::instructions ? "--metric instructions" : "allocation counting") + ")");
+            return exit_usage;
+        }
+    }
+    if (duet) {
+        report = confirm_suspects(
+            compare_duet(run, against_only, opt.gate), run, opt.gate, opt.confirm,
+            [&](const std::vector<std::string>& names, int attempt) {
+                if (show_progress)
+                    std::fprintf(stderr, "\r\x1b[2Kre-measuring %zu suspect(s) in a fresh duet (%d/%d)", names.size(), attempt,
+                                 opt.confirm);
+                return remeasure_in_fresh_process(opt, names, attempt);
+            },
+            [&](const RunResult& rerun, const std::vector<std::string>&) { return compare_duet(rerun, {}, opt.gate); });
+        if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+        std::size_t pairs = 0;
+        for (const auto& b : run.benchmarks) pairs = std::max(pairs, b.paired_baseline.size());
+        report.mode_note = "duet: interleaved comparison against " + opt.against_path + " (" + std::to_string(pairs) +
+                           " pairs per benchmark, each in random order; Wilcoxon signed-rank on the per-pair ratios)";
+    } else if (gated) {
         if (show_progress) std::fprintf(stderr, "comparing against %s...", opt.baseline_path.c_str());
         report = gate(baseline.run, run, opt.gate, opt.confirm,
                       [&](const std::vector<std::string>& names, int attempt) {

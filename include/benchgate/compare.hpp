@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "result.hpp"
+#include "paired.hpp"
 #include "stats.hpp"
 
 namespace benchgate {
@@ -285,6 +286,7 @@ struct GateReport {
     std::vector<Comparison> rows;
     std::string machine_warning;  // "" when the fingerprints agree
     GateConfig config;
+    std::string mode_note;         // e.g. how a duet comparison was made; "" for a baseline file
     double speed_factor = 1.0;     // current / baseline time of the reference workload
     bool speed_measured = false;   // both runs carry the reference
     bool speed_corrected = false;  // ... and the factor was applied (the suite moved with it)
@@ -363,6 +365,82 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         const BenchmarkResult* cur = current.find(c.name);
         const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
         if (c.metric != Metric::time) continue;  // deterministic: decided by the bands alone
+        c.p_adjusted = adjusted[k];
+        c.significant = is_significant(c, row_cfg);
+        c.status = classify(c, row_cfg);
+    }
+    return report;
+}
+
+// Duet mode: `cur.samples` and `cur.paired_baseline` were taken alternately, pair by pair.
+// The change is the median per-pair ratio minus one, its interval a bootstrap of that median,
+// the evidence a Wilcoxon signed-rank test on the log ratios; the bands are the same.
+inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& cfg) {
+    Comparison c;
+    c.name = cur.name;
+    if (cur.failed()) {
+        c.status = Status::failed;
+        c.error = cur.error;
+        return c;
+    }
+    const std::vector<double> ratios = stats::pair_ratios(cur.samples, cur.paired_baseline);
+    c.current = stats::evaluate(cfg.estimator, cur.samples);
+    c.baseline = stats::evaluate(cfg.estimator, cur.paired_baseline);
+    if (ratios.size() < 2) {
+        c.status = Status::added;
+        c.error = "too few pairs to compare";
+        return c;
+    }
+    std::uint64_t h = cfg.seed ^ 0x5851f42d4c957f2dULL;
+    for (unsigned char ch : cur.name) h = (h ^ ch) * 1099511628211ULL;
+    const Estimate ratio = stats::bootstrap(ratios, stats::Statistic::median, h, 0.95, cfg.resamples);
+    c.change = {ratio.point - 1.0, ratio.lower - 1.0, ratio.upper - 1.0};
+    c.raw_change = c.change.point;
+    std::vector<double> logs;
+    for (double r : ratios) logs.push_back(std::log(r));
+    c.p_value = c.p_adjusted = stats::wilcoxon_signed_rank_p(logs);
+    c.noise_band = cfg.noise;
+    c.significant = is_significant(c, cfg);
+    c.status = classify(c, cfg);
+    BenchmarkResult other;
+    other.samples = cur.paired_baseline;
+    return compare_counters(c, other, cur);
+}
+
+// A duet run: every benchmark measured on both sides is compared pair by pair; `against_only`
+// lists the other build's benchmarks this one lacks (MISSING). Holm over the compared rows.
+inline GateReport compare_duet(const RunResult& current, const std::vector<std::string>& against_only, const GateConfig& cfg) {
+    GateReport report;
+    report.config = cfg;
+    for (const auto& cur : current.benchmarks) {
+        if (cur.paired_baseline.empty() && !cur.failed()) {
+            Comparison c;
+            c.name = cur.name;
+            c.status = Status::added;
+            c.current = stats::evaluate(cfg.estimator, cur.samples);
+            report.rows.push_back(c);
+            continue;
+        }
+        report.rows.push_back(compare_paired(cur, effective_config(cfg, cur)));
+    }
+    for (const auto& name : against_only) {
+        Comparison c;
+        c.name = name;
+        c.status = Status::missing;
+        report.rows.push_back(c);
+    }
+    std::vector<std::size_t> tested;
+    std::vector<double> p;
+    for (std::size_t i = 0; i < report.rows.size(); ++i)
+        if (std::isfinite(report.rows[i].change.point)) {
+            tested.push_back(i);
+            p.push_back(report.rows[i].p_value);
+        }
+    const std::vector<double> adjusted = stats::holm(p);
+    for (std::size_t k = 0; k < tested.size(); ++k) {
+        Comparison& c = report.rows[tested[k]];
+        const BenchmarkResult* cur = current.find(c.name);
+        const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
         c.p_adjusted = adjusted[k];
         c.significant = is_significant(c, row_cfg);
         c.status = classify(c, row_cfg);

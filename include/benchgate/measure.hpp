@@ -66,6 +66,26 @@ struct MeasureConfig {
     ClockInfo clock;
     int callgrind_iterations = 0; // > 0: under callgrind, collect exactly this many calls
     PerfCounters* perf = nullptr; // hardware counters to read around every sample (--counters)
+    class DuetDriver* duet = nullptr;  // duet mode: the driver takes over each measurement
+};
+
+class Bench;
+
+// Duet mode (duet.hpp): takes over Bench::run to sample this build and another one
+// alternately (parent side) or to serve samples on request (worker side).
+class DuetDriver {
+public:
+    virtual ~DuetDriver() = default;
+    virtual void measure(Bench& bench, double (*batch)(void*, std::uint64_t), void* fn) = 0;
+
+protected:
+    // What a driver may do with the Bench it drives (friendship is not inherited).
+    static void calibrate(Bench& b, double (*batch)(void*, std::uint64_t), void* fn);
+    static double timed(Bench& b, double (*batch)(void*, std::uint64_t), void* fn, std::uint64_t n);
+    static std::uint64_t iterations(const Bench& b);
+    static int planned_samples(const Bench& b);
+    static BenchmarkResult& result(Bench& b);
+    static const MeasureConfig& config(const Bench& b);
 };
 
 namespace detail {
@@ -296,6 +316,7 @@ public:
         using S = std::remove_reference_t<Setup>;
         using R = std::remove_reference_t<Routine>;
         detail::Batched<S, R> ctx{setup, routine, {}};
+        max_batch_ = max_batched_inputs;  // every input of a batch is alive at once: bound the memory
         measure(&detail::time_batched<S, R>, &ctx, /*probe_inside=*/true);
     }
 
@@ -308,6 +329,9 @@ public:
     }
 
     bool ran() const { return ran_; }
+
+    // run_batched keeps a whole batch of inputs alive: at most this many per sample.
+    static constexpr std::uint64_t max_batched_inputs = 4096;
 
 private:
     Bench& throughput(const char* unit, double per_iteration) {
@@ -328,6 +352,7 @@ private:
     }
     void measure(detail::BatchFn batch, void* fn, bool probe_inside = false);
     void calibrate(detail::BatchFn batch, void* fn);
+    friend class DuetDriver;
 
     const std::string& name_;
     const MeasureConfig& config_;
@@ -336,6 +361,7 @@ private:
     bool ran_ = false;
     std::uint64_t calls_ = 0;
     bool probe_outside_ = false;
+    std::uint64_t max_batch_ = ~std::uint64_t{0};
     std::function<void()> before_sample_, after_sample_;
 };
 
@@ -358,13 +384,19 @@ inline void Bench::calibrate(detail::BatchFn batch, void* fn) {
             continue;  // right size already; keep warming at this size
         }
         // Aim straight at the target when the batch is long enough to trust, else double.
+        if (n >= max_batch_) {
+            if (spent >= warmup_ns) break;
+            continue;
+        }
         if (t > 100.0 * config_.clock.resolution_ns && t > 10000.0)
             n = std::max<std::uint64_t>(n * 2, static_cast<std::uint64_t>(n * (target_ns / t) * 1.05));
         else
             n *= 2;
+        n = std::min(n, max_batch_);
     }
     per_iter = std::max(std::min(per_iter, best_per_iter), 1e-3);
-    state_.iterations_per_sample = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(target_ns / per_iter)));
+    state_.iterations_per_sample =
+        std::min(max_batch_, std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(target_ns / per_iter))));
     const double sample_cost_ms = per_iter * static_cast<double>(state_.iterations_per_sample) / 1e6;
     int samples = config_.samples;
     if (sample_cost_ms * samples > config_.max_ms)
@@ -375,9 +407,20 @@ inline void Bench::calibrate(detail::BatchFn batch, void* fn) {
     out_.rounds.reserve(static_cast<std::size_t>(samples));
 }
 
+inline void DuetDriver::calibrate(Bench& b, detail::BatchFn batch, void* fn) { b.calibrate(batch, fn); }
+inline double DuetDriver::timed(Bench& b, detail::BatchFn batch, void* fn, std::uint64_t n) { return b.timed(batch, fn, n); }
+inline std::uint64_t DuetDriver::iterations(const Bench& b) { return b.state_.iterations_per_sample; }
+inline int DuetDriver::planned_samples(const Bench& b) { return b.state_.planned_samples; }
+inline BenchmarkResult& DuetDriver::result(Bench& b) { return b.out_; }
+inline const MeasureConfig& DuetDriver::config(const Bench& b) { return b.config_; }
+
 inline void Bench::measure(detail::BatchFn batch, void* fn, bool probe_inside) {
     if (ran_) throw std::logic_error("bench.run() called more than once in one body");
     ran_ = true;
+    if (config_.duet) {
+        config_.duet->measure(*this, batch, fn);
+        return;
+    }
 
     if (config_.profile_seconds > 0.0) {
         // Profiling: run for the requested time in sample-sized batches, record nothing.

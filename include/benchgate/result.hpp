@@ -79,6 +79,9 @@ struct BenchmarkResult {
     std::vector<Counter> counters;
     Thresholds thresholds;
     Metrics metrics;
+    // Duet mode (--against): the other build's samples, taken alternately with `samples`
+    // (pair i = samples[i], paired_baseline[i], same iteration count).
+    std::vector<double> paired_baseline;
     std::vector<std::uint64_t> iterations;  // iterations[i]: iterations timed in sample i
     std::vector<double> samples;            // samples[i]: time per iteration of sample i
     std::vector<std::uint32_t> rounds;      // rounds[i]: interleaving round of sample i (may be empty)

@@ -181,13 +181,14 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
 
 // Re-measures the named benchmarks in a fresh process (attempt = 1, 2, ...).
 using Remeasure = std::function<LoadedRun(const std::vector<std::string>& names, int attempt)>;
+// Compares a re-measurement of the named suspects (file baseline or duet).
+using Recompare = std::function<GateReport(const RunResult& rerun, const std::vector<std::string>& names)>;
 
-// Compares `current` against `baseline`, then re-measures every suspected REGRESSION up to
-// `confirm` times in fresh processes. A suspect stays a REGRESSION only while every fresh
-// process reproduces it; re-measuring stops for a benchmark at the first one that does not.
-inline GateReport gate(const RunResult& baseline, const RunResult& current, const GateConfig& cfg, int confirm,
-                       const Remeasure& remeasure) {
-    GateReport report = compare_runs(baseline, current, cfg);
+// Re-measures every suspected time REGRESSION of `report` up to `confirm` times in fresh
+// processes. A suspect stays a REGRESSION only while every fresh process reproduces it;
+// re-measuring stops for a benchmark at the first one that does not.
+inline GateReport confirm_suspects(GateReport report, const RunResult& current, const GateConfig& cfg, int confirm,
+                                   const Remeasure& remeasure, const Recompare& recompare) {
     // Deterministic metrics need no confirmation: a fresh process would count the same.
     std::vector<std::size_t> suspects;
     for (std::size_t i = 0; i < report.rows.size(); ++i)
@@ -199,23 +200,17 @@ inline GateReport gate(const RunResult& baseline, const RunResult& current, cons
     std::vector<std::size_t> open = suspects;
     for (int attempt = 1; attempt <= confirm && !open.empty() && remeasure; ++attempt) {
         std::vector<std::string> names;
-        RunResult base_subset;
-        base_subset.context = baseline.context;
-        base_subset.reference = baseline.reference;
-        for (std::size_t i : open) {
-            names.push_back(report.rows[i].name);
-            base_subset.benchmarks.push_back(*baseline.find(report.rows[i].name));
-        }
+        for (std::size_t i : open) names.push_back(report.rows[i].name);
         const LoadedRun rerun = remeasure(names, attempt);
         if (!rerun.ok()) {
             for (std::size_t i : open) errors[i] = rerun.error;
             break;
         }
-        const GateReport again = compare_runs(base_subset, rerun.run, cfg);
+        const GateReport again = recompare(rerun.run, names);
         std::vector<std::size_t> still_open;
         for (std::size_t i : open) {
             const auto it = std::find_if(again.rows.begin(), again.rows.end(), [&](const Comparison& c) {
-                return c.name == report.rows[i].name && c.status != Status::missing;
+                return c.name == report.rows[i].name && c.status != Status::missing && c.status != Status::added;
             });
             if (it == again.rows.end()) {
                 errors[i] = "the fresh process did not measure it";
@@ -232,6 +227,20 @@ inline GateReport gate(const RunResult& baseline, const RunResult& current, cons
         if (!errors[i].empty() && report.rows[i].status == Status::regression) report.rows[i].confirm_error = errors[i];
     }
     return report;
+}
+
+// Compares `current` against a baseline file's run, then confirms suspects.
+inline GateReport gate(const RunResult& baseline, const RunResult& current, const GateConfig& cfg, int confirm,
+                       const Remeasure& remeasure) {
+    return confirm_suspects(compare_runs(baseline, current, cfg), current, cfg, confirm, remeasure,
+                            [&](const RunResult& rerun, const std::vector<std::string>& names) {
+                                RunResult base_subset;
+                                base_subset.context = baseline.context;
+                                base_subset.reference = baseline.reference;
+                                for (const auto& n : names)
+                                    if (const BenchmarkResult* b = baseline.find(n)) base_subset.benchmarks.push_back(*b);
+                                return compare_runs(base_subset, rerun, cfg);
+                            });
 }
 
 // The first executable called `program` on PATH, or "".
@@ -276,7 +285,8 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
     const ProcessResult r = run_process(args, std::chrono::minutes(60));
     std::string error;
     if (!r.error.empty()) error = "valgrind " + r.error;
-    else if (r.exit_code != 0) error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + dir + "/valgrind.log)";
+    else if (r.exit_code != 0 && r.exit_code != 3)  // 3: a body failed; it already failed in the timed run
+        error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + dir + "/valgrind.log)";
     int found = 0;
     if (DIR* d = ::opendir(dir.c_str())) {
         while (dirent* e = ::readdir(d)) {
@@ -292,11 +302,10 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
         }
         ::closedir(d);
     }
-    if (error.empty()) {
-        ::unlink((dir + "/valgrind.log").c_str());
-        ::rmdir(dir.c_str());
-    }
-    if (error.empty() && found == 0) error = "callgrind produced no counts";
+    ::unlink((dir + "/valgrind.log").c_str());
+    ::rmdir(dir.c_str());
+    if (!error.empty()) error += "; run it again under valgrind by hand to see why";
+    if (error.empty() && found == 0 && !run.benchmarks.empty()) error = "callgrind produced no counts";
     return error;
 }
 

@@ -119,6 +119,7 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     std::string out;
     if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
     if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
+    if (!report.mode_note.empty()) out += style.dim("note: ") + report.mode_note + "\n";
     bool non_time = false;
     for (const auto& c : report.rows) non_time = non_time || c.metric != Metric::time;
     std::vector<std::string> header = {"Benchmark", "Baseline", "Current", "Change [95% CI]", "Status"};

@@ -190,7 +190,8 @@ inline std::string status_counts_plain(const GateReport& report) {
 
 // One line about the machine-speed correction when it mattered (>= 1%), else "".
 inline std::string speed_note(const GateReport& report) {
-    if (!report.speed_measured || std::fabs(report.speed_factor - 1.0) < 0.01) return {};
+    if (!report.speed_measured || report.config.metric != Metric::time || std::fabs(report.speed_factor - 1.0) < 0.01)
+        return {};
     const std::string moved = "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
                               (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded; ";
     if (report.speed_corrected) return moved + "changes are corrected for it (--speed-correction off to disable)";

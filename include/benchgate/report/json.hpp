@@ -55,6 +55,7 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
         w.field("noise", gate->config.noise).field("alpha", gate->config.alpha);
         w.field("machine_warning", gate->machine_warning).field("failed", gate->failed());
         w.field("speed_corrected", gate->speed_corrected).field("speed_factor", gate->speed_factor);
+        w.field("mode", gate->mode_note.empty() ? "baseline" : "duet").field("mode_note", gate->mode_note);
         w.key("missing").begin_array();
         for (const auto& c : gate->rows)
             if (c.status == Status::missing) w.value(c.name);

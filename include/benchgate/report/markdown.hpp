@@ -50,6 +50,7 @@ inline std::string markdown_comparison(const GateReport& report) {
     std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n";
     if (!report.machine_warning.empty()) out += "> \xE2\x9A\xA0\xEF\xB8\x8F " + markdown_escape(report.machine_warning) + "\n\n";
     if (const std::string note = speed_note(report); !note.empty()) out += "> " + note + "\n\n";
+    if (!report.mode_note.empty()) out += "> " + markdown_escape(report.mode_note) + "\n\n";
     out += "| Benchmark | Baseline | Current | Change | Status |\n";
     out += "|-----------|----------|---------|--------|--------|\n";
     for (const auto& c : report.rows) {
