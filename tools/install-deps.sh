@@ -4,7 +4,7 @@
 # prints the exact command to run and exits 2.
 set -eu
 
-PACKAGES="meson ninja-build g++ pkg-config python3 catch2 libsimdjson-dev libhowardhinnant-date-dev"
+PACKAGES="meson ninja-build g++ pkg-config python3 catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind"
 [ $# -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""

@@ -14,7 +14,7 @@ shift 2 2>/dev/null || shift $#
 dir=${BENCHGATE_BASELINE_DIR:-.benchgate}
 worst=0
 found=0
-for bin in $(find "$build/benches" -type f -perm -u+x ! -name '*.so' ! -path '*.p/*' | sort); do
+for bin in $(find "$build/benches" -type f -perm -u+x ! -name '*.so' ! -path '*.p/*' ! -path '*/peers/*' ! -name 'auth_test' | sort); do
     suite=$(basename "$bin")
     found=1
     case "$mode" in
