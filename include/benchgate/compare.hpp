@@ -300,6 +300,27 @@ struct GateReport {
     }
 };
 
+// Holm's adjustment over the time rows that were tested, then each row's verdict again with
+// its adjusted p-value. Deterministic rows are decided by the bands alone and left as they are.
+inline void adjust_over_run(GateReport& report, const RunResult& current, const GateConfig& cfg) {
+    std::vector<std::size_t> tested;
+    std::vector<double> p;
+    for (std::size_t i = 0; i < report.rows.size(); ++i)
+        if (std::isfinite(report.rows[i].change.point) && report.rows[i].metric == Metric::time) {
+            tested.push_back(i);
+            p.push_back(report.rows[i].p_value);
+        }
+    const std::vector<double> adjusted = stats::holm(p);
+    for (std::size_t k = 0; k < tested.size(); ++k) {
+        Comparison& c = report.rows[tested[k]];
+        const BenchmarkResult* cur = current.find(c.name);
+        const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
+        c.p_adjusted = adjusted[k];
+        c.significant = is_significant(c, row_cfg);
+        c.status = classify(c, row_cfg);
+    }
+}
+
 // Compares a run against a baseline: rows in the current run's order, then the benchmarks
 // only the baseline has (MISSING). Holm's adjustment runs over the rows compared.
 inline GateReport compare_runs(const RunResult& baseline, const RunResult& current, const GateConfig& cfg) {
@@ -351,24 +372,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         if (!base.samples.empty()) c.baseline = stats::evaluate(cfg.estimator, base.samples);
         report.rows.push_back(c);
     }
-    // Holm over the rows that were actually tested.
-    std::vector<std::size_t> tested;
-    std::vector<double> p;
-    for (std::size_t i = 0; i < report.rows.size(); ++i)
-        if (std::isfinite(report.rows[i].change.point) && report.rows[i].metric == Metric::time) {
-            tested.push_back(i);
-            p.push_back(report.rows[i].p_value);
-        }
-    const std::vector<double> adjusted = stats::holm(p);
-    for (std::size_t k = 0; k < tested.size(); ++k) {
-        Comparison& c = report.rows[tested[k]];
-        const BenchmarkResult* cur = current.find(c.name);
-        const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
-        if (c.metric != Metric::time) continue;  // deterministic: decided by the bands alone
-        c.p_adjusted = adjusted[k];
-        c.significant = is_significant(c, row_cfg);
-        c.status = classify(c, row_cfg);
-    }
+    adjust_over_run(report, current, cfg);
     return report;
 }
 
@@ -429,22 +433,7 @@ inline GateReport compare_duet(const RunResult& current, const std::vector<std::
         c.status = Status::missing;
         report.rows.push_back(c);
     }
-    std::vector<std::size_t> tested;
-    std::vector<double> p;
-    for (std::size_t i = 0; i < report.rows.size(); ++i)
-        if (std::isfinite(report.rows[i].change.point)) {
-            tested.push_back(i);
-            p.push_back(report.rows[i].p_value);
-        }
-    const std::vector<double> adjusted = stats::holm(p);
-    for (std::size_t k = 0; k < tested.size(); ++k) {
-        Comparison& c = report.rows[tested[k]];
-        const BenchmarkResult* cur = current.find(c.name);
-        const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
-        c.p_adjusted = adjusted[k];
-        c.significant = is_significant(c, row_cfg);
-        c.status = classify(c, row_cfg);
-    }
+    adjust_over_run(report, current, cfg);
     return report;
 }
 
