@@ -16,8 +16,13 @@ judging a change. Runs one process at a time, frameworks interleaved, and measur
   (f) compile time at -O2 of a translation unit with ten benchmarks (median of 3)
 
     meson setup /tmp/build-peers && ninja -C /tmp/build-peers
-    tools/peers.py --build /tmp/build-peers --json peers.json      # the full run (~1.5 h)
+    tools/peers.py --build /tmp/build-peers --json peers.json      # the full run (~1.5-2 h)
     tools/peers.py --build /tmp/build-peers --quick                # smoke run (< 1 min)
+    tools/peers.py --report peers.json                             # the tables again, from the JSON
+    tools/peers.py --self-test                                     # the U test vs compare.py's test data
+
+The peer binaries live in BUILD/benches/peers/ (benches/peers/meson.build); Google Benchmark and
+Catch2 are optional there, and a framework whose binary is missing is skipped.
 
 --quick shrinks every count to one or two and gives each framework its short-measurement
 flags in (b)-(d): its figures only show that everything runs.
@@ -306,6 +311,16 @@ def cv(xs):
     return statistics.stdev(xs) / statistics.mean(xs) if len(xs) > 1 and statistics.mean(xs) > 0 else float("nan")
 
 
+def robust_cv(xs):
+    """1.4826 x median absolute deviation / median: the CV a normal sample would have, but
+    one or two outlying processes barely move it."""
+    xs = [x for x in xs if x is not None]
+    if len(xs) < 2:
+        return float("nan")
+    m = statistics.median(xs)
+    return 1.4826 * statistics.median(abs(x - m) for x in xs) / m if m > 0 else float("nan")
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -466,7 +481,9 @@ def markdown(res):
     cfg = res["config"]
     lines.append(f"Machine: {res['machine']['nproc']} CPUs, {res['machine']['cpu']}"
                  f"{', ' + res['machine']['hypervisor'] + ' guest' if res['machine']['hypervisor'] else ''}; "
-                 f"benchgate {res['git']}; {'QUICK smoke run: figures are not meaningful' if cfg['quick'] else 'full run'}.")
+                 f"benchgate checkout {res['git']} when the run started; "
+                 f"{'QUICK smoke run: figures are not meaningful' if cfg['quick'] else 'full counts'}"
+                 f"{', sections ' + cfg['sections'] if cfg.get('sections', 'abcdef') != 'abcdef' else ''}.")
     lines.append("")
     if "wall" in res or "compile" in res or "stability" in res:
         lines.append("| framework | (a) default run, wall | (e) empty body reports | (f) 10-benchmark TU, g++ -O2 | (f) other variant |")
@@ -488,16 +505,17 @@ def markdown(res):
         lines.append("")
     if "stability" in res:
         n = cfg["stability_runs"]
-        lines.append(f"(b) Run-to-run CV of the default central estimate over {n} processes "
-                     "(benchgate: median; Google: mean real time of its single run; Catch2: mean); value = median over the runs")
+        lines.append(f"(b) Run-to-run spread of the default central estimate over {n} processes "
+                     "(benchgate: median; Google: mean real time of its single run; Catch2: mean): "
+                     "CV = stddev / mean, robust CV = 1.4826 MAD / median in brackets; value = median over the runs")
         lines.append("")
-        lines.append("| workload | " + " | ".join(f"{LABEL[fw]} value | CV" for fw in fws) + " |")
+        lines.append("| workload | " + " | ".join(f"{LABEL[fw]} value | CV (robust)" for fw in fws) + " |")
         lines.append("|---|" + "---|---|" * len(fws))
         for name in WORKLOADS:
             cells = []
             for fw in fws:
                 b = res["stability"][fw]["benchmarks"][name]
-                cells += [fmt_ns(b["median_ns"]), pct(b["cv"], 2)]
+                cells += [fmt_ns(b["median_ns"]), f"{pct(b['cv'], 2)} ({pct(robust_cv(b['values_ns']), 2)})"]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
     if "pairs" in res:
@@ -532,6 +550,27 @@ def markdown(res):
                 changes = " / ".join(pct(summ[s][fw][name]["median_change"]) for s in scen)
                 lines.append(f"| {LABEL[fw]}: {label} | {name} | " + " | ".join(cells) + f" | {changes} |")
         lines.append("")
+        if "benchgate" in fws:
+            lines.append("benchgate's machine-speed correction: spread (stddev over the pairs) of the change it judged "
+                         "(corrected) against the raw change of the same pairs; speed factor = reference time, "
+                         "comparing run / baseline run")
+            lines.append("")
+            lines.append("| scenario | speed factor min..max (sd) | " +
+                         " | ".join(f"{n.split('/')[1]}: corrected / raw" for n in WORKLOADS) + " |")
+            lines.append("|---|---|" + "---|" * len(WORKLOADS))
+            for s in scen:
+                data = res["pairs"][s]["benchgate"]
+                sf = [m["speed_factor"] for m in data["meta"] if m.get("speed_factor")]
+                cells = []
+                for name in WORKLOADS:
+                    rows = [p[name] for p in data["pairs"] if name in p]
+                    cor = [r["change"] for r in rows]
+                    raw = [r["raw_change"] for r in rows if r.get("raw_change") is not None]
+                    sd = (lambda xs: statistics.stdev(xs) if len(xs) > 1 else float("nan"))
+                    cells.append(f"{pct(sd(cor))} / {pct(sd(raw))}")
+                sf_s = f"{min(sf):.3f}..{max(sf):.3f} ({pct(statistics.stdev(sf)) if len(sf) > 1 else 'n/a'})" if sf else "n/a"
+                lines.append(f"| {heads[scen.index(s)]} | {sf_s} | " + " | ".join(cells) + " |")
+            lines.append("")
         lines.append("Wall time of one A/B check (both processes of a pair; benchgate: baseline run + comparing run, "
                      "confirmations included), median over the pairs:")
         lines.append("")
@@ -553,15 +592,22 @@ def main():
     ap.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="subset of benchgate,gbench,catch2")
     ap.add_argument("--cxx", default="g++", help="compiler for (f)")
     ap.add_argument("--self-test", action="store_true", help="check the U test against compare.py's test data")
+    ap.add_argument("--report", metavar="FILE", help="print the tables of an earlier --json FILE and exit")
     args = ap.parse_args()
     if args.self_test:
         self_test()
+        return
+    if args.report:
+        res = json.load(open(args.report))
+        print(markdown(res))
+        if "elapsed_s" in res:
+            print(f"\n(that run took {res['elapsed_s'] / 60:.1f} min)")
         return
 
     quick = args.quick
     cfg = {"quick": quick, "wall_runs": 1 if quick else 3, "stability_runs": 2 if quick else 15,
            "pairs": 1 if quick else 20, "slowdowns": [25] if quick else [5, 10, 25], "compile_runs": 1 if quick else 3,
-           "gbench_repetitions": GBENCH_REPS, "threshold": THRESHOLD, "alpha": ALPHA, "build": os.path.abspath(args.build)}
+           "sections": args.sections, "gbench_repetitions": GBENCH_REPS, "threshold": THRESHOLD, "alpha": ALPHA, "build": os.path.abspath(args.build)}
     peers_dir = os.path.join(args.build, "benches", "peers")
     compare_py = compare_py_module()
     available = {"benchgate": lambda b: Benchgate(b, quick), "gbench": lambda b: GBench(b, quick, compare_py),
@@ -577,6 +623,9 @@ def main():
         sys.exit(f"peers.py: no peer binaries under {peers_dir}: meson setup {args.build} && ninja -C {args.build}")
 
     res = {"config": cfg, "machine": machine(), "git": git_state(), "frameworks": [fw.name for fw in fws],
+           "binaries": {fw.name: {"path": fw.binary, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                           time.gmtime(os.path.getmtime(fw.binary)))}
+                        for fw in fws},
            "gbench_utest": "compare.py (gbench.report, scipy)" if compare_py else
            "built-in: scipy.stats.mannwhitneyu's rule (compare.py needs scipy, not installed)",
            "commands": {
