@@ -200,8 +200,9 @@ class Benchgate:
                 "alarm_slower": st == "REGRESSION", "alarm_either": st in ("REGRESSION", "IMPROVED"),
                 "warn_slower": st in ("REGRESSION", "SLOWER"),
             }
+        gate = doc.get("gate", {})
         return rows, {"exit": rc, "wall_s": w1 + w2, "compare_wall_s": w2,
-                      "speed_factor": doc.get("gate", {}).get("speed_factor")}
+                      "speed_factor": gate.get("speed_factor"), "speed_corrected": gate.get("speed_corrected")}
 
 
 class GBench:
@@ -551,13 +552,13 @@ def markdown(res):
                 lines.append(f"| {LABEL[fw]}: {label} | {name} | " + " | ".join(cells) + f" | {changes} |")
         lines.append("")
         if "benchgate" in fws:
-            lines.append("benchgate's machine-speed correction: spread (stddev over the pairs) of the change it judged "
-                         "(corrected) against the raw change of the same pairs; speed factor = reference time, "
+            lines.append("benchgate's machine-speed correction: the change it judged (corrected) against the raw "
+                         "change of the same pairs, median ± stddev over the pairs; speed factor = reference time, "
                          "comparing run / baseline run")
             lines.append("")
-            lines.append("| scenario | speed factor min..max (sd) | " +
+            lines.append("| scenario | speed factor min..max (sd) | applied (factor > 1 / < 1) | " +
                          " | ".join(f"{n.split('/')[1]}: corrected / raw" for n in WORKLOADS) + " |")
-            lines.append("|---|---|" + "---|" * len(WORKLOADS))
+            lines.append("|---|---|---|" + "---|" * len(WORKLOADS))
             for s in scen:
                 data = res["pairs"][s]["benchgate"]
                 sf = [m["speed_factor"] for m in data["meta"] if m.get("speed_factor")]
@@ -567,9 +568,16 @@ def markdown(res):
                     cor = [r["change"] for r in rows]
                     raw = [r["raw_change"] for r in rows if r.get("raw_change") is not None]
                     sd = (lambda xs: statistics.stdev(xs) if len(xs) > 1 else float("nan"))
-                    cells.append(f"{pct(sd(cor))} / {pct(sd(raw))}")
+                    med = (lambda xs: statistics.median(xs) if xs else float("nan"))
+                    cells.append(f"{med(cor) * 100:+.1f}% ±{pct(sd(cor))} / {med(raw) * 100:+.1f}% ±{pct(sd(raw))}")
                 sf_s = f"{min(sf):.3f}..{max(sf):.3f} ({pct(statistics.stdev(sf)) if len(sf) > 1 else 'n/a'})" if sf else "n/a"
-                lines.append(f"| {heads[scen.index(s)]} | {sf_s} | " + " | ".join(cells) + " |")
+                flags = [(m.get("speed_corrected"), m.get("speed_factor") or 1.0) for m in data["meta"]]
+                if any(f is None for f, _ in flags):
+                    applied = "n/a"
+                else:
+                    on = [x for f, x in flags if f]
+                    applied = f"{len(on)}/{len(flags)} ({sum(x > 1 for x in on)} / {sum(x < 1 for x in on)})"
+                lines.append(f"| {heads[scen.index(s)]} | {sf_s} | {applied} | " + " | ".join(cells) + " |")
             lines.append("")
         lines.append("Wall time of one A/B check (both processes of a pair; benchgate: baseline run + comparing run, "
                      "confirmations included), median over the pairs:")

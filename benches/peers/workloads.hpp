@@ -6,7 +6,7 @@
 // once at static initialisation), so a regression can be injected without recompiling:
 //
 //   int_hash      ~ a few ns   20 dependent one-cycle add/rotate/xor steps (unrolled)
-//   map_lookup    ~ 200 ns     20 rounds of a hit and a miss in a std::unordered_map (dependent)
+//   map_lookup    ~ 250 ns     20 rounds of a hit and a miss in a std::unordered_map (dependent)
 //   split_join    ~ 20 µs      split 1600 comma-separated words, join them with "; "
 //   memcpy_32mib  ~ 2 ms       memcpy of a 32 MiB buffer (memory bound)
 //
@@ -129,7 +129,7 @@ private:
     std::size_t steps_;
 };
 
-// ---------------------------------------------------------------- map_lookup (~200 ns)
+// ---------------------------------------------------------------- map_lookup (~250 ns)
 // 20 rounds of two lookups in a std::unordered_map<uint64_t, uint64_t> of 512 entries: one key
 // that is in the map (a hit) and one that is not (a miss). The value a hit returns picks the
 // keys of the next round (the values form one random cycle through all 512 entries), so the
