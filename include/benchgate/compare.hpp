@@ -333,9 +333,13 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
         const double factor = stats::evaluate(stats::Statistic::median, current.reference.samples) /
                               stats::evaluate(stats::Statistic::median, baseline.reference.samples);
-        // Applied only when the suite moved with the reference: the median raw change of the
-        // time-gated benchmarks must lie closer to the reference's change than to zero. A
-        // machine-wide slowdown moves both; noise in the reference alone does not.
+        // Applied only when the suite moved about as much as the reference: at least half of
+        // the time-gated benchmarks must have a raw change c within half the reference's change
+        // r of r (|c - r| < |r| / 2). A machine-wide slowdown moves both alike; noise in the
+        // reference alone moves no benchmark with it; a real regression of the suite, or of
+        // some of it, moves benchmarks but not the reference. (The earlier rule, median change
+        // m closer to r than to zero, accepted any r between 0 and 2m: under a real regression
+        // it corrected exactly when the reference happened to run slow, biasing changes low.)
         std::vector<double> raw;
         for (const auto& cur : current.benchmarks) {
             const BenchmarkResult* base = baseline.find(cur.name);
@@ -346,8 +350,10 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         report.speed_measured = std::isfinite(factor) && factor > 0;
         report.speed_factor = report.speed_measured ? factor : 1.0;
         if (report.speed_measured && !raw.empty()) {
-            const double m = stats::median(raw), r = factor - 1.0;
-            report.speed_corrected = std::fabs(m - r) < std::fabs(m);
+            const double r = factor - 1.0;
+            const auto with_reference = std::count_if(raw.begin(), raw.end(),
+                                                      [r](double c) { return std::fabs(c - r) < 0.5 * std::fabs(r); });
+            report.speed_corrected = 2 * static_cast<std::size_t>(with_reference) >= raw.size();
         }
     }
     const double speed = report.speed_corrected ? report.speed_factor : 1.0;
