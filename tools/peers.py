@@ -5,7 +5,7 @@ judging a change. Runs one process at a time, frameworks interleaved, and measur
 
   (a) wall time of a whole default run of the bench binary (median of 3)
   (b) run-to-run stability: CV over 15 processes of each framework's default central
-      estimate (benchgate: median; Google: the single run's mean real time; Catch2: mean)
+      estimate (benchgate: its gated estimate, the minimum sample; Google: the single run's mean real time; Catch2: mean)
   (c) A/A false alarms: 20 pairs of runs of the same binary, judged at a 10% threshold by
       benchgate's gate (REGRESSION; also SLOWER), Google's compare.py rule (Mann-Whitney U
       over --benchmark_repetitions=10, alpha 0.05; and |change of mean| > 10%), Catch2's
@@ -49,6 +49,8 @@ WORKLOAD_RE = "^peers/(int_hash|map_lookup|split_join|memcpy_32mib)$"
 THRESHOLD = 0.10
 ALPHA = 0.05
 GBENCH_REPS = 10
+BENCHGATE_ESTIMATOR = os.environ.get("PEERS_BENCHGATE_ESTIMATOR", "min")  # benchgate's default gated estimate
+
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 TIMEOUT = 900
 
@@ -181,7 +183,10 @@ class Benchgate:
         for b in json.load(open(out))["benchmarks"]:
             f = UNIT_NS[b.get("unit", "ns")]
             e = b["estimates"]
-            res[b["name"]] = {"central": e["median"]["point"] * f, "mean": e["mean"]["point"] * f}
+            # central = the estimate benchgate's gate compares by default (the minimum sample
+            # since the issue-4 tuning, docs/performance.md); the median is kept beside it.
+            central = e[BENCHGATE_ESTIMATOR] if BENCHGATE_ESTIMATOR in ("min", "p10") else e[BENCHGATE_ESTIMATOR]["point"]
+            res[b["name"]] = {"central": central * f, "median": e["median"]["point"] * f, "mean": e["mean"]["point"] * f}
         return res, wall
 
     def pair(self, slowdown, d):
@@ -507,7 +512,7 @@ def markdown(res):
     if "stability" in res:
         n = cfg["stability_runs"]
         lines.append(f"(b) Run-to-run spread of the default central estimate over {n} processes "
-                     "(benchgate: median; Google: mean real time of its single run; Catch2: mean): "
+                     "(benchgate: " + BENCHGATE_ESTIMATOR + " sample; Google: mean real time of its single run; Catch2: mean): "
                      "CV = stddev / mean, robust CV = 1.4826 MAD / median in brackets; value = median over the runs")
         lines.append("")
         lines.append("| workload | " + " | ".join(f"{LABEL[fw]} value | CV (robust)" for fw in fws) + " |")

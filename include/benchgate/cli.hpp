@@ -177,7 +177,7 @@ inline const std::vector<Flag>& flags() {
              o.gate.alpha = d;
              return std::string();
          }},
-        {"--estimator", "NAME", "gated estimate: median, mean or min (default median)",
+        {"--estimator", "NAME", "gated estimate: min, median or mean (default min)",
          [](Options& o, const std::string& v) {
              if (v == "median") o.gate.estimator = stats::Statistic::median;
              else if (v == "mean") o.gate.estimator = stats::Statistic::mean;

@@ -1,6 +1,8 @@
 // benchgate: comparison and verdicts (floor 2). Pure functions: no clock, no files, no output.
 //
-// A benchmark is compared on one estimator of its per-iteration time (median by default).
+// A benchmark is compared on one estimator of its per-iteration time: by default the minimum
+// sample (each sample averages many iterations; interference only ever slows a sample down, so
+// the fastest one is the most reproducible between processes: docs/performance.md).
 // The verdict needs both size and evidence:
 //   significant  = Holm-adjusted Mann–Whitney p < alpha
 //                  and the bootstrap 95% interval of the change lies wholly outside ±noise band
@@ -77,7 +79,7 @@ struct GateConfig {
     double warn_threshold = 0.05;  // SLOWER / FASTER beyond this
     double noise = 0.01;           // minimum noise band: intervals inside ±noise are noise
     double alpha = 0.05;           // family-wise significance level (Holm over a run's benchmarks)
-    stats::Statistic estimator = stats::Statistic::median;
+    stats::Statistic estimator = stats::Statistic::min;  // --estimator
     std::uint64_t seed = 0;
     int resamples = 1000;
     bool fail_on_missing = false;
@@ -331,8 +333,8 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         report.machine_warning = "baseline was recorded on a different machine or build (" + mismatch +
                                  "): changes may reflect the machine, not the code";
     if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
-        const double factor = stats::evaluate(stats::Statistic::median, current.reference.samples) /
-                              stats::evaluate(stats::Statistic::median, baseline.reference.samples);
+        const double factor = stats::evaluate(cfg.estimator, current.reference.samples) /
+                              stats::evaluate(cfg.estimator, baseline.reference.samples);
         // Applied only when the suite moved about as much as the reference: at least half of
         // the time-gated benchmarks must have a raw change c within half the reference's change
         // r of r (|c - r| < |r| / 2). A machine-wide slowdown moves both alike; noise in the
