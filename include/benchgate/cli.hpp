@@ -115,6 +115,14 @@ inline std::string parse_percent(const std::string& v, double& out, double max_p
     return {};
 }
 
+// "--profile-time 2.5": seconds, more than 0 and at most a day.
+inline std::string parse_seconds(const std::string& v, double& out) {
+    double d = 0;
+    if (!parse_double(v, d) || d <= 0 || d > 86400) return "expects seconds > 0, got '" + v + "'";
+    out = d;
+    return {};
+}
+
 inline std::string file_value(std::string& target, const std::string& v) {
     if (v.empty()) return "needs a file name";
     target = v;
@@ -136,12 +144,7 @@ inline const std::vector<Flag>& flags() {
              return std::string();
          }},
         {"--profile-time", "SECONDS", "run each selected body for SECONDS with no analysis (for perf)",
-         [](Options& o, const std::string& v) {
-             double d = 0;
-             if (!parse_double(v, d) || d <= 0 || d > 86400) return "expects seconds > 0, got '" + v + "'";
-             o.profile_time = d;
-             return std::string();
-         }},
+         [](Options& o, const std::string& v) { return parse_seconds(v, o.profile_time); }},
         {"--color", "WHEN", "colour the console: auto, always or never",
          [](Options& o, const std::string& v) {
              if (v == "auto") o.color = ColorMode::automatic;
@@ -231,12 +234,7 @@ inline const std::vector<Flag>& flags() {
              return std::string();
          }},
         {"--worker-timeout", "SECONDS", "how long to wait for the --against worker's answers (default 60)",
-         [](Options& o, const std::string& v) {
-             double d = 0;
-             if (!parse_double(v, d) || d <= 0 || d > 86400) return "expects seconds > 0, got '" + v + "'";
-             o.worker_timeout = d;
-             return std::string();
-         }},
+         [](Options& o, const std::string& v) { return parse_seconds(v, o.worker_timeout); }},
         {"--worker", nullptr, nullptr, [](Options& o, const std::string&) { o.worker = true; return std::string(); }},
         {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
