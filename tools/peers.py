@@ -49,7 +49,7 @@ WORKLOAD_RE = "^peers/(int_hash|map_lookup|split_join|memcpy_32mib)$"
 THRESHOLD = 0.10
 ALPHA = 0.05
 GBENCH_REPS = 10
-BENCHGATE_ESTIMATOR = os.environ.get("PEERS_BENCHGATE_ESTIMATOR", "min")  # benchgate's default gated estimate
+BENCHGATE_CENTRAL = "min"  # benchgate's default gated estimate (GateConfig::estimator); a key of "estimates"
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 TIMEOUT = 900
@@ -185,8 +185,8 @@ class Benchgate:
             e = b["estimates"]
             # central = the estimate benchgate's gate compares by default (the minimum sample
             # since the issue-4 tuning, docs/performance.md); the median is kept beside it.
-            central = e[BENCHGATE_ESTIMATOR] if BENCHGATE_ESTIMATOR in ("min", "p10") else e[BENCHGATE_ESTIMATOR]["point"]
-            res[b["name"]] = {"central": central * f, "median": e["median"]["point"] * f, "mean": e["mean"]["point"] * f}
+            res[b["name"]] = {"central": e[BENCHGATE_CENTRAL] * f, "median": e["median"]["point"] * f,
+                              "mean": e["mean"]["point"] * f}
         return res, wall
 
     def pair(self, slowdown, d):
@@ -388,7 +388,8 @@ def measure_stability(fws, n):
             if fw.name == "gbench":
                 per[name]["cv_cpu_time"] = cv([r.get(name, {}).get("cpu") for r in runs]) if name != EMPTY else None
             if fw.name == "benchgate":
-                per[name]["cv_mean"] = cv([r.get(name, {}).get("mean") for r in runs]) if name != EMPTY else None
+                for key in ("median", "mean"):
+                    per[name]["cv_" + key] = cv([r.get(name, {}).get(key) for r in runs]) if name != EMPTY else None
         out[fw.name] = {"benchmarks": per, "wall_s": res[fw.name]["wall_s"]}
     return out
 
@@ -512,7 +513,7 @@ def markdown(res):
     if "stability" in res:
         n = cfg["stability_runs"]
         lines.append(f"(b) Run-to-run spread of the default central estimate over {n} processes "
-                     "(benchgate: " + BENCHGATE_ESTIMATOR + " sample; Google: mean real time of its single run; Catch2: mean): "
+                     f"(benchgate: {cfg.get('benchgate_central', 'median')}; Google: mean real time of its single run; Catch2: mean): "
                      "CV = stddev / mean, robust CV = 1.4826 MAD / median in brackets; value = median over the runs")
         lines.append("")
         lines.append("| workload | " + " | ".join(f"{LABEL[fw]} value | CV (robust)" for fw in fws) + " |")
@@ -620,7 +621,8 @@ def main():
     quick = args.quick
     cfg = {"quick": quick, "wall_runs": 1 if quick else 3, "stability_runs": 2 if quick else 15,
            "pairs": 1 if quick else 20, "slowdowns": [25] if quick else [5, 10, 25], "compile_runs": 1 if quick else 3,
-           "sections": args.sections, "gbench_repetitions": GBENCH_REPS, "threshold": THRESHOLD, "alpha": ALPHA, "build": os.path.abspath(args.build)}
+           "sections": args.sections, "gbench_repetitions": GBENCH_REPS, "threshold": THRESHOLD, "alpha": ALPHA, "build": os.path.abspath(args.build),
+           "benchgate_central": BENCHGATE_CENTRAL}
     peers_dir = os.path.join(args.build, "benches", "peers")
     compare_py = compare_py_module()
     available = {"benchgate": lambda b: Benchgate(b, quick), "gbench": lambda b: GBench(b, quick, compare_py),
