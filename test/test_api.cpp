@@ -12,6 +12,7 @@
 #include <vector>
 
 using namespace benchgate;
+using namespace benchgate::detail;
 
 namespace {
 MeasureConfig quick_config() {

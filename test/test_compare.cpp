@@ -8,6 +8,7 @@
 #include <vector>
 
 using namespace benchgate;
+using namespace benchgate::detail;
 
 namespace {
 // n samples around `center` with a fixed, symmetric +-spread pattern (deterministic).

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 using namespace benchgate;
+using namespace benchgate::detail;
 
 static RunResult sample_run() {
     RunResult run;

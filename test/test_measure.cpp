@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 using namespace benchgate;
+using namespace benchgate::detail;
 
 namespace {
 // A body whose work is `n` dependent multiply-adds: cost proportional to n.

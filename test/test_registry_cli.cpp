@@ -9,6 +9,7 @@
 #include <vector>
 
 using namespace benchgate;
+using namespace benchgate::detail;
 
 BENCHGATE_BENCH("registry_test/alpha") { bench.run([] { return 1; }); }
 BENCHGATE_BENCH("registry_test/beta") { bench.run([] { return 2; }); }
@@ -70,7 +71,7 @@ TEST_CASE("command line: every documented flag parses") {
     CHECK(p.options.list);
     CHECK(p.options.filter == "enc");
     CHECK(p.options.quick);
-    CHECK(p.options.json_path == "-");
+    CHECK(p.options.output("--json") == "-");
     CHECK(p.options.profile_time == 2.5);
     CHECK(p.options.color == cli::ColorMode::never);
     CHECK(p.options.quiet);

@@ -8,6 +8,7 @@
 #include <vector>
 
 using namespace benchgate;
+using namespace benchgate::detail;
 
 namespace {
 BenchmarkResult bench(const std::string& name, double center) {

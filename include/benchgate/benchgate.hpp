@@ -1,41 +1,47 @@
 // benchgate: the umbrella header.
 //
-// Every bench translation unit gets the authoring API: registration, the timed loop,
-// do_not_optimize, statistics and the result model. Define BENCHGATE_COUNT_ALLOCATIONS too in
-// the main file to count allocations per iteration (alloc.hpp). The runner, the reporters, the baseline
-// reader (simdjson) and the command line come in where main() is defined: put
+// Every bench translation unit gets the authoring API: registration macros, `Bench` and
+// `Stopwatch`, parameters, fixtures, groups, the optimisation barriers and the result model.
+// That is all a file of benchmarks compiles. The engine (runner, drivers, statistics,
+// comparison, reporters, the JSON reader on simdjson, the command line) comes in only where
+// main() is defined: put
 //     #define BENCHGATE_MAIN
 // before the include in exactly one translation unit of the bench binary (or define
-// BENCHGATE_FULL to get the whole library without main). Keeping simdjson out of the other
-// translation units keeps them quick to compile.
+// BENCHGATE_FULL to get the whole library without main, e.g. in tests). Define
+// BENCHGATE_COUNT_ALLOCATIONS too in that file to count allocations per iteration.
 #pragma once
 
-#include "config.hpp"
-#include "result.hpp"
-#include "stats.hpp"
+#include "version.hpp"
+#include "barriers.hpp"
 #include "clock.hpp"
-#include "measure.hpp"
+#include "result.hpp"
+#include "bench.hpp"
+#include "params.hpp"
+#include "fixture.hpp"
+#include "group.hpp"
 #include "registry.hpp"
-#include "alloc.hpp"  // with BENCHGATE_COUNT_ALLOCATIONS and BENCHGATE_MAIN: replaces operator new/delete
 
 #if defined(BENCHGATE_MAIN) || defined(BENCHGATE_FULL)
-#include "json_writer.hpp"
-#include "sysinfo.hpp"
-#include "baseline.hpp"
-#include "report/format.hpp"
+// Analysis: pure functions over results (also what the benchgate tool is built on).
+#include "stats.hpp"
+#include "paired_stats.hpp"
 #include "complexity.hpp"
-#include "callgrind.hpp"
-#include "perf_counters.hpp"
 #include "compare.hpp"
-#include "process.hpp"
+#include "confirmation.hpp"
+#include "result_file.hpp"
+#include "exit_codes.hpp"
+#include "report/format.hpp"
 #include "report/console.hpp"
 #include "report/markdown.hpp"
 #include "report/csv.hpp"
 #include "report/json.hpp"
-#include "runner.hpp"
-#include "cli.hpp"
+#include "report/exporters.hpp"
+// The engine: measuring, processes, files, the command line.
+#include "detail/allocation_counting.hpp"  // with BENCHGATE_COUNT_ALLOCATIONS: replaces operator new/delete
+#include "detail/runner.hpp"
+#include "detail/session.hpp"
 #endif
 
 #if defined(BENCHGATE_MAIN)
-int main(int argc, char** argv) { return ::benchgate::cli::main(argc, argv); }
+int main(int argc, char** argv) { return ::benchgate::detail::cli::main(argc, argv); }
 #endif

@@ -1,4 +1,4 @@
-// benchgate: comparison and verdicts (floor 2). Pure functions: no clock, no files, no output.
+// benchgate: comparison and verdicts. Pure functions: no clock, no files, no output.
 //
 // A benchmark is compared on one estimator of its per-iteration time: by default the minimum
 // sample (each sample averages many iterations; interference only ever slows a sample down, so
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "result.hpp"
-#include "paired.hpp"
+#include "paired_stats.hpp"
 #include "stats.hpp"
 
 namespace benchgate {
@@ -443,34 +443,6 @@ inline GateReport compare_duet(const RunResult& current, const std::vector<std::
     }
     adjust_over_run(report, current, cfg);
     return report;
-}
-
-// Folds the re-measurements of a suspected regression into its row. `reruns` are the
-// comparisons of the fresh processes, in order; the runner stops at the first one that is not
-// a REGRESSION. The suspect stays a REGRESSION only if every rerun is one (then the main
-// run's figures are kept); otherwise the row takes the figures and the verdict of the fresh
-// process that did not reproduce it, except that a fresh process that still measured a
-// change beyond the warn threshold without enough evidence leaves the row SLOWER: it did not
-// refute the slowdown, it only failed to confirm it.
-inline Comparison resolve_confirmation(const Comparison& suspect, const std::vector<Comparison>& reruns,
-                                       const GateConfig& cfg = {}) {
-    Comparison out = suspect;
-    out.first_change = suspect.change.point;
-    out.confirm_attempts = static_cast<int>(reruns.size());
-    for (const auto& r : reruns) out.confirm_changes.push_back(r.change.point);
-    const auto not_reproduced = std::find_if(reruns.begin(), reruns.end(),
-                                             [](const Comparison& r) { return r.status != Status::regression; });
-    if (not_reproduced == reruns.end()) {
-        out.confirmed = !reruns.empty();
-        return out;
-    }
-    Comparison resolved = *not_reproduced;
-    if (resolved.status == Status::stable && resolved.change.point > cfg.warn_threshold) resolved.status = Status::slower;
-    resolved.first_change = out.first_change;
-    resolved.confirm_attempts = out.confirm_attempts;
-    resolved.confirm_changes = out.confirm_changes;
-    resolved.confirmed = false;
-    return resolved;
 }
 
 }  // namespace benchgate

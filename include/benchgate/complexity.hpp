@@ -1,4 +1,4 @@
-// benchgate: asymptotic complexity fits (floor 1, pure).
+// benchgate: asymptotic complexity fits.
 #pragma once
 
 #include <algorithm>

@@ -1,20 +1,20 @@
-// benchgate: registration of named benchmarks at static initialisation (floor 3).
+// benchgate: registration of named benchmarks at static initialisation: the BENCHGATE_*
+// macros, run-time registration, typed and fixture benchmarks, and name validation.
 #pragma once
 
-#include <cmath>
-#include <cstdint>
 #include <functional>
-#include <initializer_list>
 #include <memory>
-#include <type_traits>
-#include <regex>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
-#include "config.hpp"
-#include "measure.hpp"
+#include "bench.hpp"
+#include "detail/compiler.hpp"
+#include "fixture.hpp"
+#include "group.hpp"
+#include "params.hpp"
 
 namespace benchgate {
 
@@ -42,83 +42,6 @@ inline void add(std::string name, Body body) { registry().emplace_back(std::move
 
 struct Registrar {
     Registrar(const char* name, void (*body)(Bench&)) { add(name, body); }
-};
-
-// ---------------------------------------------------------------- parameters
-// Values of one axis: a list, a geometric range or a dense range.
-inline std::vector<std::int64_t> values(std::initializer_list<std::int64_t> v) { return v; }
-
-// lo, then every power of `multiplier` strictly between, then hi (Google Benchmark's Range).
-inline std::vector<std::int64_t> range(std::int64_t lo, std::int64_t hi, std::int64_t multiplier = 8) {
-    std::vector<std::int64_t> out;
-    if (lo > hi || multiplier < 2) return {lo};
-    out.push_back(lo);
-    for (std::int64_t p = 1; p < hi; p *= multiplier) {
-        if (p > lo) out.push_back(p);
-        if (p > hi / multiplier) break;
-    }
-    if (hi != lo) out.push_back(hi);
-    return out;
-}
-
-// lo, lo + step, ..., up to hi inclusive.
-inline std::vector<std::int64_t> dense_range(std::int64_t lo, std::int64_t hi, std::int64_t step = 1) {
-    std::vector<std::int64_t> out;
-    if (step <= 0) return {lo};
-    for (std::int64_t v = lo; v <= hi; v += step) out.push_back(v);
-    return out;
-}
-
-// The axes of a parameterised benchmark; instances are their cartesian product (the first
-// axis varies slowest). A single unnamed axis gives names "family/64"; named axes give
-// "family/size:64/threads:2".
-class Params {
-public:
-    Params() = default;
-    Params(std::vector<std::int64_t> single_axis) { axes_.push_back({"", std::move(single_axis)}); }
-    Params(std::initializer_list<std::int64_t> single_axis) { axes_.push_back({"", single_axis}); }
-
-    Params& axis(std::string name, std::vector<std::int64_t> v) {
-        axes_.push_back({std::move(name), std::move(v)});
-        return *this;
-    }
-    // Fit O(1) ... O(n^3) over the family's numeric axis and report the best (single axis).
-    Params& complexity(bool on = true) {
-        complexity_ = on;
-        return *this;
-    }
-    bool wants_complexity() const { return complexity_; }
-
-    std::vector<std::vector<Param>> instances() const {
-        std::vector<std::vector<Param>> out(1);
-        for (const auto& a : axes_) {
-            std::vector<std::vector<Param>> next;
-            for (const auto& partial : out)
-                for (std::int64_t v : a.values) {
-                    auto p = partial;
-                    p.push_back({a.name.empty() ? "arg" : a.name, v});
-                    next.push_back(std::move(p));
-                }
-            out = std::move(next);
-        }
-        return axes_.empty() ? std::vector<std::vector<Param>>{} : out;
-    }
-
-    static std::string instance_name(const std::string& family, const std::vector<Param>& params, bool unnamed_single) {
-        std::string n = family;
-        for (const auto& p : params) n += "/" + (unnamed_single ? std::string() : p.name + ":") + std::to_string(p.value);
-        return n;
-    }
-
-    bool single_unnamed() const { return axes_.size() == 1 && axes_[0].name.empty(); }
-
-private:
-    struct Axis {
-        std::string name;
-        std::vector<std::int64_t> values;
-    };
-    std::vector<Axis> axes_;
-    bool complexity_ = false;
 };
 
 // Registers one benchmark per parameter combination.
@@ -183,15 +106,6 @@ struct TypedRegistrar {
     }
 };
 
-// ---------------------------------------------------------------- fixtures
-// Derive from Fixture and register with BENCHGATE_FIXTURE: one fixture object per benchmark,
-// set up once before its first round and torn down after its last, never inside timing.
-struct Fixture {
-    virtual ~Fixture() = default;
-    virtual void setup(Bench&) {}
-    virtual void teardown() {}
-};
-
 template <class Derived>
 struct FixtureRegistrar {
     explicit FixtureRegistrar(const char* name) {
@@ -216,49 +130,6 @@ struct FixtureRegistrar {
     }
 };
 
-// ---------------------------------------------------------------- groups
-// Settings that override the run's defaults for every benchmark of a group: the benchmarks
-// whose name starts with "prefix/" (the longest matching prefix wins).
-struct GroupSettings {
-    int samples = 0;          // 0: the run's default
-    double sample_ms = 0.0;   // target duration of one sample
-    double max_ms = 0.0;      // sampling budget per benchmark
-    Thresholds thresholds;    // verdict bands (fractions)
-
-    GroupSettings& with_samples(int n) { samples = n; return *this; }
-    GroupSettings& with_sample_time_ms(double ms) { sample_ms = ms; return *this; }
-    GroupSettings& with_time_budget_ms(double ms) { max_ms = ms; return *this; }
-    GroupSettings& with_threshold_pct(double pct) { thresholds.threshold = pct / 100.0; return *this; }
-    GroupSettings& with_warn_threshold_pct(double pct) { thresholds.warn_threshold = pct / 100.0; return *this; }
-    GroupSettings& with_noise_pct(double pct) { thresholds.noise = pct / 100.0; return *this; }
-};
-
-inline std::vector<std::pair<std::string, GroupSettings>>& groups() {
-    static std::vector<std::pair<std::string, GroupSettings>> all;
-    return all;
-}
-
-inline bool set_group(std::string prefix, const GroupSettings& settings) {
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    groups().emplace_back(std::move(prefix), settings);
-    return true;
-}
-
-// The settings of the group a benchmark belongs to, or nullptr.
-inline const GroupSettings* group_of(const std::string& name) {
-    const GroupSettings* best = nullptr;
-    std::size_t best_len = 0;
-    for (const auto& [prefix, settings] : groups()) {
-        const bool match = name == prefix || (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
-                                              name[prefix.size()] == '/');
-        if (match && prefix.size() >= best_len) {
-            best = &settings;
-            best_len = prefix.size();
-        }
-    }
-    return best;
-}
-
 // Names must be non-empty, unique, free of control characters. Returns "" or the problem.
 inline std::string validate(const std::vector<Registration>& all) {
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -270,20 +141,6 @@ inline std::string validate(const std::vector<Registration>& all) {
             if (all[j].name == n) return "benchmark name \"" + n + "\" is registered twice";
     }
     return {};
-}
-
-// The registrations whose full name matches `filter` (ECMAScript regex, searched anywhere
-// in the name; empty matches all). Throws std::regex_error on a malformed pattern.
-inline std::vector<const Registration*> select(const std::vector<Registration>& all, const std::string& filter) {
-    std::vector<const Registration*> out;
-    if (filter.empty()) {
-        for (const auto& r : all) out.push_back(&r);
-        return out;
-    }
-    const std::regex re(filter, std::regex::ECMAScript);
-    for (const auto& r : all)
-        if (std::regex_search(r.name, re)) out.push_back(&r);
-    return out;
 }
 
 }  // namespace benchgate

@@ -1,4 +1,4 @@
-// benchgate: the one result model (floor 1). Everything measured, stored, compared and
+// benchgate: the one result model. Everything measured, stored, compared and
 // reported is one of these plain structs; nothing here measures, reads or prints.
 #pragma once
 

@@ -1,4 +1,4 @@
-// benchgate: statistics as pure functions over samples (floor 1).
+// benchgate: statistics as pure functions over samples.
 // Deterministic: every random procedure takes an explicit seed.
 #pragma once
 

@@ -1,7 +1,7 @@
 // Compiled to assembly by test/codegen.py: proves do_not_optimize keeps work alive and the
 // timed loop calls the body inline. Each function has a twin without the barrier as a
 // control, so the test would notice if the compiler kept everything anyway.
-#include <benchgate/measure.hpp>
+#include <benchgate/bench.hpp>
 
 extern "C" {
 

@@ -1,4 +1,4 @@
-// benchgate: the console table of a run's results (floor 3). Formats; never measures.
+// benchgate: the console table of a run's results. Formats; never measures.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// benchgate: CSV export, one row per benchmark (floor 3). RFC 4180 quoting; times in ns,
+// benchgate: CSV export, one row per benchmark. RFC 4180 quoting; times in ns,
 // changes as fractions, so spreadsheets and scripts need no unit parsing.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "../compare.hpp"
-#include "../json_writer.hpp"
+#include "../detail/json_writer.hpp"
 #include "../result.hpp"
 
 namespace benchgate {
@@ -27,7 +27,7 @@ inline std::string csv_field(std::string_view s) {
 inline std::string csv_number(double v) {
     if (!std::isfinite(v)) return {};
     std::string out;
-    json_number(out, v);
+    detail::json_number(out, v);
     return out;
 }
 

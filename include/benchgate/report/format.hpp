@@ -1,4 +1,4 @@
-// benchgate: text formatting shared by the reporters (floor 3): time units, percentages,
+// benchgate: text formatting shared by the reporters: time units, percentages,
 // colour, and an aligned table that measures UTF-8 text by display columns.
 #pragma once
 

@@ -1,4 +1,4 @@
-// benchgate: the JSON report (floor 3): the run in the file schema, plus, when compared, each
+// benchgate: the JSON report: the run in the file schema, plus, when compared, each
 // benchmark's comparison and the gate's settings and summary. A baseline file is the same
 // document; readers ignore the comparison fields.
 #pragma once
@@ -6,15 +6,15 @@
 #include <cmath>
 #include <string>
 
-#include "../baseline.hpp"
+#include "../result_file.hpp"
 #include "../compare.hpp"
-#include "../json_writer.hpp"
+#include "../detail/json_writer.hpp"
 #include "../result.hpp"
 
 namespace benchgate {
 namespace report {
 
-inline void write_comparison(JsonWriter& w, const Comparison& c) {
+inline void write_comparison(detail::JsonWriter& w, const Comparison& c) {
     w.key("comparison").begin_object();
     w.field("status", to_string(c.status)).field("metric", to_string(c.metric));
     w.field("baseline", c.baseline).field("current", c.current);
@@ -43,7 +43,7 @@ inline void write_comparison(JsonWriter& w, const Comparison& c) {
 
 inline std::string json_report(const RunResult& run, const GateReport* gate, const std::string& baseline_path = {}) {
     std::string out;
-    JsonWriter w(out);
+    detail::JsonWriter w(out);
     w.begin_object();
     write_run_header(w, run);
     write_reference(w, run);

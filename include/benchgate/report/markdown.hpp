@@ -1,11 +1,11 @@
-// benchgate: the markdown report, in the format of the seed project's PR comment (floor 3).
+// benchgate: the markdown report, in the shape of a pull-request comment table.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "../compare.hpp"
-#include "../config.hpp"
+#include "../version.hpp"
 #include "../result.hpp"
 #include "format.hpp"
 

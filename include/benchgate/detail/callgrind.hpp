@@ -1,4 +1,4 @@
-// benchgate: deterministic instruction counts under valgrind's callgrind (floor 1).
+// benchgate: deterministic instruction counts under valgrind's callgrind.
 //
 // `--metric instructions` re-executes the bench binary under
 //   valgrind --tool=callgrind --collect-atstart=no --cache-sim=yes
@@ -23,7 +23,7 @@
 #define BENCHGATE_HAS_CALLGRIND 0
 #endif
 
-namespace benchgate {
+namespace benchgate::detail {
 
 inline bool running_on_valgrind() {
 #if BENCHGATE_HAS_CALLGRIND
@@ -90,4 +90,4 @@ inline CallgrindDump parse_callgrind_dump(const std::string& text) {
     return d;
 }
 
-}  // namespace benchgate
+}  // namespace benchgate::detail

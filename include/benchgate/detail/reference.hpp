@@ -1,4 +1,4 @@
-// benchgate: the machine-speed reference (floor 2).
+// benchgate: the machine-speed reference.
 //
 // Timing noise on shared machines is largely common-mode: when the host gives this VM less
 // CPU or a lower clock for a few seconds, every benchmark of the run slows down by about the
@@ -12,9 +12,9 @@
 
 #include <cstdint>
 
-#include "measure.hpp"
+#include "../bench.hpp"
 
-namespace benchgate {
+namespace benchgate::detail {
 
 inline constexpr const char* reference_name = "benchgate/reference";
 
@@ -45,4 +45,4 @@ inline void reference_body(Bench& bench) {
     bench.run([] { return reference_work(256); });
 }
 
-}  // namespace benchgate
+}  // namespace benchgate::detail

@@ -1,4 +1,4 @@
-// benchgate: paired statistics for interleaved (duet) comparisons (floor 1, pure).
+// benchgate: paired statistics for interleaved (duet) comparisons.
 //
 // In duet mode the two builds are sampled alternately, so sample i of each side saw the same
 // machine state. The unit of evidence is the per-pair ratio current_i / baseline_i.

@@ -1,14 +1,5 @@
-// benchgate: configuration macros shared by every header (floor 0).
+// benchgate: compiler attribute and token-pasting macros used by the other headers.
 #pragma once
-
-#define BENCHGATE_VERSION_MAJOR 0
-#define BENCHGATE_VERSION_MINOR 1
-#define BENCHGATE_VERSION_PATCH 0
-#define BENCHGATE_VERSION_STRING "0.1.0"
-
-// The JSON schema written and accepted (major version). Readers reject a newer major.
-#define BENCHGATE_SCHEMA "benchgate/1"
-#define BENCHGATE_SCHEMA_MAJOR 1
 
 #define BENCHGATE_CAT_IMPL(a, b) a##b
 #define BENCHGATE_CAT(a, b) BENCHGATE_CAT_IMPL(a, b)

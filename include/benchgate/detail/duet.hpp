@@ -1,4 +1,4 @@
-// benchgate: duet mode (floor 4). `--against PATH` starts another benchgate bench binary as a
+// benchgate: duet mode. `--against PATH` starts another benchgate bench binary as a
 // worker over pipes and samples both builds alternately, in a random order per pair, with
 // the same iteration count, so both see the same machine state.
 //
@@ -29,13 +29,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "baseline.hpp"
+#include "../bench.hpp"
+#include "../registry.hpp"
+#include "../result_file.hpp"
+#include "../stats.hpp"
 #include "json_writer.hpp"
-#include "measure.hpp"
-#include "registry.hpp"
-#include "stats.hpp"
+#include "planner.hpp"
+#include "sampling.hpp"
 
-namespace benchgate {
+namespace benchgate::detail {
 
 inline constexpr int worker_protocol_version = 1;
 
@@ -190,37 +192,37 @@ private:
 // Parent side: for each benchmark the worker also has, calibrate here, warm both sides up,
 // then take the planned number of pairs, each in a random order. Benchmarks the worker lacks
 // are measured here alone (they become NEW).
-class ParentDuetDriver final : public DuetDriver {
+class ParentDuetDriver final : public Driver {
 public:
     ParentDuetDriver(WorkerProcess& worker, std::vector<std::string> worker_names, std::uint64_t seed)
         : worker_(worker), worker_names_(std::move(worker_names)), seed_(seed) {}
 
-    void measure(Bench& bench, double (*batch)(void*, std::uint64_t), void* fn) override {
+    void measure(Sampling& s, const Batch& batch) override {
         if (!failure_.empty()) throw std::runtime_error("not measured: the worker failed earlier");
-        BenchmarkResult& out = result(bench);
-        const bool shared = std::find(worker_names_.begin(), worker_names_.end(), bench.name()) != worker_names_.end();
-        calibrate(bench, batch, fn);
-        const std::uint64_t n = iterations(bench);
-        const int samples = planned_samples(bench);
+        BenchmarkResult& out = s.out;
+        const bool shared = std::find(worker_names_.begin(), worker_names_.end(), s.name) != worker_names_.end();
+        calibrate(s, batch);
+        const std::uint64_t n = s.state.iterations_per_sample;
+        const int samples = s.state.planned_samples;
         std::string reply;
         if (shared) {
-            ask("bench " + bench.name(), reply, worker_.timeout());
+            ask("bench " + s.name, reply, worker_.timeout());
             if (reply.rfind("error ", 0) == 0) throw std::runtime_error("the --against build's body failed: " + reply.substr(6));
             if (reply != "ready") fail("the worker answered '" + reply + "' to 'bench'");
-            for (int i = 0; i < 2; ++i) remote(n, bench);  // warm the other side up too
+            for (int i = 0; i < 2; ++i) remote(n, s);  // warm the other side up too
         }
-        stats::Rng rng(seed_ ^ name_seed(bench.name(), 0x6475657431ULL));
+        stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657431ULL));
         out.samples.reserve(static_cast<std::size_t>(samples));
         for (int i = 0; i < samples; ++i) {
             double here = 0, there = 0;
             if (!shared) {
-                here = timed(bench, batch, fn, n);
+                here = s.timed(batch, n);
             } else if (rng.next() & 1) {
-                here = timed(bench, batch, fn, n);
-                there = remote(n, bench);
+                here = s.timed(batch, n);
+                there = remote(n, s);
             } else {
-                there = remote(n, bench);
-                here = timed(bench, batch, fn, n);
+                there = remote(n, s);
+                here = s.timed(batch, n);
             }
             out.samples.push_back(here / static_cast<double>(n));
             out.iterations.push_back(n);
@@ -243,10 +245,10 @@ private:
     void ask(const std::string& command, std::string& reply, double timeout_s) {
         if (std::string err = worker_.request(command, reply, timeout_s); !err.empty()) fail(err);
     }
-    double remote(std::uint64_t n, Bench& bench) {
+    double remote(std::uint64_t n, const Sampling& s) {
         // Allow for a slower other build: 20x this side's batch time, at least the timeout.
-        const double expected_s = static_cast<double>(n) *
-                                  std::max(1.0, result(bench).samples.empty() ? 1e6 : result(bench).samples.back()) / 1e9;
+        const double expected_s =
+            static_cast<double>(n) * std::max(1.0, s.out.samples.empty() ? 1e6 : s.out.samples.back()) / 1e9;
         std::string reply;
         ask("run " + std::to_string(n), reply, std::max(worker_.timeout(), 20.0 * expected_s));
         double ns = -1;
@@ -262,11 +264,11 @@ private:
 };
 
 // Worker side: inside bench.run, serve "run N" until "end".
-class WorkerDuetDriver final : public DuetDriver {
+class WorkerDuetDriver final : public Driver {
 public:
     WorkerDuetDriver(std::FILE* in, int out_fd) : in_(in), out_fd_(out_fd) {}
 
-    void measure(Bench& bench, double (*batch)(void*, std::uint64_t), void* fn) override {
+    void measure(Sampling& s, const Batch& batch) override {
         entered_ = true;
         send("ready");
         std::string line;
@@ -274,7 +276,7 @@ public:
             if (line.rfind("run ", 0) == 0) {
                 const std::uint64_t n = std::strtoull(line.c_str() + 4, nullptr, 10);
                 char buf[64];
-                std::snprintf(buf, sizeof buf, "time %.17g", timed(bench, batch, fn, n));
+                std::snprintf(buf, sizeof buf, "time %.17g", s.timed(batch, n));
                 send(buf);
             } else if (line == "end") {
                 send("done");
@@ -319,8 +321,7 @@ inline int run_worker(const MeasureConfig& base_config) {
     ::dup2(STDERR_FILENO, STDOUT_FILENO);  // bodies that print cannot corrupt the protocol
     WorkerDuetDriver driver(stdin, protocol_fd);
     driver.send("benchgate-worker " + std::to_string(worker_protocol_version) + " " BENCHGATE_VERSION_STRING);
-    MeasureConfig config = base_config;
-    config.duet = &driver;
+    const MeasureConfig& config = base_config;
     std::string line;
     while (driver.read(line)) {
         if (line == "quit") return 0;
@@ -351,7 +352,7 @@ inline int run_worker(const MeasureConfig& base_config) {
             driver.reset();
             std::string error;
             {
-                Bench bench(result.name, config, state, result);
+                Bench bench(Sampling{result.name, config, state, result, driver});
                 try {
                     reg->body(bench);
                     if (!bench.ran()) error = "the body never called bench.run()";
@@ -390,4 +391,4 @@ inline std::string parse_worker_list(const std::string& reply, std::vector<std::
     return {};
 }
 
-}  // namespace benchgate
+}  // namespace benchgate::detail

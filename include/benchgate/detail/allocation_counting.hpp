@@ -1,4 +1,4 @@
-// benchgate: allocation counting (floor 1).
+// benchgate: allocation counting.
 //
 // Opt-in: define BENCHGATE_COUNT_ALLOCATIONS before including benchgate.hpp in the translation
 // unit that defines main (BENCHGATE_MAIN). That TU then replaces the global operator new and
@@ -9,7 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace benchgate {
+namespace benchgate::detail {
 
 struct AllocationCounters {
     std::atomic<std::uint64_t> allocations{0};
@@ -35,14 +35,13 @@ inline AllocationSnapshot allocation_snapshot() {
 
 inline bool allocation_tracking_installed() { return allocation_counters().installed; }
 
-}  // namespace benchgate
+}  // namespace benchgate::detail
 
 #if defined(BENCHGATE_COUNT_ALLOCATIONS) && defined(BENCHGATE_MAIN)
 #include <cstdlib>
 #include <new>
 
-namespace benchgate {
-namespace detail {
+namespace benchgate::detail {
 
 inline void* counted_alloc(std::size_t size, std::size_t align, bool nothrow) {
     auto& c = allocation_counters();
@@ -70,8 +69,7 @@ struct AllocationTrackingInstaller {
 };
 inline AllocationTrackingInstaller allocation_tracking_installer;
 
-}  // namespace detail
-}  // namespace benchgate
+}  // namespace benchgate::detail
 
 void* operator new(std::size_t n) { return benchgate::detail::counted_alloc(n, 0, false); }
 void* operator new[](std::size_t n) { return benchgate::detail::counted_alloc(n, 0, false); }

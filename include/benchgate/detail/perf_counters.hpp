@@ -1,4 +1,4 @@
-// benchgate: hardware performance counters through perf_event_open (floor 1). No dependency.
+// benchgate: hardware performance counters through perf_event_open. No dependency.
 // Unavailable counters (no PMU in a VM, perf_event_paranoid, not Linux) are reported by a
 // note and the run goes on without them.
 #pragma once
@@ -16,7 +16,7 @@
 #include <unistd.h>
 #endif
 
-namespace benchgate {
+namespace benchgate::detail {
 
 struct HardwareReading {
     std::vector<std::uint64_t> values;  // in the order of PerfCounters::names()
@@ -103,4 +103,4 @@ private:
     std::vector<std::string> names_;
 };
 
-}  // namespace benchgate
+}  // namespace benchgate::detail

@@ -1,10 +1,12 @@
-// benchgate: starting a child process and waiting for it (floor 1). Used to re-measure
+// benchgate: starting a child process and waiting for it. Used to re-measure
 // suspects in a fresh process, where code and data placement and process luck are redrawn.
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -14,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace benchgate {
+namespace benchgate::detail {
 
 // The path of the running executable (Linux: /proc/self/exe), or "" if unknown.
 inline std::string self_executable() {
@@ -84,4 +86,18 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::chro
     return result;
 }
 
-}  // namespace benchgate
+// The first executable called `program` on PATH, or "".
+inline std::string find_on_path(const std::string& program) {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= dirs.size()) {
+        const std::size_t end = std::min(dirs.find(':', start), dirs.size());
+        const std::string candidate = (end > start ? dirs.substr(start, end - start) : ".") + "/" + program;
+        if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+        start = end + 1;
+    }
+    return {};
+}
+
+}  // namespace benchgate::detail

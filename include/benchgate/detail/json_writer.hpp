@@ -1,4 +1,4 @@
-// benchgate: a minimal streaming JSON writer (floor 1). Reading goes through simdjson.
+// benchgate: a minimal streaming JSON writer. Reading goes through simdjson.
 #pragma once
 
 #include <charconv>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
-namespace benchgate {
+namespace benchgate::detail {
 
 // Appends `s` as a JSON string literal (quotes included), escaping per RFC 8259.
 inline void json_escape(std::string& out, std::string_view s) {
@@ -141,4 +141,4 @@ private:
     bool after_key_ = false;
 };
 
-}  // namespace benchgate
+}  // namespace benchgate::detail

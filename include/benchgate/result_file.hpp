@@ -1,5 +1,5 @@
 // benchgate: the JSON file format (schema benchgate/1): writing, atomic files, and reading
-// with simdjson (floor 2). Baselines, results and history entries are all this format.
+// with simdjson. Baselines, results and history entries are all this format.
 #pragma once
 
 #include <cerrno>
@@ -11,26 +11,23 @@
 #include <string_view>
 #include <utility>
 
-#include <fcntl.h>
 #include <simdjson.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "config.hpp"
-#include "json_writer.hpp"
+#include "version.hpp"
+#include "detail/json_writer.hpp"
 #include "result.hpp"
 #include "stats.hpp"
 
 namespace benchgate {
 
 // ---------------------------------------------------------------- writing
-inline void write_estimate(JsonWriter& w, std::string_view key, const Estimate& e) {
+inline void write_estimate(detail::JsonWriter& w, std::string_view key, const Estimate& e) {
     w.key(key).begin_object();
     w.field("point", e.point).field("lower", e.lower).field("upper", e.upper);
     w.end_object();
 }
 
-inline void write_context(JsonWriter& w, const Context& c) {
+inline void write_context(detail::JsonWriter& w, const Context& c) {
     w.key("context").begin_object();
     w.field("host", c.host).field("cpu", c.cpu).field("cores", c.cores);
     w.field("compiler", c.compiler).field("flags", c.flags).field("build_type", c.build_type);
@@ -47,7 +44,7 @@ inline void write_context(JsonWriter& w, const Context& c) {
 
 // The fields of one benchmark object; the caller opens and closes the object so that
 // reporters can append their own fields (e.g. a comparison) to it.
-inline void write_benchmark_fields(JsonWriter& w, const BenchmarkResult& b) {
+inline void write_benchmark_fields(detail::JsonWriter& w, const BenchmarkResult& b) {
     w.field("name", b.name).field("unit", b.unit);
     if (b.failed()) w.field("error", b.error);
     if (!b.family.empty()) w.field("family", b.family);
@@ -115,14 +112,14 @@ inline void write_benchmark_fields(JsonWriter& w, const BenchmarkResult& b) {
     w.end_object();
 }
 
-inline void write_run_header(JsonWriter& w, const RunResult& run) {
+inline void write_run_header(detail::JsonWriter& w, const RunResult& run) {
     w.field("schema", BENCHGATE_SCHEMA).field("created", run.created);
     write_context(w, run.context);
 }
 
 // The machine-speed reference, when measured (same shape as a benchmark), and the
 // complexity fits of parameterised families.
-inline void write_reference(JsonWriter& w, const RunResult& run) {
+inline void write_reference(detail::JsonWriter& w, const RunResult& run) {
     if (!run.reference.samples.empty()) {
         w.key("reference").begin_object();
         write_benchmark_fields(w, run.reference);
@@ -145,7 +142,7 @@ inline void write_reference(JsonWriter& w, const RunResult& run) {
 
 inline std::string to_json(const RunResult& run) {
     std::string out;
-    JsonWriter w(out);
+    detail::JsonWriter w(out);
     w.begin_object();
     write_run_header(w, run);
     write_reference(w, run);
@@ -159,46 +156,6 @@ inline std::string to_json(const RunResult& run) {
     w.end_object();
     out += '\n';
     return out;
-}
-
-// ---------------------------------------------------------------- atomic files
-// Writes `content` to `path` atomically: a temporary file in the same directory, flushed to
-// disk, then renamed over the target. Readers see the old file or the new one, never half.
-// "-" writes to standard output. Returns "" or a one-line description of the failure.
-inline std::string write_file_atomic(const std::string& path, const std::string& content) {
-    if (path == "-") {
-        if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0)
-            return "cannot write to standard output";
-        return {};
-    }
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return "cannot write " + path + ": " + std::strerror(errno);
-    const char* p = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const std::string err = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return "cannot write " + path + ": " + err;
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string err = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return "cannot write " + path + ": " + err;
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string err = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return "cannot write " + path + ": " + err;
-    }
-    return {};
 }
 
 // ---------------------------------------------------------------- reading

@@ -1,4 +1,4 @@
-// benchgate: the machine and build fingerprint, and the machine warnings (floor 1).
+// benchgate: the machine and build fingerprint, and the machine warnings.
 #pragma once
 
 #include <chrono>
@@ -10,10 +10,11 @@
 #include <date/date.h>
 #include <unistd.h>
 
-#include "config.hpp"
-#include "result.hpp"
+#include "../version.hpp"
+#include "compiler.hpp"
+#include "../result.hpp"
 
-namespace benchgate {
+namespace benchgate::detail {
 
 inline std::string read_first_line(const char* path) {
     std::ifstream in(path);
@@ -83,4 +84,4 @@ inline std::vector<std::string> machine_warnings() {
     return w;
 }
 
-}  // namespace benchgate
+}  // namespace benchgate::detail

@@ -1,0 +1,444 @@
+// benchgate: the bench binary's main(). A short dispatch over one function per mode, each
+// working on a Session (the options, the run's configuration, the console). This is the only
+// part of the engine that prints.
+//
+//   --help / --version        print and exit
+//   --worker                  duet worker: serve samples to the parent over the protocol (duet.hpp)
+//   --list                    print the selected names
+//   --callgrind-child N       under valgrind: count N calls per benchmark, print nothing
+//   --confirm-child FILE      a confirmation: measure the selected benchmarks, write FILE
+//   --profile-time S          run each body for S seconds, record nothing
+//   otherwise                 measure; compare with --baseline FILE or --against BUILD; report
+#pragma once
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "../compare.hpp"
+#include "../confirmation.hpp"
+#include "../exit_codes.hpp"
+#include "../registry.hpp"
+#include "../report/console.hpp"
+#include "../report/exporters.hpp"
+#include "../report/format.hpp"
+#include "../result_file.hpp"
+#include "allocation_counting.hpp"
+#include "callgrind_driver.hpp"
+#include "clock_info.hpp"
+#include "duet.hpp"
+#include "files.hpp"
+#include "flags.hpp"
+#include "instructions.hpp"
+#include "perf_counters.hpp"
+#include "process.hpp"
+#include "profile_driver.hpp"
+#include "runner.hpp"
+#include "selection.hpp"
+#include "sysinfo.hpp"
+
+namespace benchgate::detail::cli {
+
+// Calls of each benchmark collected under callgrind: enough to average per-call variation,
+// fixed so that two runs count exactly the same work.
+inline constexpr int callgrind_iterations = 100;
+
+inline MeasureConfig measure_config(const Options& o, const ClockInfo& clock) {
+    MeasureConfig m;
+    if (o.quick) {
+        m.warmup_ms = 2.0;
+        m.sample_ms = 0.5;
+        m.samples = 10;
+        m.rounds = 2;
+        m.min_samples = 5;
+        m.max_ms = 25.0;
+    }
+    m.clock = clock;
+    return m;
+}
+
+inline bool color_enabled(ColorMode mode, int fd) {
+    if (mode == ColorMode::always) return true;
+    if (mode == ColorMode::never) return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color && *no_color) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::string(term) == "dumb") return false;
+    return ::isatty(fd) != 0;
+}
+
+inline void print_error(const std::string& message) { std::fprintf(stderr, "benchgate: error: %s\n", message.c_str()); }
+
+// Starts this binary again for just `names`, measuring in a fresh process.
+inline LoadedRun remeasure_in_fresh_process(const Options& opt, const std::vector<std::string>& names, int attempt) {
+    LoadedRun out;
+    const std::string self = self_executable();
+    if (self.empty()) {
+        out.error = "cannot find this executable (/proc/self/exe)";
+        return out;
+    }
+    char path[] = "/tmp/benchgate-confirm-XXXXXX";
+    const int fd = ::mkstemp(path);
+    if (fd < 0) {
+        out.error = std::string("cannot create a temporary file: ") + std::strerror(errno);
+        return out;
+    }
+    ::close(fd);
+    std::vector<std::string> args = {self, "--confirm-child", path, "--filter", exact_names_pattern(names),
+                                     "--seed", std::to_string(opt.seed + static_cast<std::uint64_t>(attempt))};
+    if (opt.quick) args.push_back("--quick");
+    if (!opt.against_path.empty()) {
+        args.insert(args.end(), {"--against", opt.against_path, "--worker-timeout", std::to_string(opt.worker_timeout)});
+        for (const auto& kv : opt.against_env) args.insert(args.end(), {"--against-env", kv});
+    }
+    const ProcessResult r = run_process(args, std::chrono::minutes(30));
+    if (!r.error.empty()) out.error = "fresh process " + r.error;
+    else if (r.exit_code != 0) out.error = "fresh process exited with code " + std::to_string(r.exit_code);
+    else out = read_run_file(path);
+    ::unlink(path);
+    return out;
+}
+
+// What every mode works on.
+struct Session {
+    Options opt;
+    std::string program;
+    std::vector<const Registration*> selected;
+    RunConfig config;
+    // Duet mode: the other build, up and speaking the protocol before anything is measured.
+    WorkerProcess worker;
+    std::unique_ptr<ParentDuetDriver> duet;
+    std::vector<std::string> against_only;  // names only the other build has (MISSING rows)
+    LoadedRun baseline;
+    PerfCounters perf;
+    std::FILE* console = stdout;
+    report::Style style, err_style;
+    bool show_progress = false;
+
+    void progress_line(const std::string& text) const {
+        if (!show_progress) return;
+        std::fprintf(stderr, "\r\x1b[2K%s", text.c_str());
+        std::fflush(stderr);
+    }
+    void clear_progress() const {
+        if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
+    }
+    void warn(const std::string& message) const {
+        std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + message).c_str());
+    }
+};
+
+inline int count_failed(const RunResult& run) {
+    int failed = 0;
+    for (const auto& b : run.benchmarks) failed += b.failed() ? 1 : 0;
+    return failed;
+}
+
+// ---------------------------------------------------------------- modes
+
+inline int list_mode(Session& s) {
+    for (const Registration* r : s.selected) std::printf("%s\n", r->name.c_str());
+    return exit_ok;
+}
+
+// Under callgrind (started by --metric instructions): count, dump, say nothing.
+inline int callgrind_child_mode(Session& s) {
+    CallgrindDriver driver(s.opt.callgrind_child);
+    s.config.driver = &driver;
+    s.config.measure.rounds = 1;
+    s.config.measure_reference = false;
+    const RunResult run = run_benchmarks(s.selected, s.config);
+    return count_failed(run) ? exit_failed : exit_ok;
+}
+
+// A confirmation run: measure, write the JSON, say nothing.
+inline int confirm_child_mode(Session& s) {
+    const RunResult run = run_benchmarks(s.selected, s.config);
+    if (s.duet && !s.duet->failure().empty()) {
+        print_error(s.duet->failure());
+        return exit_usage;
+    }
+    if (const std::string problem = write_file_atomic(s.opt.confirm_child_path, to_json(run)); !problem.empty()) {
+        print_error(problem);
+        return exit_usage;
+    }
+    return exit_ok;
+}
+
+// --against: start the other build and learn which benchmarks it has. Returns "" or the problem.
+inline std::string start_duet(Session& s) {
+    const Options& opt = s.opt;
+    if (std::string err = s.worker.start(opt.against_path, opt.against_env, opt.worker_timeout); !err.empty())
+        return "--against: " + err;
+    std::string reply;
+    std::vector<std::string> worker_names;
+    std::string err = s.worker.request("list", reply, opt.worker_timeout);
+    if (err.empty()) err = parse_worker_list(reply, worker_names);
+    if (!err.empty()) return "--against " + opt.against_path + ": " + err;
+    const std::regex filter(opt.filter.empty() ? std::string(".*") : opt.filter, std::regex::ECMAScript);
+    for (const auto& n : worker_names) {
+        bool here = false;
+        for (const auto& r : registry()) here = here || r.name == n;
+        if (!here && std::regex_search(n, filter)) s.against_only.push_back(n);
+    }
+    s.duet = std::make_unique<ParentDuetDriver>(s.worker, worker_names, opt.seed);
+    s.config.driver = s.duet.get();
+    s.config.measure.rounds = 1;
+    s.config.measure_reference = false;
+    return {};
+}
+
+// The console, its colours, machine warnings and hardware counters for a measuring mode.
+inline void prepare_console(Session& s, std::vector<std::string>& notes) {
+    s.console = s.opt.stdout_taken() ? stderr : stdout;
+    s.style = report::Style{color_enabled(s.opt.color, ::fileno(s.console))};
+    s.err_style = report::Style{color_enabled(s.opt.color, STDERR_FILENO)};
+    s.show_progress = !s.opt.quiet && ::isatty(STDERR_FILENO);
+    for (const std::string& w : machine_warnings()) s.warn(w);
+    if (s.opt.hardware_counters) {
+        if (const std::string why = s.perf.open(); !why.empty()) {
+            notes.push_back("hardware counters unavailable, continuing without them: " + why);
+            std::fprintf(stderr, "%s\n", (s.err_style.dim("note: ") + notes.back()).c_str());
+        } else {
+            s.config.measure.perf = &s.perf;
+        }
+    }
+}
+
+// Runs the selected benchmarks with the session's driver, showing progress. Returns exit_ok
+// or the exit code of a failure that ends the run.
+inline int measure(Session& s, RunResult& run) {
+    std::vector<std::string> notes;
+    prepare_console(s, notes);
+    ProgressFn progress;
+    if (s.show_progress)
+        progress = [](const std::string& name, int index, int count, int round, int rounds) {
+            std::fprintf(stderr, "\r\x1b[2K[%d/%d] round %d/%d  %s", index + 1, count, round + 1, rounds, name.c_str());
+            std::fflush(stderr);
+        };
+    run = run_benchmarks(s.selected, s.config, progress);
+    s.clear_progress();
+    if (s.duet && !s.duet->failure().empty()) {
+        print_error(s.duet->failure());
+        return exit_usage;
+    }
+    for (auto& n : notes) run.context.notes.push_back(n);
+    return exit_ok;
+}
+
+inline int profile_mode(Session& s) {
+    ProfileDriver driver(s.opt.profile_time);
+    s.config.driver = &driver;
+    s.config.measure.rounds = 1;
+    s.config.measure_reference = false;
+    s.config.summarize = false;
+    RunResult run;
+    if (const int rc = measure(s, run); rc != exit_ok) return rc;
+    if (!s.opt.quiet)
+        std::fprintf(s.console, "profiled %zu benchmark(s) for %g s each\n", run.benchmarks.size(), s.opt.profile_time);
+    for (const auto& b : run.benchmarks)
+        if (b.failed()) print_error(b.name + " failed: " + b.error);
+    return count_failed(run) ? exit_failed : exit_ok;
+}
+
+// --metric instructions: the same benchmarks again under callgrind. Returns "" or the problem.
+inline std::string count_instructions(Session& s, RunResult& run) {
+    s.progress_line("counting instructions under callgrind...");
+    std::vector<std::string> names;
+    for (const auto& b : run.benchmarks) names.push_back(b.name);
+    const std::vector<std::string> child = {self_executable(), "--callgrind-child", std::to_string(callgrind_iterations),
+                                            "--filter", exact_names_pattern(names), "--quiet"};
+    const std::string problem = measure_instructions(run, child, callgrind_iterations);
+    s.clear_progress();
+    return problem;
+}
+
+// The comparison against the baseline file, with suspects confirmed in fresh processes.
+inline GateReport compare_with_file(Session& s, const RunResult& run) {
+    const Options& opt = s.opt;
+    s.progress_line("comparing against " + opt.baseline_path + "...");
+    GateReport report = gate(s.baseline.run, run, opt.gate, opt.confirm, [&](const std::vector<std::string>& names, int attempt) {
+        s.progress_line("re-measuring " + std::to_string(names.size()) + " suspect(s) in a fresh process (" +
+                        std::to_string(attempt) + "/" + std::to_string(opt.confirm) + ")");
+        return remeasure_in_fresh_process(opt, names, attempt);
+    });
+    s.clear_progress();
+    return report;
+}
+
+// The duet comparison against the other build, with suspects confirmed in fresh duets.
+inline GateReport compare_with_build(Session& s, const RunResult& run) {
+    const Options& opt = s.opt;
+    GateReport report = confirm_suspects(
+        compare_duet(run, s.against_only, opt.gate), run, opt.gate, opt.confirm,
+        [&](const std::vector<std::string>& names, int attempt) {
+            s.progress_line("re-measuring " + std::to_string(names.size()) + " suspect(s) in a fresh duet (" +
+                            std::to_string(attempt) + "/" + std::to_string(opt.confirm) + ")");
+            return remeasure_in_fresh_process(opt, names, attempt);
+        },
+        [&](const RunResult& rerun, const std::vector<std::string>&) { return compare_duet(rerun, {}, opt.gate); });
+    s.clear_progress();
+    std::size_t pairs = 0;
+    for (const auto& b : run.benchmarks) pairs = std::max(pairs, b.paired_baseline.size());
+    report.mode_note = "duet: interleaved comparison against " + opt.against_path + " (" + std::to_string(pairs) +
+                       " pairs per benchmark, each in random order; Wilcoxon signed-rank on the per-pair ratios)";
+    return report;
+}
+
+inline void print_console(const Session& s, const RunResult& run, const GateReport* report) {
+    if (!s.opt.quiet) {
+        std::fputs(report::console_results(run, s.style, s.opt.detailed).c_str(), s.console);
+        if (report) std::fputs(("\n" + report::console_comparison(*report, s.style)).c_str(), s.console);
+        return;
+    }
+    for (const auto& b : run.benchmarks)
+        if (b.failed()) print_error(b.name + " failed: " + b.error);
+    if (!report) return;
+    if (!report->machine_warning.empty()) s.warn(report->machine_warning);
+    for (const auto& c : report->rows)
+        if (c.status == Status::regression || c.status == Status::missing || c.status == Status::slower)
+            std::fprintf(s.console, "%s %s %s\n", report::paint_status(c.status, s.style).c_str(), c.name.c_str(),
+                         report::format_change(c.change.point).c_str());
+}
+
+// Every export given on the command line, then the baseline. Returns "" or the first problem.
+inline std::string write_outputs(const Session& s, const RunResult& run, const GateReport* report, int failed) {
+    const auto& rows = report::exporters();
+    const report::ExportInput input{run, report, s.opt.baseline_path};
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (!s.opt.outputs[i].empty())
+            if (std::string problem = write_file_atomic(s.opt.outputs[i], rows[i].render(input)); !problem.empty())
+                return problem;
+    if (s.opt.save_baseline_path.empty()) return {};
+    if (failed)
+        return "not saving " + s.opt.save_baseline_path + ": " + std::to_string(failed) +
+               " benchmark(s) failed, and a baseline must be complete";
+    return write_file_atomic(s.opt.save_baseline_path, to_json(run));
+}
+
+// A gate on a deterministic metric needs a baseline that has it.
+inline std::string check_baseline_has_metric(const Session& s) {
+    const Options& opt = s.opt;
+    if (opt.baseline_path.empty() || opt.gate.metric == Metric::time) return {};
+    for (const auto& b : s.baseline.run.benchmarks)
+        if (std::isfinite(metric_value(b, opt.gate.metric))) return {};
+    return opt.baseline_path + ": has no " + to_string(opt.gate.metric) + " counts to gate on (save it with " +
+           (opt.gate.metric == Metric::instructions ? "--metric instructions" : "allocation counting") + ")";
+}
+
+// The main mode: measure, compare (with --baseline or --against), print, export, exit code.
+inline int run_mode(Session& s) {
+    RunResult run;
+    if (const int rc = measure(s, run); rc != exit_ok) return rc;
+    if (s.opt.measure_instructions)
+        if (const std::string problem = count_instructions(s, run); !problem.empty()) {
+            print_error(problem);
+            return exit_usage;
+        }
+    const int failed = count_failed(run);
+    if (const std::string problem = check_baseline_has_metric(s); !problem.empty()) {
+        print_error(problem);
+        return exit_usage;
+    }
+    GateReport report;
+    const bool compared = s.duet || !s.opt.baseline_path.empty();
+    if (s.duet) report = compare_with_build(s, run);
+    else if (compared) report = compare_with_file(s, run);
+    const GateReport* gate_ptr = compared ? &report : nullptr;
+    print_console(s, run, gate_ptr);
+    if (const std::string problem = write_outputs(s, run, gate_ptr, failed); !problem.empty()) {
+        print_error(problem);
+        return failed ? exit_failed : exit_usage;
+    }
+    if (failed) return exit_failed;
+    if (compared && report.failed()) return exit_regression;
+    return exit_ok;
+}
+
+// ---------------------------------------------------------------- dispatch
+
+// Combinations of flags no mode accepts. Returns "" or the problem.
+inline std::string conflicting_options(const Options& opt) {
+    if (!opt.against_path.empty() && (opt.measure_instructions || opt.gate.metric != Metric::time))
+        return "--against compares time only; it cannot be combined with --metric or --gate " +
+               std::string(to_string(opt.gate.metric));
+    if (!opt.against_path.empty() && !opt.baseline_path.empty())
+        return "--against and --baseline are two ways to compare; give one";
+    if (!opt.against_path.empty() && opt.profile_time > 0.0)
+        return "--profile-time runs this build alone; it cannot be combined with --against";
+    return {};
+}
+
+inline int main(int argc, char** argv) {
+    const Parsed parsed = parse(argc, argv);
+    if (!parsed.ok()) {
+        print_error(parsed.error + " (try --help)");
+        return exit_usage;
+    }
+    Session s;
+    s.opt = parsed.options;
+    s.program = argc > 0 ? argv[0] : "bench";
+    const Options& opt = s.opt;
+    if (opt.help) {
+        std::fputs(usage(s.program.c_str()).c_str(), stdout);
+        return exit_ok;
+    }
+    if (opt.version) {
+        std::printf("benchgate %s\n", BENCHGATE_VERSION_STRING);
+        return exit_ok;
+    }
+    if (const std::string problem = validate(registry()); !problem.empty()) {
+        print_error(problem);
+        return exit_usage;
+    }
+    s.config.measure = measure_config(opt, measure_clock());
+    s.config.seed = opt.seed;
+    if (opt.worker) return run_worker(s.config.measure);
+    if (const std::string problem = conflicting_options(opt); !problem.empty()) {
+        print_error(problem);
+        return exit_usage;
+    }
+    try {
+        s.selected = select(registry(), opt.filter);
+    } catch (const std::regex_error& e) {
+        print_error("option '--filter' has an invalid regex '" + opt.filter + "': " + e.what());
+        return exit_usage;
+    }
+    if (opt.list) return list_mode(s);
+    if (s.selected.empty()) {
+        print_error(opt.filter.empty() ? "no benchmarks are registered"
+                                       : "no benchmark matches --filter '" + opt.filter + "' (see --list)");
+        return exit_usage;
+    }
+    if (opt.callgrind_child > 0) return callgrind_child_mode(s);
+    if (opt.gate.metric == Metric::allocations && !allocation_tracking_installed()) {
+        print_error("--gate allocations needs allocation counting: #define BENCHGATE_COUNT_ALLOCATIONS before including "
+                    "benchgate.hpp in the file that defines BENCHGATE_MAIN");
+        return exit_usage;
+    }
+    if (!opt.against_path.empty())
+        if (const std::string problem = start_duet(s); !problem.empty()) {
+            print_error(problem);
+            return exit_usage;
+        }
+    if (!opt.confirm_child_path.empty()) return confirm_child_mode(s);
+    // Read the baseline before measuring: a bad file fails in milliseconds, not minutes.
+    if (!opt.baseline_path.empty()) {
+        s.baseline = read_run_file(opt.baseline_path);
+        if (!s.baseline.ok()) {
+            print_error(s.baseline.error);
+            return exit_usage;
+        }
+    }
+    if (opt.profile_time > 0.0) return profile_mode(s);
+    return run_mode(s);
+}
+
+}  // namespace benchgate::detail::cli
