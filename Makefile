@@ -7,12 +7,24 @@ MESON_OPTS ?=
 BENCH_ARGS ?=
 export BENCH_ARGS
 
-.PHONY: all deps build bench bench-quick bench-detailed bench-save bench-compare test clean
+# make bench-peers: PEERS=quick (default) is tools/peers.py's smoke run, about a minute, whose
+# figures only show that everything runs; PEERS=full is the full run (~1.5-2 h). More
+# peers.py flags: make bench-peers PEERS=full PEERS_ARGS="--json peers.json".
+PEERS ?= quick
+PEERS_ARGS ?=
+PEER_PACKAGES = libbenchmark-dev catch2
+PEER_BINARIES = benches/peers/benchgate_peers benches/peers/gbench_peers benches/peers/catch2_peers
+
+.PHONY: all deps peers-deps build bench bench-quick bench-detailed bench-save bench-compare bench-peers test clean
 
 all: build
 
 deps:
 	@tools/install-deps.sh
+
+# The peer frameworks are optional: never installed here, only named (apt-get line, exit 2).
+peers-deps: deps
+	@tools/install-deps.sh --check $(PEER_PACKAGES)
 
 $(BUILD)/build.ninja: | deps
 	meson setup $(BUILD) $(MESON_OPTS)
@@ -20,7 +32,8 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-# The seed's workflow. Extra flags for every suite: make bench BENCH_ARGS="--filter demo".
+# Every bench suite under $(BUILD)/benches, in one of tools/run-benches.sh's modes. Extra flags
+# for every suite: make bench BENCH_ARGS="--filter demo".
 bench: build            ## run every bench suite and print its table
 	@tools/run-benches.sh $(BUILD) run
 
@@ -35,6 +48,16 @@ bench-save: build       ## save baselines under .benchgate/ (git-ignored)
 
 bench-compare: build    ## gate against .benchgate/; nonzero exit on a regression
 	@tools/run-benches.sh $(BUILD) compare
+
+# A build directory configured before the peers were installed has not looked for them since
+# (meson checks optional dependencies at setup): reconfigure when build.ninja lacks a peer.
+bench-peers: peers-deps $(BUILD)/build.ninja  ## benchgate, Google Benchmark and Catch2 side by side (PEERS=full: ~2 h)
+	$(if $(filter-out quick full,$(PEERS)),$(error PEERS is quick or full, not '$(PEERS)'))
+	@for t in $(PEER_BINARIES); do \
+	    grep -q "^build $$t:" $(BUILD)/build.ninja || { meson setup --reconfigure $(BUILD) $(MESON_OPTS) || exit $$?; break; }; \
+	done
+	ninja -C $(BUILD) $(PEER_BINARIES)
+	tools/peers.py --build $(BUILD) $(if $(filter full,$(PEERS)),,--quick) $(PEERS_ARGS)
 
 test: build
 	meson test -C $(BUILD) --print-errorlogs

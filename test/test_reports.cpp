@@ -62,7 +62,7 @@ TEST_CASE("time units are chosen per value") {
     CHECK(report::format_change(-0.039) == "-3.9%");
 }
 
-TEST_CASE("markdown reproduces the seed's PR comment") {
+TEST_CASE("markdown reproduces the pull-request comment table") {
     ReportFixture f;
     REQUIRE(f.report.rows[0].status == Status::regression);
     const std::string md = report::markdown_comparison(f.report);

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 
-SHOWN = ["REGRESSION", "SLOWER", "STABLE", "FASTER", "IMPROVED"]
+import benchkit
 
 
 def main():
@@ -28,9 +28,8 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "duet.json")
-        for slowdown, n in [(0.0, args.aa)] + [(float(s), args.runs) for s in args.slowdowns.split(",") if s]:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHGATE_")}
-            env["BENCHGATE_DEMO_SLOWDOWN"] = str(slowdown)
+        for slowdown, n in [(0.0, args.aa)] + [(s, args.runs) for s in benchkit.parse_slowdown_plan(args.slowdowns)]:
+            env = benchkit.environment_without_benchgate({"BENCHGATE_DEMO_SLOWDOWN": str(slowdown)})
             verdicts, changes, exits = collections.defaultdict(collections.Counter), collections.defaultdict(list), collections.Counter()
             for _ in range(n):
                 r = subprocess.run([args.binary, "--quiet", "--against", args.binary, "--against-env", "BENCHGATE_DEMO_SLOWDOWN=0",
@@ -44,11 +43,11 @@ def main():
             results[slowdown] = {"runs": n, "exits": dict(exits),
                                  "benchmarks": {k: {"verdicts": dict(v), "changes": changes[k]} for k, v in verdicts.items()}}
             print(f"\n{'A/A' if slowdown == 0 else f'+{slowdown:g}% work'}: {n} duet runs, exit codes {dict(sorted(exits.items()))}")
-            print(f"  {'benchmark':24} {'median change':>13} {'sd':>6}  " + " ".join(f"{s:>10}" for s in SHOWN))
+            print(f"  {'benchmark':24} {'median change':>13} {'sd':>6}  " + " ".join(f"{s:>10}" for s in benchkit.COMPARED_STATUSES))
             for name, v in verdicts.items():
                 c = changes[name]
                 print(f"  {name:24} {statistics.median(c)*100:>12.1f}% {statistics.stdev(c)*100:>5.1f}%  " +
-                      " ".join(f"{v.get(s, 0):>10}" for s in SHOWN))
+                      " ".join(f"{v.get(s, 0):>10}" for s in benchkit.COMPARED_STATUSES))
     if args.json:
         json.dump(results, open(args.json, "w"), indent=1)
 

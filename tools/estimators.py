@@ -19,6 +19,8 @@ import re
 import statistics as st
 import sys
 
+import benchkit
+
 
 def quantile(p):
     def f(x):
@@ -57,7 +59,7 @@ def main():
         for est, f in ESTIMATORS.items():
             va = [f(samples(d, name)) for d in a[:n]]
             vb = [f(samples(d, name)) for d in b[:n]]
-            cv = st.pstdev(va) / st.mean(va) * 100
+            cv = benchkit.coefficient_of_variation(va, population=True) * 100
             aa = [math.log(va[i + 1] / va[i]) * 100 for i in range(n - 1)]
             ab = [math.log(vb[i] / va[i]) * 100 for i in range(n)]
             sd = st.pstdev(aa)

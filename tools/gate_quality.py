@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Gate quality of a bench binary on this machine: repeats save/compare pairs of separate
-processes and counts the verdicts.
+"""Gate quality of a bench binary on the machine it runs on: repeats save/compare pairs of
+separate processes and counts the verdicts.
 
 For each pair, one process saves a baseline (no slowdown) and a second, fresh process
 compares against it with BENCHGATE_DEMO_SLOWDOWN set (0 for A/A pairs). Confirmation
@@ -11,31 +11,22 @@ re-measurements happen inside the compare process, exactly as a user's CI would 
 import argparse
 import collections
 import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-STATUSES = ["REGRESSION", "SLOWER", "STABLE", "FASTER", "IMPROVED", "NEW", "MISSING", "FAILED"]
+import benchkit
 
 
 def run_pair(binary, slowdown, extra, d):
-    base, out = os.path.join(d, "base.json"), os.path.join(d, "cmp.json")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHGATE_")}
-    r = subprocess.run([binary, "--quiet", "--save-baseline", base] + extra, env=env, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"saving failed (exit {r.returncode}): {r.stderr.strip()}")
-    env["BENCHGATE_DEMO_SLOWDOWN"] = str(slowdown)
-    t0 = time.monotonic()
-    r = subprocess.run([binary, "--quiet", "--baseline", base, "--json", out] + extra, env=env, capture_output=True, text=True)
-    wall = time.monotonic() - t0
-    if r.returncode not in (0, 1):
-        sys.exit(f"compare failed (exit {r.returncode}): {r.stderr.strip()}")
-    doc = json.load(open(out))
+    try:
+        pair = benchkit.run_baseline_pair(binary, d, extra=extra,
+                                          compare_env={"BENCHGATE_DEMO_SLOWDOWN": str(slowdown)})
+    except benchkit.BenchProcessFailed as e:
+        sys.exit(e.stage_message())
+    doc = pair.comparison
     rows = {b["name"]: b["comparison"] for b in doc["benchmarks"]}
-    return r.returncode, rows, wall, doc["gate"].get("speed_factor", 1.0)
+    return pair.exit_code, rows, pair.compare_wall_s, doc["gate"].get("speed_factor", 1.0)
 
 
 def main():
@@ -48,7 +39,7 @@ def main():
     ap.add_argument("extra", nargs="*", help="flags for the bench binary (after --)")
     args = ap.parse_args()
 
-    plan = [(0, args.aa)] + [(float(s), args.pairs) for s in args.slowdowns.split(",") if s]
+    plan = [(0, args.aa)] + [(s, args.pairs) for s in benchkit.parse_slowdown_plan(args.slowdowns)]
     results = {}
     with tempfile.TemporaryDirectory() as d:
         for slowdown, n in plan:
@@ -75,12 +66,12 @@ def main():
                   f"median compare wall time {statistics.median(walls):.2f} s, "
                   f"machine speed factor {min(speeds):.3f}..{max(speeds):.3f}")
             print(f"  {'benchmark':24} {'median change':>13} {'spread (sd)':>11} {'raw sd':>7}  " +
-                  " ".join(f"{s[:10]:>10}" for s in STATUSES[:5]))
+                  " ".join(f"{s[:10]:>10}" for s in benchkit.COMPARED_STATUSES))
             for name, v in verdicts.items():
                 sd = statistics.stdev(changes[name]) if n > 1 else 0.0
                 raw_sd = statistics.stdev(raw[name]) if n > 1 else 0.0
                 print(f"  {name:24} {statistics.median(changes[name])*100:>12.1f}% {sd*100:>10.1f}% {raw_sd*100:>6.1f}%  " +
-                      " ".join(f"{v.get(s, 0):>10}" for s in STATUSES[:5]))
+                      " ".join(f"{v.get(s, 0):>10}" for s in benchkit.COMPARED_STATUSES))
     if args.json:
         json.dump(results, open(args.json, "w"), indent=1)
 

@@ -1,8 +1,17 @@
 #!/bin/sh
-# Installs the Debian packages benchgate needs to build and test. As root it runs apt-get
-# (refreshing the package lists first when they are empty or older than a day); otherwise it
-# prints the exact command to run and exits 2.
+# Installs the Debian packages benchgate needs to build and test, plus any given as arguments.
+# As root it runs apt-get (refreshing the package lists first when they are empty or older
+# than a day); otherwise it prints the exact command to run and exits 2.
+#   tools/install-deps.sh [--check] [PACKAGE...]
+# --check never installs: it prints the command and exits 2 whenever a package is missing
+# (make bench-peers: the peer frameworks are optional, so they are never installed unasked).
 set -eu
+
+check_only=0
+if [ "${1:-}" = "--check" ]; then
+    check_only=1
+    shift
+fi
 
 PACKAGES="meson ninja-build g++ pkg-config python3 catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind"
 [ $# -gt 0 ] && PACKAGES="$PACKAGES $*"
@@ -15,7 +24,7 @@ for p in $PACKAGES; do
 done
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
+if [ $check_only -eq 1 ] || [ "$(id -u)" -ne 0 ]; then
     echo "benchgate: missing Debian packages:$missing" >&2
     echo "run: sudo apt-get install -y$missing" >&2
     exit 2

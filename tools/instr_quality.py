@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Gate quality of instruction counting (--metric instructions) on this machine: repeats
-save/compare pairs of separate processes and counts exact changes and verdicts.
+"""Gate quality of instruction counting (--metric instructions) on the machine it runs on:
+repeats save/compare pairs of separate processes and counts exact changes and verdicts.
 
 For each pair, one process saves a baseline with `--metric instructions --save-baseline`
 (no slowdown) and a second, fresh process compares against it with
@@ -14,22 +14,18 @@ VM: about 0.6 s of the ~4.4 s a process takes, most of it valgrind).
     tools/instr_quality.py build/examples/regression_demo --aa 20 --pairs 20 --slowdown 2
     tools/instr_quality.py build/examples/regression_demo --quick --json instr.json
 
-Targets (issue 6): A/A, no benchmark changes by more than 0.1% in any pair; +2% work,
-SLOWER-or-worse in every pair. Exit status 0 when both are met, 1 otherwise. Figures:
-docs/metrics.md.
+Targets: A/A, no benchmark changes by more than 0.1% in any pair; +2% work, SLOWER-or-worse
+in every pair. Exit status 0 when both are met, 1 otherwise. Figures: docs/metrics.md.
 """
 import argparse
 import collections
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
-STATUSES = ["REGRESSION", "SLOWER", "STABLE", "FASTER", "IMPROVED", "NEW", "MISSING", "FAILED"]
-SLOWER_OR_WORSE = {"REGRESSION", "SLOWER"}
+import benchkit
 
 
 def fmt_change(c):
@@ -37,37 +33,25 @@ def fmt_change(c):
 
 
 def run_pair(binary, slowdown, args, d):
-    base, out = os.path.join(d, "base.json"), os.path.join(d, "cmp.json")
-    for f in (base, out):
-        if os.path.exists(f):
-            os.unlink(f)
     extra = (["--quick"] if args.quick else []) + args.extra
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHGATE_")}
-    t0 = time.monotonic()
-    r = subprocess.run([binary, "--quiet", "--metric", "instructions", "--save-baseline", base] + extra,
-                       env=env, capture_output=True, text=True)
-    save_wall = time.monotonic() - t0
-    if r.returncode != 0:
-        sys.exit(f"saving failed (exit {r.returncode}): {r.stderr.strip()}")
-    env["BENCHGATE_DEMO_SLOWDOWN"] = f"{slowdown:g}"
-    t0 = time.monotonic()
-    r = subprocess.run([binary, "--quiet", "--metric", "instructions", "--baseline", base,
-                        "--threshold", f"{args.threshold:g}", "--warn-threshold", f"{args.warn_threshold:g}",
-                        "--json", out] + extra, env=env, capture_output=True, text=True)
-    compare_wall = time.monotonic() - t0
-    if r.returncode not in (0, 1):
-        sys.exit(f"compare failed (exit {r.returncode}): {r.stderr.strip()}")
-    doc = json.load(open(out))
+    try:
+        pair = benchkit.run_baseline_pair(
+            binary, d, flags=["--metric", "instructions"],
+            compare_flags=["--threshold", f"{args.threshold:g}", "--warn-threshold", f"{args.warn_threshold:g}"],
+            extra=extra, compare_env={"BENCHGATE_DEMO_SLOWDOWN": f"{slowdown:g}"})
+    except benchkit.BenchProcessFailed as e:
+        sys.exit(e.stage_message())
+    doc = pair.comparison
     if doc.get("gate", {}).get("metric") != "instructions":
         sys.exit(f"the compare process did not gate on instructions: gate = {doc.get('gate')}")
-    saved = {b["name"]: b.get("metrics", {}).get("instructions") for b in json.load(open(base))["benchmarks"]}
+    saved = {b["name"]: b.get("metrics", {}).get("instructions") for b in json.load(open(pair.baseline_file))["benchmarks"]}
     rows = {}
     for b in doc["benchmarks"]:
         c = b["comparison"]
         rows[b["name"]] = {"status": c["status"], "change": c["change"]["point"],
                            "baseline": saved.get(b["name"]), "current": b.get("metrics", {}).get("instructions"),
                            "error": c.get("error", "")}
-    return r.returncode, rows, save_wall, compare_wall
+    return pair.exit_code, rows, pair.save_wall_s, pair.compare_wall_s
 
 
 def main():
@@ -117,20 +101,20 @@ def main():
                   f"save {statistics.median(save_walls):.1f} s, compare {statistics.median(compare_walls):.1f} s"
                   f"{' (--quick)' if args.quick else ''}")
             print(f"  {'benchmark':24} {'instr/op (base)':>15} {'max |change|':>12} {'>' + format(args.limit, 'g') + '%':>6} "
-                  f"{'nonzero':>7}  " + " ".join(f"{s:>10}" for s in STATUSES[:5]))
+                  f"{'nonzero':>7}  " + " ".join(f"{s:>10}" for s in benchkit.COMPARED_STATUSES))
             for name, v in verdicts.items():
                 ch = [c for c in changes[name] if c is not None]
                 max_abs = max((abs(c) for c in ch), default=float("nan"))
                 beyond = sum(1 for c in ch if abs(c) * 100 > args.limit)
                 nonzero = sum(1 for c in ch if c != 0)
                 missing = len(changes[name]) - len(ch)  # no count on one side (NEW): never a pass
-                worse = sum(v[s] for s in SLOWER_OR_WORSE)
+                worse = sum(v[s] for s in benchkit.SLOWER_OR_WORSE)
                 base_counts = sorted({b for b, _ in counts[name] if b is not None})
                 base_desc = f"{base_counts[0]:.2f}" if len(base_counts) == 1 else f"{len(base_counts)} values"
                 summary[name] = {"verdicts": dict(v), "changes": ch, "counts": counts[name], "max_abs_change": max_abs,
                                  "beyond_limit": beyond, "nonzero": nonzero, "no_count": missing, "slower_or_worse": worse}
                 print(f"  {name:24} {base_desc:>15} {max_abs * 100:>11.4f}% {beyond:>6} {nonzero:>7}  " +
-                      " ".join(f"{v.get(s, 0):>10}" for s in STATUSES[:5]))
+                      " ".join(f"{v.get(s, 0):>10}" for s in benchkit.COMPARED_STATUSES))
                 if missing:
                     print(f"  {name}: no instruction count in {missing} pair(s)")
                 if slowdown == 0 and (beyond or missing):

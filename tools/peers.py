@@ -40,6 +40,8 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
+import benchkit
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FRAMEWORKS = ["benchgate", "gbench", "catch2"]
 LABEL = {"benchgate": "benchgate", "gbench": "Google Benchmark", "catch2": "Catch2"}
@@ -59,20 +61,12 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-class Failure(Exception):
-    pass
-
-
 def run(argv, slowdown=0, timeout=TIMEOUT, ok_codes=(0,)):
     """Runs argv with BENCHGATE_PEER_SLOWDOWN set and no other BENCHGATE_* variable (they
-    would be read as benchgate flags). Returns (returncode, stdout, stderr, wall seconds)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHGATE_")}
-    env["BENCHGATE_PEER_SLOWDOWN"] = str(slowdown)
-    t0 = time.monotonic()
-    r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
-    wall = time.monotonic() - t0
-    if r.returncode not in ok_codes:
-        raise Failure(f"{' '.join(argv)} exited with {r.returncode}: {r.stderr.strip()[-2000:]}")
+    would be read as benchgate flags). Returns (returncode, stdout, stderr, wall seconds);
+    raises benchkit.BenchProcessFailed on an exit code outside ok_codes."""
+    r, wall = benchkit.timed_run(argv, benchkit.environment_without_benchgate({"BENCHGATE_PEER_SLOWDOWN": str(slowdown)}),
+                                 accepted_exits=ok_codes, timeout=timeout, cwd=ROOT)
     return r.returncode, r.stdout, r.stderr, wall
 
 
@@ -183,19 +177,20 @@ class Benchgate:
         for b in json.load(open(out))["benchmarks"]:
             f = UNIT_NS[b.get("unit", "ns")]
             e = b["estimates"]
-            # central = the estimate benchgate's gate compares by default (the minimum sample
-            # since the issue-4 tuning, docs/performance.md); the median is kept beside it.
+            # central = the estimate benchgate's gate compares by default (the minimum sample,
+            # docs/performance.md); the median is kept beside it.
             res[b["name"]] = {"central": e[BENCHGATE_CENTRAL] * f, "median": e["median"]["point"] * f,
                               "mean": e["mean"]["point"] * f}
         return res, wall
 
     def pair(self, slowdown, d):
-        base, out = os.path.join(d, "bg_base.json"), os.path.join(d, "bg_cmp.json")
-        _, _, _, w1 = run([self.binary, "--quiet", "--filter", WORKLOAD_RE, "--save-baseline", base] + self.q, 0)
-        rc, _, _, w2 = run([self.binary, "--quiet", "--filter", WORKLOAD_RE, "--baseline", base, "--json", out] + self.q,
-                           slowdown, ok_codes=(0, 1))
+        p = benchkit.run_baseline_pair(self.binary, d, flags=["--filter", WORKLOAD_RE], extra=self.q,
+                                       save_env={"BENCHGATE_PEER_SLOWDOWN": "0"},
+                                       compare_env={"BENCHGATE_PEER_SLOWDOWN": str(slowdown)},
+                                       timeout=TIMEOUT, cwd=ROOT, file_prefix="bg_")
+        rc, w1, w2 = p.exit_code, p.save_wall_s, p.compare_wall_s
         rows = {}
-        doc = json.load(open(out))
+        doc = p.comparison
         for b in doc["benchmarks"]:
             c = b["comparison"]
             st = c["status"]
@@ -203,7 +198,7 @@ class Benchgate:
                 "change": c["change"]["point"], "raw_change": c.get("raw_change"), "status": st,
                 "confirm": c.get("confirmation"),
                 "alarm_slower": st == "REGRESSION", "alarm_either": st in ("REGRESSION", "IMPROVED"),
-                "warn_slower": st in ("REGRESSION", "SLOWER"),
+                "warn_slower": st in benchkit.SLOWER_OR_WORSE,
             }
         gate = doc.get("gate", {})
         return rows, {"exit": rc, "wall_s": w1 + w2, "compare_wall_s": w2,
@@ -312,11 +307,6 @@ class Catch2:
 
 
 # ---------------------------------------------------------------- the measurements
-def cv(xs):
-    xs = [x for x in xs if x is not None]
-    return statistics.stdev(xs) / statistics.mean(xs) if len(xs) > 1 and statistics.mean(xs) > 0 else float("nan")
-
-
 def robust_cv(xs):
     """1.4826 x median absolute deviation / median: the CV a normal sample would have, but
     one or two outlying processes barely move it."""
@@ -383,13 +373,15 @@ def measure_stability(fws, n):
             vals = [r.get(name, {}).get("central") for r in runs]
             ok = [v for v in vals if v is not None]
             per[name] = {"values_ns": vals, "median_ns": statistics.median(ok) if ok else None,
-                         "cv": cv(ok) if name != EMPTY else None,
+                         "cv": benchkit.coefficient_of_variation(ok) if name != EMPTY else None,
                          "failed": [r[name].get("failed") for r in runs if name in r and r[name].get("failed")]}
             if fw.name == "gbench":
-                per[name]["cv_cpu_time"] = cv([r.get(name, {}).get("cpu") for r in runs]) if name != EMPTY else None
+                per[name]["cv_cpu_time"] = (benchkit.coefficient_of_variation([r.get(name, {}).get("cpu") for r in runs])
+                                            if name != EMPTY else None)
             if fw.name == "benchgate":
                 for key in ("median", "mean"):
-                    per[name]["cv_" + key] = cv([r.get(name, {}).get(key) for r in runs]) if name != EMPTY else None
+                    per[name]["cv_" + key] = (benchkit.coefficient_of_variation([r.get(name, {}).get(key) for r in runs])
+                                              if name != EMPTY else None)
         out[fw.name] = {"benchmarks": per, "wall_s": res[fw.name]["wall_s"]}
     return out
 
@@ -662,7 +654,7 @@ def main():
         if "f" in args.sections:
             log("(f) compile time")
             res["compile"] = measure_compile([fw.name for fw in fws], cfg["compile_runs"], not quick, args.cxx)
-    except Failure as e:
+    except benchkit.BenchProcessFailed as e:
         sys.exit(f"peers.py: {e}")
     res["elapsed_s"] = time.monotonic() - t_start
     res["machine"]["loadavg_end"] = os.getloadavg()

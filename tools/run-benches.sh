@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every bench suite (each executable under BUILD/benches) in one of the seed's modes:
+# Runs every bench suite (each executable under BUILD/benches) in one of five modes:
 #   run       measure and print the table            (make bench)
 #   quick     short smoke measurement                (make bench-quick)
 #   detailed  full statistics: CIs, min/mean/max     (make bench-detailed)

@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 
+import benchkit
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,9 +44,6 @@ def main():
                     {"median": e["median"]["point"], "mean": e["mean"]["point"], "min": e["min"], "p10": e.get("p10", e["min"]),
                      "corrected": e["median"]["point"] / ref if ref else e["median"]["point"]})
 
-    def cv(xs):
-        return statistics.stdev(xs) / statistics.mean(xs) if len(xs) > 1 else 0.0
-
     rows = []
     print(f"{args.runs} runs of {args.binary} {' '.join(args.extra)}; wall time per run: median {statistics.median(walls):.2f} s")
     print(f"{'benchmark':28} {'median':>10} {'CV(median)':>11} {'CV(p10)':>9} {'CV(min)':>9} {'CV(mean)':>9} "
@@ -52,7 +51,7 @@ def main():
     for name, runs in per_bench.items():
         row = {"name": name, "median_ns": statistics.median(r["median"] for r in runs)}
         for k in ("median", "p10", "min", "mean", "corrected"):
-            row["cv_" + k] = cv([r[k] for r in runs])
+            row["cv_" + k] = benchkit.coefficient_of_variation([r[k] for r in runs], undefined=0.0)
         rows.append(row)
         print(f"{name:28} {row['median_ns']:>8.1f}ns {row['cv_median']*100:>10.2f}% {row['cv_p10']*100:>8.2f}% "
               f"{row['cv_min']*100:>8.2f}% {row['cv_mean']*100:>8.2f}% {row['cv_corrected']*100:>14.2f}%")

@@ -1,0 +1,59 @@
+"""What every integration check file shares: the bench binaries named on its command line,
+running a binary, recording a check, and the closing "N passed, N failed" line with the exit
+status meson reads (0 only when every check passed).
+
+Each file in test/integration/ is its own meson test (test/meson.build) and imports this module
+as `checks` (Python puts the file's own directory on sys.path). The clean environment comes
+from tools/benchkit.py, which this module finds relative to its own location.
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools"))
+import benchkit  # noqa: E402
+
+_failures = []
+_passed = 0
+
+
+def binaries(*roles):
+    """The paths given on the command line, one per role ("QUICKSTART", "DEMO", ...), in
+    order. A wrong count is a wiring mistake in test/meson.build: usage line, exit 2."""
+    if len(sys.argv) != len(roles) + 1:
+        print(f"usage: {os.path.basename(sys.argv[0])} {' '.join(roles)}", file=sys.stderr)
+        sys.exit(2)
+    return sys.argv[1:]
+
+
+def run(args, env=None, timeout=120):
+    """Runs a bench binary to completion and returns the CompletedProcess (text output).
+    The environment is the caller's minus every BENCHGATE_* variable (a bench binary reads
+    them as flags), plus `env`: a check sees only the variables it sets itself."""
+    return subprocess.run(args, capture_output=True, text=True, env=benchkit.environment_without_benchgate(env),
+                          timeout=timeout)
+
+
+def check(name, cond, detail=""):
+    """Records one check: prints "ok   NAME", or "FAIL NAME" with `detail` (what the binary
+    printed, usually) on the next line."""
+    global _passed
+    if cond:
+        _passed += 1
+        print(f"ok   {name}")
+    else:
+        _failures.append(name)
+        print(f"FAIL {name}\n     {detail}")
+
+
+def one_error_line(r):
+    """True when the process printed exactly one non-blank stderr line, benchgate's error
+    format: input errors are reported as a single "benchgate: error: ..." line."""
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    return len(lines) == 1 and lines[0].startswith("benchgate: error:")
+
+
+def finish():
+    """Prints "N passed, N failed" and exits: status 1 when any check failed, else 0."""
+    print(f"{_passed} passed, {len(_failures)} failed")
+    sys.exit(1 if _failures else 0)

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Integration checks of duet mode (--against OTHER_BINARY): an interleaved A/A comparison
+is quiet, 25% more work is a confirmed REGRESSION and 25% less an improvement, --against-env
+reaches only the worker, --save-baseline keeps both sides, and a worker that is not a
+benchgate binary, speaks another protocol, dies, hangs or lies (test/fake_workers/) stops the
+run with exit 2 and one line.
+
+    test/integration/duet.py DEMO DEMO_SLOW
+"""
+import json
+import os
+import tempfile
+import time
+
+from checks import binaries, check, finish, one_error_line, run
+
+DEMO, DEMO_SLOW = binaries("DEMO", "DEMO_SLOW")
+FAKE_WORKERS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fake_workers")
+
+r = run([DEMO, "--quick", "--against", DEMO, "--color", "never"])
+check("duet A/A: two processes of the same build, no REGRESSION, exit 0, says it is interleaved",
+      r.returncode == 0 and "REGRESSION" not in r.stdout and "duet: interleaved comparison against" in r.stdout, r.stdout + r.stderr)
+r = run([DEMO_SLOW, "--quick", "--against", DEMO, "--color", "never"])
+check("duet: a build with 25% more work against the old build is a confirmed REGRESSION, exit 1",
+      r.returncode == 1 and r.stdout.count("REGRESSION") >= 3 and "confirmed in 2/2" in r.stdout, r.stdout + r.stderr)
+r = run([DEMO, "--quick", "--against", DEMO_SLOW, "--color", "never"])
+check("duet: the old build against the slower one is FASTER/IMPROVED, exit 0",
+      r.returncode == 0 and (r.stdout.count("IMPROVED") + r.stdout.count("FASTER")) >= 3, r.stdout + r.stderr)
+r = run([DEMO, "--quick", "--quiet", "--against", DEMO, "--against-env", "BENCHGATE_DEMO_SLOWDOWN=0"],
+        env={"BENCHGATE_DEMO_SLOWDOWN": "25"})
+check("--against-env sets the worker's environment only (this side slowed 25%: REGRESSION)",
+      r.returncode == 1 and "REGRESSION" in r.stdout, r.stdout + r.stderr)
+with tempfile.TemporaryDirectory() as d:
+    saved = os.path.join(d, "duet.json")
+    r = run([DEMO, "--quick", "--quiet", "--against", DEMO, "--save-baseline", saved, "--filter", "hash"])
+    doc = json.load(open(saved)) if os.path.exists(saved) else {}
+    b = doc.get("benchmarks", [{}])[0]
+    check("--against with --save-baseline keeps both sides' samples",
+          r.returncode == 0 and len(b.get("paired", {}).get("baseline_samples", [])) == len(b.get("samples", [])) > 0, str(b)[:300])
+
+for fake, expect in [("not_benchgate.sh", "is not a benchgate bench binary"), ("wrong_protocol.sh", "protocol 99"),
+                     ("dies.sh", "died"), ("hangs.sh", "did not answer within"), ("lies.sh", "answered 'time -5'"),
+                     ("no_such_worker", "cannot execute")]:
+    t0 = time.monotonic()
+    r = run([DEMO, "--quick", "--against", os.path.join(FAKE_WORKERS, fake), "--worker-timeout", "2", "--filter", "hash"])
+    took = time.monotonic() - t0
+    check(f"--against {fake}: exit 2, one line saying '{expect}'",
+          r.returncode == 2 and one_error_line(r) and expect in r.stderr and took < 30, r.stderr + f" ({took:.1f} s)")
+
+finish()

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Integration checks of the files a run writes: --json (to stdout or a file, written whole,
+with --quiet printing no table), and the markdown, CSV and JSON reports of a comparing run.
+
+    test/integration/exports.py QUICKSTART DEMO
+"""
+import json
+import os
+import tempfile
+
+from checks import binaries, check, finish, run
+
+QUICKSTART, DEMO = binaries("QUICKSTART", "DEMO")
+
+r = run([QUICKSTART, "--quick", "--json", "-", "--filter", "sum|to_string"])
+try:
+    doc = json.loads(r.stdout)
+    ok = (r.returncode == 0 and doc["schema"] == "benchgate/1" and len(doc["benchmarks"]) == 2
+          and all(len(b["samples"]) == len(b["iterations"]) > 0 for b in doc["benchmarks"])
+          and all(b["estimates"]["median"]["lower"] <= b["estimates"]["median"]["point"]
+                  <= b["estimates"]["median"]["upper"] for b in doc["benchmarks"])
+          and doc["created"].endswith("Z") and doc["context"]["cores"] >= 1)
+    check("--json - writes valid JSON with schema, samples and estimates", ok, r.stdout[:300])
+    check("with --json -, the table goes to stderr", "Median/op" in r.stderr and "Median/op" not in r.stdout)
+except json.JSONDecodeError as e:
+    check("--json - writes valid JSON", False, f"{e}: {r.stdout[:300]}")
+
+with tempfile.TemporaryDirectory() as d:
+    path = os.path.join(d, "out.json")
+    r = run([QUICKSTART, "--quick", "--quiet", "--json", path, "--filter", "sum"])
+    check("--json FILE writes the file, --quiet prints no table",
+          r.returncode == 0 and os.path.exists(path) and json.load(open(path))["benchmarks"][0]["name"] == "quickstart/sum_1000"
+          and "Median/op" not in r.stdout, r.stdout + r.stderr)
+    check("no temporary file is left behind", os.listdir(d) == ["out.json"], str(os.listdir(d)))
+
+# The reports of a comparing run in which every benchmark is a REGRESSION (the demo doing
+# twice the work; gate.py checks that verdict on stdout).
+with tempfile.TemporaryDirectory() as d:
+    base = os.path.join(d, "main.json")
+    run([DEMO, "--quick", "--quiet", "--save-baseline", base])
+    md, csv_path, js = (os.path.join(d, n) for n in ("pr.md", "pr.csv", "cmp.json"))
+    r = run([DEMO, "--quick", "--baseline", base, "--markdown", md, "--csv", csv_path, "--json", js, "--color", "never"],
+            env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
+    text = open(md).read() if os.path.exists(md) else ""
+    check("markdown: heading, results table, summary of regressions",
+          text.startswith("## \U0001F4CA Benchmark Results") and "| Benchmark | Baseline | Current | Change | Status |" in text
+          and "\U0001F534 REGRESSION" in text and "### Summary" in text and "Performance Regressions Detected:" in text
+          and "- demo/hash\\_chain: +" in text, text)
+    rows = open(csv_path).read().splitlines() if os.path.exists(csv_path) else []
+    check("CSV: a header and one row per benchmark", len(rows) == 5 and rows[0].startswith("name,status,")
+          and all(",REGRESSION," in row for row in rows[1:]), "\n".join(rows))
+    cmp_doc = json.load(open(js)) if os.path.exists(js) else {}
+    check("JSON: per-benchmark comparison with status, change interval and confirmation",
+          cmp_doc.get("gate", {}).get("failed") is True
+          and all(b["comparison"]["status"] == "REGRESSION" and b["comparison"]["confirmation"]["confirmed"]
+                  and b["comparison"]["change"]["lower"] > 0.25 for b in cmp_doc.get("benchmarks", [])),
+          str([(b["name"], b.get("comparison")) for b in cmp_doc.get("benchmarks", [])])[:1500])
+
+finish()
