@@ -1,6 +1,6 @@
 // Ten sub-microsecond benchmarks of everyday operations in one translation unit. It includes
 // only the authoring API (no main, no simdjson): the whole-run wall time and the compile time
-// of this file are figures we track (README, docs/performance.md).
+// of this file are figures the docs report (README, docs/measurement.md, docs/performance.md).
 #include <benchgate/benchgate.hpp>
 
 #include <algorithm>

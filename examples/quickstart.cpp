@@ -1,4 +1,4 @@
-// The smallest useful bench binary: two benchmarks and a main().
+// The smallest useful bench binary: three benchmarks and a main().
 #define BENCHGATE_MAIN
 #include <benchgate/benchgate.hpp>
 

@@ -61,7 +61,7 @@ BENCHGATE_BENCH("demo/vector_sum") {
     });
 }
 
-// ~10 µs: hash-map lookups, half hits and half misses.
+// ~15 µs: hash-map lookups, half hits and half misses.
 BENCHGATE_BENCH("demo/map_lookup") {
     std::unordered_map<std::uint64_t, std::uint64_t> map;
     for (std::uint64_t i = 0; i < 4096; ++i) map[i * 7919] = i;

@@ -1,7 +1,7 @@
-// The cost of allocation counting (issue 6). This one source is built twice
+// The cost of allocation counting. This one source is built twice
 // (benches/alloc_overhead/meson.build):
 //   alloc_overhead_on   with -DBENCHGATE_COUNT_ALLOCATIONS: operator new/delete are replaced by
-//                       benchgate's counting versions (alloc.hpp)
+//                       benchgate's counting versions (detail/allocation_counting.hpp)
 //   alloc_overhead_off  without it: the C++ runtime's own operator new/delete
 // Per allocation, tracking costs  new_delete_int(on) - new_delete_int(off); malloc_free_int is
 // never counted (malloc is not replaced) and controls for the machine; empty_body and one_add

@@ -2,8 +2,7 @@
 //
 // Timing noise on shared machines is largely common-mode: when the host gives this VM less
 // CPU or a lower clock for a few seconds, every benchmark of the run slows down by about the
-// same factor (measured: all four demo workloads moved together by 6-11% in the pairs that
-// moved at all). The runner therefore measures a fixed reference workload in every round,
+// same factor. The runner therefore measures a fixed reference workload in every round,
 // interleaved with the user's benchmarks. Comparing its speed in the baseline and in the
 // current run estimates how much faster or slower the machine itself was, and the comparison
 // corrects for it. The reference is written in assembly on x86-64 so that the user's
