@@ -435,3 +435,83 @@ TEST_CASE("duet comparison: per-pair ratios cancel a shared drift that independe
     REQUIRE(loaded.ok());
     CHECK(loaded.run.benchmarks[0].paired_baseline == cur.paired_baseline);
 }
+
+TEST_CASE("drift: work is bounded by the samples, whatever the round indices") {
+    BenchmarkResult b = bench("x", 100);
+    b.rounds.back() = 4294967294u;  // a damaged index must not size a loop
+    const double d = drift(b);
+    CHECK(std::isfinite(d));
+    CHECK(d >= 0.0);
+    BenchmarkResult two = bench("x", 100, 0.01, 60, 2);
+    for (std::size_t i = 30; i < 60; ++i) two.samples[i] *= 1.2;  // second round 20% slower
+    CHECK(drift(two) == Approx(0.1).margin(0.02));
+}
+
+TEST_CASE("a baseline too small to ever be significant is flagged, not read as STABLE") {
+    CHECK(stats::smallest_mann_whitney_p(1, 60) > 0.05);
+    CHECK(stats::smallest_mann_whitney_p(2, 10) == Approx(2.0 / 66.0).epsilon(1e-9));  // exact: 2 / C(12, 2)
+    CHECK(stats::smallest_mann_whitney_p(60, 60) < 1e-10);
+    for (std::size_t keep : {1u, 2u}) {
+        RunResult base = run_of({bench("a", 100), bench("b", 100), bench("c", 100), bench("d", 100)});
+        for (auto& b : base.benchmarks) {
+            b.samples.resize(keep);
+            b.iterations.resize(keep);
+            b.rounds.resize(keep);
+        }
+        const RunResult cur = run_of({bench("a", 150), bench("b", 100), bench("c", 100), bench("d", 100)});
+        const GateReport r = compare_runs(base, cur, GateConfig{});
+        CHECK(r.rows[0].status != Status::regression);  // it cannot be
+        CHECK(r.underpowered().size() == 4);
+        CHECK_FALSE(r.failed());
+    }
+    const GateReport full = compare_runs(run_of({bench("a", 100), bench("b", 100)}), run_of({bench("a", 150), bench("b", 100)}),
+                                         GateConfig{});
+    CHECK(full.underpowered().empty());
+    CHECK(full.rows[0].status == Status::regression);
+}
+
+TEST_CASE("a benchmark missing its gated metric is an input error, not NEW") {
+    BenchmarkResult base = bench("g", 100), cur = bench("g", 100);
+    base.metrics.instructions = 1000;
+    cur.thresholds.gate = "instructions";  // its group gates on instructions; this run counted none
+    const GateReport r = compare_runs(run_of({base}), run_of({cur}), GateConfig{});
+    REQUIRE(r.missing_metric().size() == 1);
+    CHECK(r.missing_metric()[0]->input_error.find("--metric instructions") != std::string::npos);
+    BenchmarkResult counted = cur;
+    counted.metrics.instructions = 1000;
+    BenchmarkResult uncounted_base = bench("g", 100);
+    const GateReport r2 = compare_runs(run_of({uncounted_base}), run_of({counted}), GateConfig{});
+    REQUIRE(r2.missing_metric().size() == 1);
+    CHECK(r2.missing_metric()[0]->input_error.find("in the baseline") != std::string::npos);
+}
+
+TEST_CASE("every row's numbers come from the comparison whose change it shows") {
+    // A machine-wide slowdown: the reference and the suite 30% slower; the change is corrected,
+    // and the Baseline column is the scaled baseline, so Current / Baseline - 1 is the change.
+    RunResult base = run_of({bench("a", 100), bench("b", 200)});
+    RunResult cur = run_of({bench("a", 130), bench("b", 260)});
+    base.reference = bench(reference_name, 150);
+    cur.reference = bench(reference_name, 195);
+    const GateReport r = compare_runs(base, cur, GateConfig{});
+    REQUIRE(r.speed_corrected);
+    for (const auto& c : r.rows) {
+        CHECK(c.current / c.baseline - 1.0 == Approx(c.change.point).margin(1e-12));
+        CHECK(c.current / c.raw_baseline - 1.0 == Approx(c.raw_change).margin(1e-12));
+        CHECK(c.baseline == Approx(c.raw_baseline * r.speed_factor).epsilon(1e-12));
+    }
+    // A suspect overturned by a fresh process takes the fresh comparison's figures, all of them.
+    const Comparison suspect = compare_benchmark(bench("s", 100), bench("s", 150), GateConfig{});
+    const Comparison fresh = compare_benchmark(bench("s", 100), bench("s", 101), GateConfig{});
+    const Comparison row = resolve_confirmation(suspect, {fresh});
+    CHECK(row.baseline == fresh.baseline);
+    CHECK(row.current == fresh.current);
+    CHECK(row.change.point == fresh.change.point);
+    CHECK(row.current / row.baseline - 1.0 == Approx(row.change.point).margin(1e-12));
+    // Duet: the change is a median of per-pair ratios, and the columns show medians.
+    BenchmarkResult paired = bench("p", 110);
+    paired.paired_baseline = bench("p", 100).samples;
+    const GateReport d = compare_duet(run_of({paired}), {}, GateConfig{});
+    CHECK(d.config.estimator == stats::Statistic::median);
+    CHECK(d.rows[0].current == Approx(stats::median(paired.samples)));
+    CHECK(d.rows[0].baseline == Approx(stats::median(paired.paired_baseline)));
+}

@@ -113,6 +113,14 @@ TEST_CASE("bad documents give one line naming the file and the problem") {
     CHECK(err(head + "[]}]}").find("has no samples") != std::string::npos);
     CHECK(err(head + "[1,2],\"iterations\":[1]}]}").find("differ in length") != std::string::npos);
     CHECK(err(head + "[1],\"unit\":\"parsecs\"}]}").find("unknown unit") != std::string::npos);
+    // Round indices are range-checked before anything loops over them, and must match the samples.
+    CHECK(err(head + "[1,2],\"rounds\":[0,4294967294]}]}").find("round index 4294967294 is out of range") !=
+          std::string::npos);
+    CHECK(err(head + "[1,2],\"rounds\":[0,18446744073709551615]}]}").find("out of range") != std::string::npos);
+    CHECK(err(head + "[1,2,3],\"rounds\":[0,1]}]}").find("\"rounds\" has 2 entries and \"samples\" 3") !=
+          std::string::npos);
+    CHECK(err(head + "[1,2],\"rounds\":[0,-1]}]}").find("round index is not a non-negative integer") != std::string::npos);
+    CHECK(err(head + "[1,2],\"rounds\":[0,1]}]}").empty());
     CHECK(err(R"({"schema":"benchgate/1","benchmarks":[{"samples":[1]}]})").find("benchmark #1 has no name") !=
           std::string::npos);
     CHECK(err(R"({"schema":"benchgate/1","benchmarks":[{"name":"a","samples":[1]},{"name":"a","samples":[1]}]})")

@@ -4,6 +4,7 @@
 #define BENCHGATE_FULL
 #include <benchgate/benchgate.hpp>
 
+#include <limits>
 #include <stdexcept>
 
 using namespace benchgate;
@@ -108,4 +109,50 @@ TEST_CASE("a slow body gets fewer samples, never fewer than the minimum") {
     config.measure.max_ms = 1;  // budget far too small for 12 samples
     const RunResult run = run_benchmarks({&regs[0]}, config);
     CHECK(run.benchmarks[0].samples.size() == 5);
+}
+
+TEST_CASE("the iteration planner never wraps and says when nothing was measured") {
+    MeasureConfig m = quick_config();
+    IterationPlanner planner(m, ~std::uint64_t{0});
+    std::uint64_t n = 0, last = 0;
+    for (int i = 0; i < 200 && (n = planner.next()) != 0; ++i) {
+        planner.record(n, 0.0);  // a run_custom callable that always returns 0
+        CHECK(n >= last);
+        last = n;
+    }
+    CHECK(last == IterationPlanner::largest_batch);  // grown to the bound and held there
+    CHECK(planner.nothing_measured());
+    // A round's share of the samples: spread evenly, the last round takes the rest.
+    CHECK(IterationPlanner::samples_due(10, 0, 0, 4) == 2);
+    CHECK(IterationPlanner::samples_due(10, 2, 1, 4) == 3);
+    CHECK(IterationPlanner::samples_due(10, 7, 3, 4) == 3);
+    CHECK(IterationPlanner::samples_due(10, 10, 3, 4) == 0);
+}
+
+TEST_CASE("run_custom: 0, inf and NaN fail the benchmark with a message, and calibration ends") {
+    auto custom = [](double value, bool sometimes) {
+        Registration r{"custom", [value, sometimes](Bench& bench) {
+                           std::uint64_t calls = 0;
+                           bench.run_custom([&](std::uint64_t n) -> double {
+                               ++calls;
+                               if (!sometimes) return value;
+                               return calls % 3 == 0 ? value : 1000.0 * static_cast<double>(n);  // every third batch
+                           });
+                       }};
+        std::vector<Registration> regs{r};
+        RunConfig config;
+        config.measure = quick_config();
+        config.measure_reference = false;
+        return run_benchmarks({&regs[0]}, config).benchmarks[0];
+    };
+    const auto zero = custom(0.0, false);
+    CHECK(zero.failed());
+    CHECK(zero.error.find("every batch measured 0 ns") != std::string::npos);
+    const auto inf = custom(std::numeric_limits<double>::infinity(), false);
+    CHECK(inf.error.find("returned inf ns") != std::string::npos);
+    const auto nan = custom(std::numeric_limits<double>::quiet_NaN(), false);
+    CHECK(nan.failed());
+    const auto sometimes = custom(0.0, true);
+    CHECK(sometimes.error.find("measured 0.000000 ns") != std::string::npos);
+    CHECK(custom(1.0, true).error.empty());  // a small but positive time is a valid sample
 }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -83,10 +84,14 @@ BENCHGATE_NOINLINE double time_batched(void* ctx, std::uint64_t n) {
 
 // The batch of `bench.run_custom`: the callable runs n iterations and returns the nanoseconds
 // that count.
+// A negative, NaN or infinite time fails the benchmark here, where it is produced; 0 is
+// allowed for a batch (a short region under a coarse clock) but never becomes a sample.
 template <class F>
 BENCHGATE_NOINLINE double time_custom(void* fn, std::uint64_t n) {
     const double ns = static_cast<double>((*static_cast<F*>(fn))(n));
-    if (!(ns >= 0.0)) throw std::runtime_error("run_custom: the callable returned a negative or NaN time");
+    if (!(ns >= 0.0) || ns == std::numeric_limits<double>::infinity())
+        throw std::runtime_error("run_custom: the callable returned " + std::to_string(ns) + " ns for " +
+                                 std::to_string(n) + " iterations: a time cannot be negative, NaN or infinite");
     return ns;
 }
 

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "result.hpp"
@@ -100,7 +101,10 @@ struct Comparison {
     Status status = Status::stable;
     Metric metric = Metric::time;  // what baseline, current and change measure
     double current_time = std::numeric_limits<double>::quiet_NaN();  // median time per iteration now
-    double baseline = std::numeric_limits<double>::quiet_NaN();  // gated estimate, ns per iteration
+    // Gated estimates, per iteration. `baseline` is what `change` is relative to: the stored
+    // estimate times the machine-speed factor when the comparison was speed-corrected, so that
+    // current / baseline - 1 is the change shown beside them.
+    double baseline = std::numeric_limits<double>::quiet_NaN();
     double current = std::numeric_limits<double>::quiet_NaN();
     Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
                     std::numeric_limits<double>::quiet_NaN()};  // current / baseline - 1, with 95% CI
@@ -109,7 +113,14 @@ struct Comparison {
     double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run
     double noise_band = 0.0;  // the band used: max(noise, measured drift)
     bool significant = false;
+    double raw_baseline = std::numeric_limits<double>::quiet_NaN();  // the baseline's estimate as stored
+    // The smallest p-value these sample sizes allow (0: not computed), and whether even that
+    // stays above what Holm needs for this row to be significant on its own: such a row can
+    // never fail the gate, whatever the change.
+    double smallest_p = 0.0;
+    bool underpowered = false;
     std::string error;  // FAILED: the body's message
+    std::string input_error;  // the comparison is impossible (a side lacks the gated metric)
     std::vector<CounterChange> counters;
     std::string throughput_unit;  // copied from the current run: "bytes", "elements" or ""
     double throughput = 0.0;      // per iteration
@@ -123,17 +134,21 @@ struct Comparison {
 };
 
 // Relative drift of a benchmark inside one run: half the range of its per-round medians,
-// over the overall median. 0 when the samples do not span two rounds.
+// over the overall median. 0 when the samples do not span two rounds. Rounds are grouped by
+// sorting, so the work is bounded by the number of samples whatever the indices are.
 inline double drift(const BenchmarkResult& b) {
     if (b.rounds.size() != b.samples.size() || b.samples.empty()) return 0.0;
-    const std::uint32_t rounds = *std::max_element(b.rounds.begin(), b.rounds.end()) + 1;
-    if (rounds < 2) return 0.0;
-    std::vector<double> medians;
-    for (std::uint32_t r = 0; r < rounds; ++r) {
-        std::vector<double> in_round;
-        for (std::size_t i = 0; i < b.samples.size(); ++i)
-            if (b.rounds[i] == r) in_round.push_back(b.samples[i]);
+    std::vector<std::pair<std::uint32_t, double>> by_round;
+    by_round.reserve(b.samples.size());
+    for (std::size_t i = 0; i < b.samples.size(); ++i) by_round.emplace_back(b.rounds[i], b.samples[i]);
+    std::sort(by_round.begin(), by_round.end());
+    std::vector<double> medians, in_round;
+    for (std::size_t i = 0; i < by_round.size();) {
+        in_round.clear();
+        std::size_t j = i;
+        for (; j < by_round.size() && by_round[j].first == by_round[i].first; ++j) in_round.push_back(by_round[j].second);
         if (in_round.size() >= 3) medians.push_back(stats::quantile_select(in_round, 0.5));
+        i = j;
     }
     if (medians.size() < 2) return 0.0;
     std::vector<double> all(b.samples);
@@ -214,6 +229,14 @@ inline Comparison compare_deterministic(const BenchmarkResult& base, const Bench
         c.status = Status::added;
         c.error = std::string("no ") + to_string(cfg.metric) + " count " +
                   (std::isfinite(c.baseline) ? "in this run" : "in the baseline");
+        c.input_error = "'" + cur.name + "' is gated on " + to_string(cfg.metric) + " but has no " + to_string(cfg.metric) +
+                        " count " +
+                        (std::isfinite(c.baseline)
+                             ? std::string("in this run (") +
+                                   (cfg.metric == Metric::instructions ? "run with --metric instructions"
+                                                                       : "define BENCHGATE_COUNT_ALLOCATIONS") + ")"
+                             : std::string("in the baseline (save it with ") +
+                                   (cfg.metric == Metric::instructions ? "--metric instructions" : "allocation counting") + ")");
         return compare_counters(c, base, cur);
     }
     const double change = c.baseline > 0 ? c.current / c.baseline - 1.0 : c.current > 0 ? INFINITY : 0.0;
@@ -242,12 +265,14 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
         c.current = stats::evaluate(cfg.estimator, cur.samples);
         return c;
     }
-    c.baseline = stats::evaluate(cfg.estimator, base.samples);
+    c.raw_baseline = stats::evaluate(cfg.estimator, base.samples);
+    c.baseline = c.raw_baseline * speed;
     c.current = stats::evaluate(cfg.estimator, cur.samples);
+    c.smallest_p = stats::smallest_mann_whitney_p(base.samples.size(), cur.samples.size());
     // One seed per benchmark name: reproducible, but not the same stream for every row.
     std::uint64_t h = cfg.seed ^ 0x9e3779b97f4a7c15ULL;
     for (unsigned char ch : cur.name) h = (h ^ ch) * 1099511628211ULL;
-    c.raw_change = c.current / c.baseline - 1.0;
+    c.raw_change = c.current / c.raw_baseline - 1.0;
     std::vector<double> scaled(base.samples);
     for (double& x : scaled) x *= speed;
     c.change = change_interval(scaled, cur.samples, cfg.estimator, h, cfg.resamples);
@@ -296,6 +321,20 @@ struct GateReport {
     int count(Status s) const {
         return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));
     }
+    // Rows whose sample sizes can never give significant evidence (see Comparison::underpowered).
+    std::vector<const Comparison*> underpowered() const {
+        std::vector<const Comparison*> out;
+        for (const auto& c : rows)
+            if (c.underpowered) out.push_back(&c);
+        return out;
+    }
+    // Rows that cannot be compared because a side lacks the gated metric (an input error).
+    std::vector<const Comparison*> missing_metric() const {
+        std::vector<const Comparison*> out;
+        for (const auto& c : rows)
+            if (!c.input_error.empty()) out.push_back(&c);
+        return out;
+    }
     // The gate fails on a REGRESSION, or on a MISSING benchmark with fail_on_missing.
     bool failed() const {
         return count(Status::regression) > 0 || (config.fail_on_missing && count(Status::missing) > 0);
@@ -313,11 +352,14 @@ inline void adjust_over_run(GateReport& report, const RunResult& current, const 
             p.push_back(report.rows[i].p_value);
         }
     const std::vector<double> adjusted = stats::holm(p);
+    const double family = static_cast<double>(tested.size());
     for (std::size_t k = 0; k < tested.size(); ++k) {
         Comparison& c = report.rows[tested[k]];
         const BenchmarkResult* cur = current.find(c.name);
         const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
         c.p_adjusted = adjusted[k];
+        // Alone among unchanged benchmarks, a row's p is multiplied by the family size.
+        c.underpowered = c.smallest_p > 0.0 && c.smallest_p * family >= row_cfg.alpha;
         c.significant = is_significant(c, row_cfg);
         c.status = classify(c, row_cfg);
     }
@@ -395,8 +437,9 @@ inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& c
         return c;
     }
     const std::vector<double> ratios = stats::pair_ratios(cur.samples, cur.paired_baseline);
-    c.current = stats::evaluate(cfg.estimator, cur.samples);
-    c.baseline = stats::evaluate(cfg.estimator, cur.paired_baseline);
+    // The change is a median (of the per-pair ratios): the columns beside it show medians too.
+    c.current = stats::evaluate(stats::Statistic::median, cur.samples);
+    c.baseline = c.raw_baseline = stats::evaluate(stats::Statistic::median, cur.paired_baseline);
     if (ratios.size() < 2) {
         c.status = Status::added;
         c.error = "too few pairs to compare";
@@ -423,12 +466,13 @@ inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& c
 inline GateReport compare_duet(const RunResult& current, const std::vector<std::string>& against_only, const GateConfig& cfg) {
     GateReport report;
     report.config = cfg;
+    report.config.estimator = stats::Statistic::median;  // of the per-pair ratios
     for (const auto& cur : current.benchmarks) {
         if (cur.paired_baseline.empty() && !cur.failed()) {
             Comparison c;
             c.name = cur.name;
             c.status = Status::added;
-            c.current = stats::evaluate(cfg.estimator, cur.samples);
+            c.current = stats::evaluate(stats::Statistic::median, cur.samples);
             report.rows.push_back(c);
             continue;
         }

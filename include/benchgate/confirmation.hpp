@@ -43,7 +43,7 @@ inline Comparison resolve_confirmation(const Comparison& suspect, const std::vec
     return resolved;
 }
 
-// Re-measures the named benchmarks in a fresh process (attempt = 1, 2, ...).
+// Re-measures the run in a fresh process (attempt = 1, 2, ...); `names` are the suspects.
 using Remeasure = std::function<LoadedRun(const std::vector<std::string>& names, int attempt)>;
 // Compares a re-measurement of the named suspects (file baseline or duet).
 using Recompare = std::function<GateReport(const RunResult& rerun, const std::vector<std::string>& names)>;
@@ -93,17 +93,14 @@ inline GateReport confirm_suspects(GateReport report, const RunResult& current, 
     return report;
 }
 
-// Compares `current` against a baseline file's run, then confirms suspects.
+// Compares `current` against a baseline file's run, then confirms suspects. A fresh process
+// measures the same selection as the main run (the suspects in the same company and order),
+// so its comparison is made like the main one: over the whole suite (Holm, speed factor).
 inline GateReport gate(const RunResult& baseline, const RunResult& current, const GateConfig& cfg, int confirm,
                        const Remeasure& remeasure) {
     return confirm_suspects(compare_runs(baseline, current, cfg), current, cfg, confirm, remeasure,
-                            [&](const RunResult& rerun, const std::vector<std::string>& names) {
-                                RunResult base_subset;
-                                base_subset.context = baseline.context;
-                                base_subset.reference = baseline.reference;
-                                for (const auto& n : names)
-                                    if (const BenchmarkResult* b = baseline.find(n)) base_subset.benchmarks.push_back(*b);
-                                return compare_runs(base_subset, rerun, cfg);
+                            [&](const RunResult& rerun, const std::vector<std::string>&) {
+                                return compare_runs(baseline, rerun, cfg);
                             });
 }
 

@@ -130,7 +130,8 @@ struct FixtureRegistrar {
     }
 };
 
-// Names must be non-empty, unique, free of control characters. Returns "" or the problem.
+// Names must be non-empty, unique, free of control characters; a group's gate must be a
+// metric. Returns "" or the problem.
 inline std::string validate(const std::vector<Registration>& all) {
     for (std::size_t i = 0; i < all.size(); ++i) {
         const std::string& n = all[i].name;
@@ -139,6 +140,11 @@ inline std::string validate(const std::vector<Registration>& all) {
             if (c < 0x20) return "benchmark name \"" + n + "\" contains a control character";
         for (std::size_t j = 0; j < i; ++j)
             if (all[j].name == n) return "benchmark name \"" + n + "\" is registered twice";
+    }
+    for (const auto& [prefix, settings] : groups()) {
+        const std::string& g = settings.thresholds.gate;
+        if (!g.empty() && g != "time" && g != "instructions" && g != "allocations")
+            return "group \"" + prefix + "\" gates on '" + g + "'; expected time, instructions or allocations";
     }
     return {};
 }

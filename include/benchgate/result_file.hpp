@@ -180,6 +180,9 @@ inline void summarize(BenchmarkResult& b, std::uint64_t seed = 0) {
 
 namespace detail {
 
+// No run has anywhere near this many interleaving rounds; a larger index is a damaged file.
+inline constexpr std::uint64_t max_round_index = 65535;
+
 inline double unit_scale(std::string_view unit) {
     if (unit == "ns") return 1.0;
     if (unit == "us" || unit == "\xC2\xB5s") return 1e3;
@@ -348,10 +351,15 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
     if (!o["rounds"].get_array().get(rounds)) {
         for (dom::element s : rounds) {
             uint64_t r = 0;
-            if (s.get_uint64().get(r)) return bname + ": a round index is not an integer";
+            if (s.get_uint64().get(r)) return bname + ": a round index is not a non-negative integer";
+            if (r > max_round_index)
+                return bname + ": round index " + std::to_string(r) + " is out of range (0 to " +
+                       std::to_string(max_round_index) + ")";
             b.rounds.push_back(static_cast<std::uint32_t>(r));
         }
-        if (b.rounds.size() != b.samples.size()) b.rounds.clear();
+        if (b.rounds.size() != b.samples.size())
+            return bname + ": \"rounds\" has " + std::to_string(b.rounds.size()) + " entries and \"samples\" " +
+                   std::to_string(b.samples.size());
     }
     if (!b.paired_baseline.empty() && b.paired_baseline.size() != b.samples.size())
         return bname + ": \"paired\" and \"samples\" differ in length";

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -204,40 +205,53 @@ public:
         calibrate(s, batch);
         const std::uint64_t n = s.state.iterations_per_sample;
         const int samples = s.state.planned_samples;
+        last_local_ns_ = local(s, batch, n);  // sizes the wait for the other side's first batches
         std::string reply;
         if (shared) {
             ask("bench " + s.name, reply, worker_.timeout());
             if (reply.rfind("error ", 0) == 0) throw std::runtime_error("the --against build's body failed: " + reply.substr(6));
             if (reply != "ready") fail("the worker answered '" + reply + "' to 'bench'");
-            for (int i = 0; i < 2; ++i) remote(n, s);  // warm the other side up too
         }
-        stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657431ULL));
-        out.samples.reserve(static_cast<std::size_t>(samples));
-        for (int i = 0; i < samples; ++i) {
-            double here = 0, there = 0;
-            if (!shared) {
-                here = s.timed(batch, n);
-            } else if (rng.next() & 1) {
-                here = s.timed(batch, n);
-                there = remote(n, s);
-            } else {
-                there = remote(n, s);
-                here = s.timed(batch, n);
+        // From here the worker is inside this benchmark's bench.run until it is sent "end"
+        // (or reports that its body threw): a failure of this side's body must still send it
+        // there, or the worker would answer every later benchmark from inside this one.
+        try {
+            if (shared)
+                for (int i = 0; i < 2; ++i) remote(n);  // warm the other side up too
+            stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657431ULL));
+            out.samples.reserve(static_cast<std::size_t>(samples));
+            for (int i = 0; i < samples; ++i) {
+                double here = 0, there = 0;
+                if (!shared) {
+                    here = local(s, batch, n);
+                } else if (rng.next() & 1) {
+                    here = local(s, batch, n);
+                    there = remote(n);
+                } else {
+                    there = remote(n);
+                    here = local(s, batch, n);
+                }
+                out.samples.push_back(here / static_cast<double>(n));
+                out.iterations.push_back(n);
+                out.rounds.push_back(0);
+                if (shared) out.paired_baseline.push_back(there / static_cast<double>(n));
             }
-            out.samples.push_back(here / static_cast<double>(n));
-            out.iterations.push_back(n);
-            out.rounds.push_back(0);
-            if (shared) out.paired_baseline.push_back(there / static_cast<double>(n));
+        } catch (const RemoteBodyFailed&) {
+            throw;  // the worker has left the benchmark already
+        } catch (...) {
+            if (shared && failure_.empty()) leave_benchmark();
+            throw;
         }
-        if (shared) {
-            ask("end", reply, worker_.timeout());
-            if (reply != "done") fail("the worker answered '" + reply + "' to 'end'");
-        }
+        if (shared) leave_benchmark();
     }
 
     const std::string& failure() const { return failure_; }
 
 private:
+    struct RemoteBodyFailed : std::runtime_error {
+        using std::runtime_error::runtime_error;
+    };
+
     [[noreturn]] void fail(const std::string& why) {
         failure_ = "--against " + worker_.path() + ": " + why;
         throw std::runtime_error(failure_);
@@ -245,14 +259,28 @@ private:
     void ask(const std::string& command, std::string& reply, double timeout_s) {
         if (std::string err = worker_.request(command, reply, timeout_s); !err.empty()) fail(err);
     }
-    double remote(std::uint64_t n, const Sampling& s) {
-        // Allow for a slower other build: 20x this side's batch time, at least the timeout.
-        const double expected_s =
-            static_cast<double>(n) * std::max(1.0, s.out.samples.empty() ? 1e6 : s.out.samples.back()) / 1e9;
+    void leave_benchmark() {
         std::string reply;
-        ask("run " + std::to_string(n), reply, std::max(worker_.timeout(), 20.0 * expected_s));
+        ask("end", reply, worker_.timeout());
+        if (reply != "done") fail("the worker answered '" + reply + "' to 'end'");
+    }
+    // One batch on this side; a time must be positive and finite where it is measured.
+    double local(Sampling& s, const Batch& batch, std::uint64_t n) {
+        const double ns = s.timed(batch, n);
+        if (!(ns > 0.0) || !std::isfinite(ns))
+            throw std::runtime_error("a batch of " + std::to_string(n) + " iterations measured " + std::to_string(ns) +
+                                     " ns; a time must be positive and finite");
+        last_local_ns_ = ns;
+        return ns;
+    }
+    // One batch on the other side. The wait allows a slower other build, 20 times this side's
+    // last batch, and never less than --worker-timeout.
+    double remote(std::uint64_t n) {
+        std::string reply;
+        ask("run " + std::to_string(n), reply, std::max(worker_.timeout(), 20.0 * last_local_ns_ / 1e9));
+        if (reply.rfind("error ", 0) == 0) throw RemoteBodyFailed("the --against build's body failed: " + reply.substr(6));
         double ns = -1;
-        if (reply.rfind("time ", 0) != 0 || std::sscanf(reply.c_str() + 5, "%lf", &ns) != 1 || !(ns >= 0))
+        if (reply.rfind("time ", 0) != 0 || std::sscanf(reply.c_str() + 5, "%lf", &ns) != 1 || !(ns > 0) || !std::isfinite(ns))
             fail("the worker answered '" + reply.substr(0, 60) + "' to 'run'");
         return ns;
     }
@@ -261,6 +289,7 @@ private:
     std::vector<std::string> worker_names_;
     std::uint64_t seed_;
     std::string failure_;
+    double last_local_ns_ = 0.0;
 };
 
 // Worker side: inside bench.run, serve "run N" until "end".
@@ -275,8 +304,23 @@ public:
         while (read(line)) {
             if (line.rfind("run ", 0) == 0) {
                 const std::uint64_t n = std::strtoull(line.c_str() + 4, nullptr, 10);
+                double ns = 0;
+                try {
+                    ns = s.timed(batch, n);
+                    if (!(ns > 0.0) || !std::isfinite(ns))
+                        throw std::runtime_error("a batch of " + std::to_string(n) + " iterations measured " +
+                                                 std::to_string(ns) + " ns; a time must be positive and finite");
+                } catch (const std::exception& e) {
+                    // The answer to this "run", then out of bench.run: the parent marks the
+                    // benchmark FAILED and goes on with the next one.
+                    send("error " + one_line(e.what()));
+                    throw;
+                } catch (...) {
+                    send("error unknown exception");
+                    throw;
+                }
                 char buf[64];
-                std::snprintf(buf, sizeof buf, "time %.17g", s.timed(batch, n));
+                std::snprintf(buf, sizeof buf, "time %.17g", ns);
                 send(buf);
             } else if (line == "end") {
                 send("done");
@@ -288,6 +332,12 @@ public:
             }
         }
         std::exit(0);  // the parent went away
+    }
+
+    static std::string one_line(std::string text) {
+        for (char& c : text)
+            if (c == '\n' || c == '\r') c = ' ';
+        return text.empty() ? "exception with an empty message" : text;
     }
 
     bool read(std::string& line) {
@@ -368,7 +418,7 @@ inline int run_worker(const MeasureConfig& base_config) {
                 } catch (...) {
                 }
             }
-            if (!driver.entered()) driver.send("error " + (error.empty() ? std::string("failed") : error));
+            if (!driver.entered()) driver.send("error " + WorkerDuetDriver::one_line(error.empty() ? std::string("failed") : error));
             continue;
         }
         driver.send("error unknown command: " + line.substr(0, 60));

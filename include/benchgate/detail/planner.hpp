@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "clock_info.hpp"
 #include "sampling.hpp"
@@ -38,9 +40,12 @@ public:
         int samples = 0;
     };
 
+    // The largest batch calibration tries: doubling from 1 can never wrap around.
+    static constexpr std::uint64_t largest_batch = std::uint64_t{1} << 40;
+
     IterationPlanner(const MeasureConfig& config, std::uint64_t max_batch)
         : config_(config),
-          max_batch_(std::max<std::uint64_t>(1, max_batch)),
+          max_batch_(std::clamp<std::uint64_t>(max_batch, 1, largest_batch)),
           target_ns_(std::max(config.sample_ms * 1e6, 1000.0 * config.clock.resolution_ns)),
           warmup_ns_(config.warmup_ms * 1e6) {}
 
@@ -49,6 +54,7 @@ public:
 
     void record(std::uint64_t n, double ns) {
         spent_ += ns;
+        largest_tried_ = std::max(largest_tried_, n);
         per_iter_ = ns / static_cast<double>(n);
         // Interference only ever slows a batch down: the fastest batch long enough to trust is
         // the best estimate of the cost, so a preempted last batch cannot shrink the samples.
@@ -65,6 +71,10 @@ public:
             n_ *= 2;
         n_ = std::min(n_, max_batch_);
     }
+
+    // Every batch so far measured 0 ns (a run_custom callable that times nothing).
+    bool nothing_measured() const { return spent_ <= 0.0; }
+    std::uint64_t largest_tried() const { return largest_tried_; }
 
     Plan plan() const {
         Plan p;
@@ -90,15 +100,30 @@ private:
     const MeasureConfig& config_;
     std::uint64_t max_batch_;
     double target_ns_, warmup_ns_;
-    std::uint64_t n_ = 1;
+    std::uint64_t n_ = 1, largest_tried_ = 0;
     double spent_ = 0.0, per_iter_ = 0.0, best_per_iter_ = 1e300;
     bool done_ = false;
 };
 
+// Wall-clock bound of one calibration. Only a run_custom callable can keep calibration going
+// (its reported time can stay far below the wall time, or at 0): past this bound calibration
+// ends with the plan so far, or fails the benchmark when nothing was ever measured.
+inline double calibration_wall_limit_s(const MeasureConfig& config) { return std::max(2.0, 100.0 * config.warmup_ms / 1e3); }
+
 // Warms up and calibrates the invocation's benchmark, storing the plan in its state.
 inline void calibrate(Sampling& s, const Batch& batch) {
     IterationPlanner planner(s.config, batch.max_iterations);
-    for (std::uint64_t n; (n = planner.next()) != 0;) planner.record(n, s.timed(batch, n));
+    const auto started = Clock::now();
+    const double limit_ns = calibration_wall_limit_s(s.config) * 1e9;
+    for (std::uint64_t n; (n = planner.next()) != 0;) {
+        planner.record(n, s.timed(batch, n));
+        const bool out_of_time = to_ns(Clock::now() - started) > limit_ns;
+        if (!out_of_time && !(planner.nothing_measured() && n >= IterationPlanner::largest_batch)) continue;
+        if (planner.nothing_measured())
+            throw std::runtime_error("every batch measured 0 ns, up to " + std::to_string(planner.largest_tried()) +
+                                     " iterations: a run_custom callable must return the nanoseconds its iterations took");
+        break;
+    }
     const IterationPlanner::Plan plan = planner.plan();
     s.state.iterations_per_sample = plan.iterations_per_sample;
     s.state.planned_samples = plan.samples;

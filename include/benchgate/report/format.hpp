@@ -194,7 +194,8 @@ inline std::string speed_note(const GateReport& report) {
         return {};
     const std::string moved = "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
                               (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded; ";
-    if (report.speed_corrected) return moved + "changes are corrected for it (--speed-correction off to disable)";
+    if (report.speed_corrected)
+        return moved + "changes are corrected for it, and the Baseline column is scaled by it (--speed-correction off to disable)";
     return moved + "the benchmarks did not move with it, so changes are not corrected";
 }
 

@@ -19,7 +19,7 @@ inline void write_comparison(detail::JsonWriter& w, const Comparison& c) {
     w.field("status", to_string(c.status)).field("metric", to_string(c.metric));
     w.field("baseline", c.baseline).field("current", c.current);
     write_estimate(w, "change", c.change);
-    w.field("raw_change", c.raw_change);
+    w.field("raw_change", c.raw_change).field("raw_baseline", c.raw_baseline);
     w.field("p_value", c.p_value).field("p_adjusted", c.p_adjusted).field("noise_band", c.noise_band);
     w.field("significant", c.significant);
     if (!c.counters.empty()) {
