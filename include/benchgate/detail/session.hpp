@@ -339,9 +339,8 @@ inline std::string check_baseline_has_metric(const Options& opt, const RunResult
 
 // Reads and checks the baseline in a forked child, so that a bad file fails before anything is
 // measured while this process stays as a plain run leaves it: parsing allocates, and a
-// benchmark measured after that can find the allocator in another state (a reserve-and-free
-// body read 29-32 ns in plain runs and 49-50 ns after a parsed baseline). The real read
-// happens after measuring. Returns "" or the problem.
+// benchmark measured after that can find the allocator in another state (README, "Same process
+// state on both sides"). The real read happens after measuring. Returns "" or the problem.
 inline std::string check_baseline_in_child(const Options& opt) {
     int fds[2];
     if (::pipe(fds) != 0) return std::string("cannot check the baseline: pipe failed: ") + std::strerror(errno);
