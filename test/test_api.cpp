@@ -15,6 +15,13 @@ using namespace benchgate;
 using namespace benchgate::detail;
 
 namespace {
+// One process a side and no spread between processes in synthetic data.
+GateConfig synthetic_gate() {
+    GateConfig g;
+    g.process_cv = 0.002;
+    return g;
+}
+
 MeasureConfig quick_config() {
     MeasureConfig m;
     m.warmup_ms = 1;
@@ -83,7 +90,7 @@ TEST_CASE("parameters round-trip through JSON, CSV and markdown") {
     CHECK(b.params[0].name == "size");
     CHECK(b.params[0].value == 8);
     CHECK(report::csv_report(run, nullptr).find("\napi_test/axes/size:8/threads:1,") != std::string::npos);
-    const auto gate = compare_runs(loaded.run, run, GateConfig{});
+    const auto gate = compare_runs(loaded.run, run, synthetic_gate());
     CHECK(report::markdown_comparison(gate).find("| api\\_test/axes/size:8/threads:1 |") != std::string::npos);
 }
 
@@ -234,7 +241,7 @@ TEST_CASE("throughput and counters are stored, reported and compared as informat
 
     RunResult changed = run;
     changed.benchmarks[0].counters[1].value = 0.5;
-    const auto gate = compare_runs(loaded.run, changed, GateConfig{});
+    const auto gate = compare_runs(loaded.run, changed, synthetic_gate());
     REQUIRE(gate.rows[0].counters.size() == 2);
     CHECK(gate.rows[0].counters[1].change == Approx(1.0));
     CHECK(report::console_comparison(gate, report::Style{false}).find("Counter (informational)") != std::string::npos);
@@ -310,7 +317,7 @@ TEST_CASE("group settings override samples and thresholds for their group only")
         cur.benchmarks[k].rounds.clear();
         for (double& s : cur.benchmarks[k].samples) s *= 1.2;
     }
-    const auto gate = compare_runs(base, cur, GateConfig{});
+    const auto gate = compare_runs(base, cur, synthetic_gate());
     for (const auto& row : gate.rows) {
         if (row.name == member.name) CHECK(row.status == Status::slower);
         else CHECK(row.status == Status::regression);

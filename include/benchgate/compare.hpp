@@ -1,24 +1,23 @@
 // benchgate: comparison and verdicts. Pure functions: no clock, no files, no output.
 //
-// A benchmark is compared on one estimator of its per-iteration time: by default the minimum
+// A benchmark is compared on one estimator of its per-iteration time, by default the minimum
 // sample (each sample averages many iterations; interference only ever slows a sample down, so
-// the fastest one is the most reproducible between processes: docs/performance.md).
-// The verdict needs both size and evidence:
-//   significant  = Holm-adjusted Mann–Whitney p < alpha
-//                  and the bootstrap 95% interval of the change lies wholly outside ±noise band
-//   REGRESSION   = significant and change > threshold, and it persists when re-measured in
-//                  fresh processes (confirmation, resolved by resolve_confirmation below)
-//   SLOWER       = significant and change > warn threshold
-//   FASTER / IMPROVED mirror them; everything else is STABLE.
-// The noise band is the larger of --noise and the drift measured inside either run (the
-// spread of its per-round medians), so a run on a drifting machine widens its own band.
-// When both runs carry the machine-speed reference (reference.hpp), the baseline's samples are
-// first scaled by how much slower or faster the machine ran the reference this time, so a
-// machine-wide slowdown is not blamed on the code ("speed correction").
+// the fastest one is the most reproducible between processes: docs/gate.md).
+// Processes are the replicates: samples inside one process share its luck (its memory layout,
+// its CPU, the burst it ran in). Each process gives one estimate; the change is the ratio of
+// the geometric means of the two sides' process estimates, and its interval a Student-t
+// interval from the spread *between* processes (process_evidence). The verdict rests on that
+// one quantity and its interval (classify): REGRESSION needs the point beyond --threshold and
+// the interval's lower end beyond --warn-threshold; an interval that reaches past the
+// threshold without either is UNDECIDED, never STABLE. Measuring more processes narrows the
+// interval (confirmation.hpp decides when).
+// When both runs carry the machine-speed reference (reference.hpp), the baseline may be scaled
+// by how much slower or faster the machine ran the reference (speed_applies says when).
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <utility>
@@ -30,7 +29,9 @@
 
 namespace benchgate {
 
-enum class Status { regression, slower, stable, faster, improved, added, missing, failed };
+// UNDECIDED: the evidence could not tell the change from noise within the time budget, and
+// its interval reaches past the threshold (so it is not STABLE).
+enum class Status { regression, undecided, slower, stable, faster, improved, added, missing, failed };
 
 // What a verdict is computed on. Time is noisy and judged statistically; instruction and
 // allocation counts are deterministic and judged by their exact relative change.
@@ -64,6 +65,7 @@ inline double metric_value(const BenchmarkResult& b, Metric m) {
 inline const char* to_string(Status s) {
     switch (s) {
     case Status::regression: return "REGRESSION";
+    case Status::undecided: return "UNDECIDED";
     case Status::slower: return "SLOWER";
     case Status::stable: return "STABLE";
     case Status::faster: return "FASTER";
@@ -84,8 +86,16 @@ struct GateConfig {
     std::uint64_t seed = 0;
     int resamples = 1000;
     bool fail_on_missing = false;
+    bool fail_on_undecided = false;  // an UNDECIDED row fails the gate too
     bool speed_correction = true;  // scale by the machine-speed reference when both runs have it
     Metric metric = Metric::time;  // what the verdict uses
+    // Process-level evidence: the spread between processes is estimated from the processes
+    // measured, shrunk towards `process_cv` with the weight of `prior_df` degrees of freedom
+    // (so that two processes that happen to agree do not claim a precision they cannot have).
+    double process_cv = 0.02;
+    int prior_df = 2;
+    double confidence = 0.95;        // of the change's interval
+    int min_process_samples = 5;     // a baseline process with fewer cannot be compared
 };
 
 // A counter compared between the runs: informational, never part of the verdict.
@@ -109,16 +119,14 @@ struct Comparison {
     Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
                     std::numeric_limits<double>::quiet_NaN()};  // current / baseline - 1, with 95% CI
     double raw_change = std::numeric_limits<double>::quiet_NaN();  // before speed correction
-    double p_value = 1.0;     // two-sided Mann–Whitney U
-    double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run
-    double noise_band = 0.0;  // the band used: max(noise, measured drift)
-    bool significant = false;
+    double p_value = 1.0;     // two-sided, Student's t over the process estimates
+    double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run (reported)
+    double noise_band = 0.0;  // the band used: --noise
+    bool significant = false; // the interval excludes the noise band
     double raw_baseline = std::numeric_limits<double>::quiet_NaN();  // the baseline's estimate as stored
-    // The smallest p-value these sample sizes allow (0: not computed), and whether even that
-    // stays above what Holm needs for this row to be significant on its own: such a row can
-    // never fail the gate, whatever the change.
-    double smallest_p = 0.0;
-    bool underpowered = false;
+    int processes_baseline = 0, processes_current = 0;  // processes on each side (duet: pairs of runs)
+    double process_spread = std::numeric_limits<double>::quiet_NaN();  // between-process SD (log scale) used
+    bool speed_applied = false;  // the machine-speed factor was applied to this row
     std::string error;  // FAILED: the body's message
     std::string input_error;  // the comparison is impossible (a side lacks the gated metric)
     std::vector<CounterChange> counters;
@@ -181,19 +189,119 @@ inline Estimate change_interval(const std::vector<double>& base, const std::vect
     return e;
 }
 
-// The band decision, given a change with its interval and adjusted evidence.
-inline Status classify(const Comparison& c, const GateConfig& cfg) {
-    if (!c.significant) return Status::stable;
-    const double x = c.change.point;
-    if (x > cfg.threshold) return Status::regression;
-    if (x > cfg.warn_threshold) return Status::slower;
-    if (x < -cfg.threshold) return Status::improved;
-    if (x < -cfg.warn_threshold) return Status::faster;
+// The verdict on a change, from its interval alone (point, lower, upper):
+//   REGRESSION  point > threshold and lower > warn threshold
+//   IMPROVED    point < -threshold and upper < -warn threshold
+//   UNDECIDED   neither, and the interval reaches past +-threshold
+//   SLOWER      point > warn threshold and lower > noise
+//   FASTER      point < -warn threshold and upper < -noise
+//   STABLE      everything else: the interval lies within +-threshold
+// A deterministic metric passes a point interval (lower = upper = point).
+inline Status classify(const Estimate& ch, const GateConfig& cfg) {
+    const double x = ch.point, lo = ch.lower, hi = ch.upper;
+    if (std::isnan(x)) return Status::stable;
+    if (x > cfg.threshold && lo > cfg.warn_threshold) return Status::regression;
+    if (x < -cfg.threshold && hi < -cfg.warn_threshold) return Status::improved;
+    if (hi > cfg.threshold || lo < -cfg.threshold) return Status::undecided;
+    if (x > cfg.warn_threshold && lo > cfg.noise) return Status::slower;
+    if (x < -cfg.warn_threshold && hi < -cfg.noise) return Status::faster;
     return Status::stable;
 }
 
-inline bool is_significant(const Comparison& c, const GateConfig& cfg) {
-    return c.p_adjusted < cfg.alpha && (c.change.lower > c.noise_band || c.change.upper < -c.noise_band);
+inline bool is_significant(const Estimate& ch, double noise) { return ch.lower > noise || ch.upper < -noise; }
+
+// A benchmark's gated estimate in each process that measured it (samples grouped by
+// `processes`; one group when that is empty).
+inline std::vector<double> process_estimates(const BenchmarkResult& b, stats::Statistic estimator,
+                                             const std::vector<double>* values = nullptr) {
+    const std::vector<double>& x = values ? *values : b.samples;
+    if (b.processes.size() != x.size()) return x.empty() ? std::vector<double>{} : std::vector<double>{stats::evaluate(estimator, x)};
+    std::vector<std::pair<std::uint32_t, double>> by_process;
+    for (std::size_t i = 0; i < x.size(); ++i) by_process.emplace_back(b.processes[i], x[i]);
+    std::stable_sort(by_process.begin(), by_process.end(),
+                     [](const auto& l, const auto& r) { return l.first < r.first; });
+    std::vector<double> out, group;
+    for (std::size_t i = 0; i < by_process.size();) {
+        group.clear();
+        std::size_t j = i;
+        for (; j < by_process.size() && by_process[j].first == by_process[i].first; ++j) group.push_back(by_process[j].second);
+        out.push_back(stats::evaluate(estimator, group));
+        i = j;
+    }
+    return out;
+}
+
+// The smallest number of samples any process of `b` contributed.
+inline std::size_t fewest_process_samples(const BenchmarkResult& b) {
+    if (b.processes.size() != b.samples.size()) return b.samples.size();
+    std::vector<std::uint32_t> p(b.processes);
+    std::sort(p.begin(), p.end());
+    std::size_t fewest = p.empty() ? 0 : p.size();
+    for (std::size_t i = 0; i < p.size();) {
+        std::size_t j = i;
+        while (j < p.size() && p[j] == p[i]) ++j;
+        fewest = std::min(fewest, j - i);
+        i = j;
+    }
+    return fewest;
+}
+
+// What the processes say about the change: the geometric-mean ratio of the current
+// processes' estimates to the baseline's, with a Student-t interval whose spread is the
+// spread *between* processes (pooled over both sides, on the log scale, shrunk towards
+// cfg.process_cv). Samples inside one process share its luck; the processes are the
+// replicates. `cur` may be empty for a one-sample form (duet: `base` holds the log ratios
+// per run, already centred on the change).
+struct ProcessEvidence {
+    Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+                    std::numeric_limits<double>::quiet_NaN()};
+    double p_value = 1.0;
+    double spread = std::numeric_limits<double>::quiet_NaN();  // SD of one process, log scale
+};
+
+inline ProcessEvidence evidence_from_logs(double d, double ss, double df, double se_factor, const GateConfig& cfg) {
+    ProcessEvidence e;
+    const double prior = static_cast<double>(std::max(0, cfg.prior_df));
+    const double total_df = df + prior;
+    const double s2 = total_df > 0 ? (ss + prior * cfg.process_cv * cfg.process_cv) / total_df : cfg.process_cv * cfg.process_cv;
+    e.spread = std::sqrt(s2);
+    const double se = e.spread * se_factor;
+    const double t = total_df > 0 ? stats::student_t_quantile(0.5 + cfg.confidence / 2.0, total_df) : 1.96;
+    e.change = {std::exp(d) - 1.0, std::exp(d - t * se) - 1.0, std::exp(d + t * se) - 1.0};
+    e.p_value = se > 0 ? 2.0 * (1.0 - stats::student_t_cdf(std::fabs(d) / se, total_df)) : (d == 0 ? 1.0 : 0.0);
+    return e;
+}
+
+inline ProcessEvidence process_evidence(const std::vector<double>& base, const std::vector<double>& cur, const GateConfig& cfg) {
+    auto logs = [](const std::vector<double>& v) {
+        std::vector<double> out;
+        for (double x : v) out.push_back(std::log(x));
+        return out;
+    };
+    const std::vector<double> lb = logs(base), lc = logs(cur);
+    const double nb = static_cast<double>(lb.size()), nc = static_cast<double>(lc.size());
+    if (lb.empty() || lc.empty()) return {};
+    const double mb = stats::mean(lb), mc = stats::mean(lc);
+    double ss = 0;
+    for (double x : lb) ss += (x - mb) * (x - mb);
+    for (double x : lc) ss += (x - mc) * (x - mc);
+    return evidence_from_logs(mc - mb, ss, nb + nc - 2.0, std::sqrt(1.0 / nb + 1.0 / nc), cfg);
+}
+
+// One-sample form: `log_ratios[j]` is process j's log change (duet runs).
+inline ProcessEvidence paired_process_evidence(const std::vector<double>& log_ratios, const GateConfig& cfg) {
+    if (log_ratios.empty()) return {};
+    const double n = static_cast<double>(log_ratios.size());
+    const double m = stats::mean(log_ratios);
+    double ss = 0;
+    for (double x : log_ratios) ss += (x - m) * (x - m);
+    return evidence_from_logs(m, ss, n - 1.0, std::sqrt(1.0 / n), cfg);
+}
+
+inline double geometric_mean(const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += std::log(x);
+    return v.empty() ? std::numeric_limits<double>::quiet_NaN() : std::exp(s / static_cast<double>(v.size()));
 }
 
 // Compares one benchmark present on both sides. `speed` is the machine-speed factor (current
@@ -245,10 +353,15 @@ inline Comparison compare_deterministic(const BenchmarkResult& base, const Bench
     c.p_value = c.p_adjusted = change == 0.0 ? 1.0 : 0.0;
     c.noise_band = 0.0;
     c.significant = change != 0.0;
-    c.status = classify(c, cfg);
+    GateConfig exact = cfg;
+    exact.noise = 0.0;
+    c.status = classify(c.change, exact);
     return compare_counters(c, base, cur);
 }
 
+// Compares one benchmark present on both sides, on its process estimates. `speed` is the
+// machine-speed factor (current reference time / baseline reference time) to scale the
+// baseline by, 1 when none applies.
 inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg,
                                     double speed = 1.0) {
     if (cfg.metric != Metric::time && !cur.failed()) return compare_deterministic(base, cur, cfg);
@@ -265,21 +378,26 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
         c.current = stats::evaluate(cfg.estimator, cur.samples);
         return c;
     }
-    c.raw_baseline = stats::evaluate(cfg.estimator, base.samples);
+    if (const std::size_t fewest = fewest_process_samples(base); fewest < static_cast<std::size_t>(cfg.min_process_samples))
+        c.input_error = "'" + cur.name + "' has " + std::to_string(fewest) + " sample(s) in a process of the baseline, too few samples to ever fail the gate on (at least " +
+                        std::to_string(cfg.min_process_samples) + " are needed): save the baseline from a full run";
+    const std::vector<double> b = process_estimates(base, cfg.estimator), x = process_estimates(cur, cfg.estimator);
+    c.processes_baseline = static_cast<int>(b.size());
+    c.processes_current = static_cast<int>(x.size());
+    c.raw_baseline = geometric_mean(b);
     c.baseline = c.raw_baseline * speed;
-    c.current = stats::evaluate(cfg.estimator, cur.samples);
-    c.smallest_p = stats::smallest_mann_whitney_p(base.samples.size(), cur.samples.size());
-    // One seed per benchmark name: reproducible, but not the same stream for every row.
-    std::uint64_t h = cfg.seed ^ 0x9e3779b97f4a7c15ULL;
-    for (unsigned char ch : cur.name) h = (h ^ ch) * 1099511628211ULL;
+    c.current = geometric_mean(x);
     c.raw_change = c.current / c.raw_baseline - 1.0;
-    std::vector<double> scaled(base.samples);
-    for (double& x : scaled) x *= speed;
-    c.change = change_interval(scaled, cur.samples, cfg.estimator, h, cfg.resamples);
-    c.p_value = c.p_adjusted = stats::mann_whitney_p(scaled, cur.samples);
-    c.noise_band = std::max({cfg.noise, drift(base), drift(cur)});
-    c.significant = is_significant(c, cfg);
-    c.status = classify(c, cfg);
+    std::vector<double> scaled(b);
+    for (double& v : scaled) v *= speed;
+    const ProcessEvidence e = process_evidence(scaled, x, cfg);
+    c.change = e.change;
+    c.process_spread = e.spread;
+    c.speed_applied = speed != 1.0;
+    c.p_value = c.p_adjusted = e.p_value;
+    c.noise_band = cfg.noise;
+    c.significant = is_significant(c.change, cfg.noise);
+    c.status = classify(c.change, cfg);
     return compare_counters(c, base, cur);
 }
 
@@ -316,34 +434,32 @@ struct GateReport {
     std::string mode_note;         // e.g. how a duet comparison was made; "" for a baseline file
     double speed_factor = 1.0;     // current / baseline time of the reference workload
     bool speed_measured = false;   // both runs carry the reference
-    bool speed_corrected = false;  // ... and the factor was applied (the suite moved with it)
+    bool speed_corrected = false;  // ... and the factor was applied to at least one row
+    int speed_applied_rows = 0;
+    std::string baseline_warning;  // "" unless the baseline's own processes disagree (a noisy recording)
 
     int count(Status s) const {
         return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));
     }
-    // Rows whose sample sizes can never give significant evidence (see Comparison::underpowered).
-    std::vector<const Comparison*> underpowered() const {
-        std::vector<const Comparison*> out;
-        for (const auto& c : rows)
-            if (c.underpowered) out.push_back(&c);
-        return out;
-    }
-    // Rows that cannot be compared because a side lacks the gated metric (an input error).
+    // Rows that cannot be compared (a side lacks the gated metric, a baseline process has too
+    // few samples): an input error.
     std::vector<const Comparison*> missing_metric() const {
         std::vector<const Comparison*> out;
         for (const auto& c : rows)
             if (!c.input_error.empty()) out.push_back(&c);
         return out;
     }
-    // The gate fails on a REGRESSION, or on a MISSING benchmark with fail_on_missing.
+    // The gate fails on a REGRESSION, on a MISSING benchmark with fail_on_missing, and on an
+    // UNDECIDED one with fail_on_undecided.
     bool failed() const {
-        return count(Status::regression) > 0 || (config.fail_on_missing && count(Status::missing) > 0);
+        return count(Status::regression) > 0 || (config.fail_on_missing && count(Status::missing) > 0) ||
+               (config.fail_on_undecided && count(Status::undecided) > 0);
     }
 };
 
-// Holm's adjustment over the time rows that were tested, then each row's verdict again with
-// its adjusted p-value. Deterministic rows are decided by the bands alone and left as they are.
-inline void adjust_over_run(GateReport& report, const RunResult& current, const GateConfig& cfg) {
+// Holm's adjustment of the time rows' p-values over the run, for the report. The verdicts rest
+// on each row's interval (classify), which the adjustment does not change.
+inline void adjust_over_run(GateReport& report) {
     std::vector<std::size_t> tested;
     std::vector<double> p;
     for (std::size_t i = 0; i < report.rows.size(); ++i)
@@ -352,17 +468,42 @@ inline void adjust_over_run(GateReport& report, const RunResult& current, const 
             p.push_back(report.rows[i].p_value);
         }
     const std::vector<double> adjusted = stats::holm(p);
-    const double family = static_cast<double>(tested.size());
-    for (std::size_t k = 0; k < tested.size(); ++k) {
-        Comparison& c = report.rows[tested[k]];
-        const BenchmarkResult* cur = current.find(c.name);
-        const GateConfig row_cfg = cur ? effective_config(cfg, *cur) : cfg;
-        c.p_adjusted = adjusted[k];
-        // Alone among unchanged benchmarks, a row's p is multiplied by the family size.
-        c.underpowered = c.smallest_p > 0.0 && c.smallest_p * family >= row_cfg.alpha;
-        c.significant = is_significant(c, row_cfg);
-        c.status = classify(c, row_cfg);
+    for (std::size_t k = 0; k < tested.size(); ++k) report.rows[tested[k]].p_adjusted = adjusted[k];
+}
+
+// Whether the machine-speed factor may be applied to a benchmark whose raw change is `raw`,
+// when the reference moved by r = factor - 1. Scaling by a factor below 1 (the machine ran
+// faster) only raises changes, so it can never hide a regression and always applies. Scaling
+// by a factor above 1 lowers a change, so it applies only to a benchmark that moved with the
+// reference (|raw - r| < |r| / 2): a regression on top of a slower machine does not, and is
+// left uncorrected (overstated, never hidden). The reference is an ALU loop: it cannot stand
+// for cache- and memory-bound bodies, whose per-process offsets it does not see; those are
+// left to the process-level evidence.
+inline bool speed_applies(double raw, double factor) {
+    if (!(factor > 0) || !std::isfinite(raw)) return false;
+    if (factor <= 1.0) return true;
+    const double r = factor - 1.0;
+    return std::fabs(raw - r) < 0.5 * r;
+}
+
+// The baseline's own between-process spread, as a warning when it is large: every later
+// comparison inherits the state the baseline was recorded in.
+inline std::string noisy_baseline_warning(const RunResult& baseline, const GateConfig& cfg) {
+    std::vector<double> spreads;
+    for (const auto& b : baseline.benchmarks) {
+        const std::vector<double> e = process_estimates(b, cfg.estimator);
+        if (e.size() < 2) continue;
+        std::vector<double> logs;
+        for (double x : e) logs.push_back(std::log(x));
+        spreads.push_back(stats::stddev(logs));
     }
+    if (spreads.empty()) return {};
+    const double typical = stats::median(spreads);
+    if (typical < 0.05) return {};
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "the baseline's %d processes disagree by %.1f%% (typical SD): it was recorded on a noisy machine; record it again",
+                  baseline.context.processes, typical * 100.0);
+    return buf;
 }
 
 // Compares a run against a baseline: rows in the current run's order, then the benchmarks
@@ -374,32 +515,13 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     if (!mismatch.empty())
         report.machine_warning = "baseline was recorded on a different machine or build (" + mismatch +
                                  "): changes may reflect the machine, not the code";
+    report.baseline_warning = noisy_baseline_warning(baseline, cfg);
     if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
         const double factor = stats::evaluate(cfg.estimator, current.reference.samples) /
                               stats::evaluate(cfg.estimator, baseline.reference.samples);
-        // Applied only when the suite moved about as much as the reference: at least half of
-        // the time-gated benchmarks must have a raw change c within half the reference's change
-        // r of r (|c - r| < |r| / 2). A machine-wide slowdown moves both alike; noise in the
-        // reference alone moves no benchmark with it; a real regression of the suite, or of
-        // some of it, moves benchmarks but not the reference. A rule on the median change alone
-        // would correct a real suite-wide regression whenever the reference happened to run slow.
-        std::vector<double> raw;
-        for (const auto& cur : current.benchmarks) {
-            const BenchmarkResult* base = baseline.find(cur.name);
-            if (!base || cur.failed() || base->samples.empty() || cur.samples.empty()) continue;
-            if (effective_config(cfg, cur).metric != Metric::time) continue;
-            raw.push_back(stats::evaluate(cfg.estimator, cur.samples) / stats::evaluate(cfg.estimator, base->samples) - 1.0);
-        }
         report.speed_measured = std::isfinite(factor) && factor > 0;
         report.speed_factor = report.speed_measured ? factor : 1.0;
-        if (report.speed_measured && !raw.empty()) {
-            const double r = factor - 1.0;
-            const auto with_reference = std::count_if(raw.begin(), raw.end(),
-                                                      [r](double c) { return std::fabs(c - r) < 0.5 * std::fabs(r); });
-            report.speed_corrected = 2 * static_cast<std::size_t>(with_reference) >= raw.size();
-        }
     }
-    const double speed = report.speed_corrected ? report.speed_factor : 1.0;
     for (const auto& cur : current.benchmarks) {
         const BenchmarkResult* base = baseline.find(cur.name);
         if (!base) {
@@ -411,8 +533,17 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur), speed));
+        const GateConfig row_cfg = effective_config(cfg, cur);
+        double speed = 1.0;
+        if (report.speed_measured && row_cfg.metric == Metric::time && !cur.failed() && !base->samples.empty()) {
+            const double raw = geometric_mean(process_estimates(cur, cfg.estimator)) /
+                                   geometric_mean(process_estimates(*base, cfg.estimator)) - 1.0;
+            if (speed_applies(raw, report.speed_factor)) speed = report.speed_factor;
+        }
+        report.rows.push_back(compare_benchmark(*base, cur, row_cfg, speed));
+        if (report.rows.back().speed_applied) ++report.speed_applied_rows;
     }
+    report.speed_corrected = report.speed_applied_rows > 0;
     for (const auto& base : baseline.benchmarks) {
         if (current.find(base.name)) continue;
         Comparison c;
@@ -421,13 +552,14 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         if (!base.samples.empty()) c.baseline = stats::evaluate(cfg.estimator, base.samples);
         report.rows.push_back(c);
     }
-    adjust_over_run(report, current, cfg);
+    adjust_over_run(report);
     return report;
 }
 
 // Duet mode: `cur.samples` and `cur.paired_baseline` were taken alternately, pair by pair.
-// The change is the median per-pair ratio minus one, its interval a bootstrap of that median,
-// the evidence a Wilcoxon signed-rank test on the log ratios; the bands are the same.
+// Each duet run (process) gives one change, the median of its per-pair ratios; the runs are
+// the replicates, combined like the processes of a file comparison (paired_process_evidence).
+// The columns show the medians of each side (geometric mean over the runs).
 inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& cfg) {
     Comparison c;
     c.name = cur.name;
@@ -436,26 +568,30 @@ inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& c
         c.error = cur.error;
         return c;
     }
+    const std::vector<double> here = process_estimates(cur, stats::Statistic::median);
+    const std::vector<double> there = process_estimates(cur, stats::Statistic::median, &cur.paired_baseline);
+    c.current = geometric_mean(here);
+    c.baseline = c.raw_baseline = geometric_mean(there);
     const std::vector<double> ratios = stats::pair_ratios(cur.samples, cur.paired_baseline);
-    // The change is a median (of the per-pair ratios): the columns beside it show medians too.
-    c.current = stats::evaluate(stats::Statistic::median, cur.samples);
-    c.baseline = c.raw_baseline = stats::evaluate(stats::Statistic::median, cur.paired_baseline);
     if (ratios.size() < 2) {
         c.status = Status::added;
         c.error = "too few pairs to compare";
         return c;
     }
-    std::uint64_t h = cfg.seed ^ 0x5851f42d4c957f2dULL;
-    for (unsigned char ch : cur.name) h = (h ^ ch) * 1099511628211ULL;
-    const Estimate ratio = stats::bootstrap(ratios, stats::Statistic::median, h, 0.95, cfg.resamples);
-    c.change = {ratio.point - 1.0, ratio.lower - 1.0, ratio.upper - 1.0};
-    c.raw_change = c.change.point;
+    BenchmarkResult by_run;  // the per-pair ratios, grouped by run
+    by_run.samples = ratios;
+    by_run.processes = cur.processes;
     std::vector<double> logs;
-    for (double r : ratios) logs.push_back(std::log(r));
-    c.p_value = c.p_adjusted = stats::wilcoxon_signed_rank_p(logs);
+    for (double r : process_estimates(by_run, stats::Statistic::median)) logs.push_back(std::log(r));
+    const ProcessEvidence e = paired_process_evidence(logs, cfg);
+    c.processes_baseline = c.processes_current = static_cast<int>(logs.size());
+    c.change = e.change;
+    c.process_spread = e.spread;
+    c.raw_change = c.change.point;
+    c.p_value = c.p_adjusted = e.p_value;
     c.noise_band = cfg.noise;
-    c.significant = is_significant(c, cfg);
-    c.status = classify(c, cfg);
+    c.significant = is_significant(c.change, cfg.noise);
+    c.status = classify(c.change, cfg);
     BenchmarkResult other;
     other.samples = cur.paired_baseline;
     return compare_counters(c, other, cur);
@@ -484,7 +620,7 @@ inline GateReport compare_duet(const RunResult& current, const std::vector<std::
         c.status = Status::missing;
         report.rows.push_back(c);
     }
-    adjust_over_run(report, current, cfg);
+    adjust_over_run(report);
     return report;
 }
 

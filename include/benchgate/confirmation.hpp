@@ -1,10 +1,15 @@
-// benchgate: confirmation. A suspected time REGRESSION is re-measured in fresh processes
-// before it is reported, so one noisy burst does not fail a build; this header decides which
-// rows are suspects, drives the re-measurements through callbacks (it never starts a process
-// itself) and folds their comparisons back into the rows.
+// benchgate: confirmation, as a sequential design over processes. The first comparison uses
+// the processes at hand (the baseline's and this run's one). A benchmark that is a suspected
+// REGRESSION with a single current process, or UNDECIDED (its interval reaches past the
+// threshold), makes the gate measure one more fresh process of the whole selection; the new
+// process's samples join the current run and every row is compared again on all processes.
+// This repeats until no row needs more, `max_extra` fresh processes were measured, or the time
+// budget is spent. A clean run stops after the first comparison, as fast as one process.
+// Nothing here starts a process: the caller's Remeasure does.
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -15,93 +20,102 @@
 
 namespace benchgate {
 
-// Folds the re-measurements of a suspected regression into its row. `reruns` are the
-// comparisons of the fresh processes, in order; the runner stops at the first one that is not
-// a REGRESSION. The suspect stays a REGRESSION only if every rerun is one (then the main
-// run's figures are kept); otherwise the row takes the figures and the verdict of the fresh
-// process that did not reproduce it, except that a fresh process that still measured a
-// change beyond the warn threshold without enough evidence leaves the row SLOWER: it did not
-// refute the slowdown, it only failed to confirm it.
-inline Comparison resolve_confirmation(const Comparison& suspect, const std::vector<Comparison>& reruns,
-                                       const GateConfig& cfg = {}) {
-    Comparison out = suspect;
-    out.first_change = suspect.change.point;
-    out.confirm_attempts = static_cast<int>(reruns.size());
-    for (const auto& r : reruns) out.confirm_changes.push_back(r.change.point);
-    const auto not_reproduced = std::find_if(reruns.begin(), reruns.end(),
-                                             [](const Comparison& r) { return r.status != Status::regression; });
-    if (not_reproduced == reruns.end()) {
-        out.confirmed = !reruns.empty();
-        return out;
-    }
-    Comparison resolved = *not_reproduced;
-    if (resolved.status == Status::stable && resolved.change.point > cfg.warn_threshold) resolved.status = Status::slower;
-    resolved.first_change = out.first_change;
-    resolved.confirm_attempts = out.confirm_attempts;
-    resolved.confirm_changes = out.confirm_changes;
-    resolved.confirmed = false;
-    return resolved;
+// Measures the run's selection again in a fresh process (attempt = 1, 2, ...); `names` are the
+// rows that asked for it (for progress messages).
+using Remeasure = std::function<LoadedRun(const std::vector<std::string>& names, int attempt)>;
+// Compares the current run (all its processes so far) against the other side.
+using Recompare = std::function<GateReport(const RunResult& current)>;
+
+struct SequentialPlan {
+    int max_extra = 4;        // fresh processes at most (--confirm)
+    double budget_s = 300.0;  // and no new one once this much time was spent (--time-budget)
+};
+
+// The rows whose decision needs another process: a REGRESSION resting on one current process,
+// or an UNDECIDED row. Deterministic metrics never do (a process counts what any other would).
+inline std::vector<std::string> rows_needing_processes(const GateReport& report) {
+    std::vector<std::string> names;
+    for (const auto& c : report.rows)
+        if (c.metric == Metric::time &&
+            (c.status == Status::undecided || (c.status == Status::regression && c.processes_current < 2)))
+            names.push_back(c.name);
+    return names;
 }
 
-// Re-measures the run in a fresh process (attempt = 1, 2, ...); `names` are the suspects.
-using Remeasure = std::function<LoadedRun(const std::vector<std::string>& names, int attempt)>;
-// Compares a re-measurement of the named suspects (file baseline or duet).
-using Recompare = std::function<GateReport(const RunResult& rerun, const std::vector<std::string>& names)>;
+// Appends the samples of `fresh` to `current`, as process `index` (benchmarks matched by name;
+// a benchmark that failed in the fresh process fails in the run).
+inline void merge_process(RunResult& current, const RunResult& fresh, std::uint32_t index) {
+    auto append = [index](BenchmarkResult& into, const BenchmarkResult& from) {
+        if (into.processes.size() != into.samples.size()) into.processes.assign(into.samples.size(), 0);
+        if (from.failed()) {
+            if (!into.failed()) into.error = from.error + " (in fresh process " + std::to_string(index) + ")";
+            return;
+        }
+        into.samples.insert(into.samples.end(), from.samples.begin(), from.samples.end());
+        into.iterations.insert(into.iterations.end(), from.iterations.begin(), from.iterations.end());
+        if (into.rounds.size() + from.samples.size() == into.samples.size() && from.rounds.size() == from.samples.size())
+            into.rounds.insert(into.rounds.end(), from.rounds.begin(), from.rounds.end());
+        else
+            into.rounds.clear();
+        into.paired_baseline.insert(into.paired_baseline.end(), from.paired_baseline.begin(), from.paired_baseline.end());
+        into.processes.insert(into.processes.end(), from.samples.size(), index);
+    };
+    for (auto& b : current.benchmarks)
+        if (const BenchmarkResult* f = fresh.find(b.name)) append(b, *f);
+    if (!current.reference.samples.empty() && !fresh.reference.samples.empty()) append(current.reference, fresh.reference);
+    current.context.processes = std::max(current.context.processes, static_cast<int>(index) + 1);
+}
 
-// Re-measures every suspected time REGRESSION of `report` up to `confirm` times in fresh
-// processes. A suspect stays a REGRESSION only while every fresh process reproduces it;
-// re-measuring stops for a benchmark at the first one that does not.
-inline GateReport confirm_suspects(GateReport report, const RunResult& current, const GateConfig& cfg, int confirm,
-                                   const Remeasure& remeasure, const Recompare& recompare) {
-    // Deterministic metrics need no confirmation: a fresh process would count the same.
-    std::vector<std::size_t> suspects;
-    for (std::size_t i = 0; i < report.rows.size(); ++i)
-        if (report.rows[i].status == Status::regression && report.rows[i].metric == Metric::time) suspects.push_back(i);
-    if (suspects.empty()) return report;
-
-    std::vector<std::vector<Comparison>> reruns(report.rows.size());
-    std::vector<std::string> errors(report.rows.size());
-    std::vector<std::size_t> open = suspects;
-    for (int attempt = 1; attempt <= confirm && !open.empty() && remeasure; ++attempt) {
-        std::vector<std::string> names;
-        for (std::size_t i : open) names.push_back(report.rows[i].name);
-        const LoadedRun rerun = remeasure(names, attempt);
-        if (!rerun.ok()) {
-            for (std::size_t i : open) errors[i] = rerun.error;
+// The sequential loop. `current` grows by the fresh processes measured; the returned report
+// is the comparison over all of them, with each re-measured row's history in its
+// confirmation fields (first_change, confirm_changes, confirm_attempts).
+inline GateReport confirm_suspects(RunResult& current, const SequentialPlan& plan, const Remeasure& remeasure,
+                                   const Recompare& recompare) {
+    const auto started = std::chrono::steady_clock::now();
+    GateReport report = recompare(current);
+    std::vector<std::string> asked = rows_needing_processes(report);
+    if (asked.empty()) return report;
+    std::vector<std::string> touched = asked;
+    std::vector<double> first(report.rows.size());
+    for (std::size_t i = 0; i < report.rows.size(); ++i) first[i] = report.rows[i].change.point;
+    std::vector<std::vector<double>> history(report.rows.size());
+    std::string error;
+    int attempts = 0;
+    for (int attempt = 1; attempt <= plan.max_extra && !asked.empty() && remeasure; ++attempt) {
+        const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (spent >= plan.budget_s) break;
+        const LoadedRun fresh = remeasure(asked, attempt);
+        if (!fresh.ok()) {
+            error = fresh.error;
             break;
         }
-        const GateReport again = recompare(rerun.run, names);
-        std::vector<std::size_t> still_open;
-        for (std::size_t i : open) {
-            const auto it = std::find_if(again.rows.begin(), again.rows.end(), [&](const Comparison& c) {
-                return c.name == report.rows[i].name && c.status != Status::missing && c.status != Status::added;
-            });
-            if (it == again.rows.end()) {
-                errors[i] = "the fresh process did not measure it";
-                continue;
-            }
-            reruns[i].push_back(*it);
-            if (it->status == Status::regression) still_open.push_back(i);
-        }
-        open = still_open;
+        merge_process(current, fresh.run, static_cast<std::uint32_t>(current.context.processes));
+        ++attempts;
+        report = recompare(current);
+        for (std::size_t i = 0; i < report.rows.size(); ++i) history[i].push_back(report.rows[i].change.point);
+        asked = rows_needing_processes(report);
+        for (const auto& n : asked)
+            if (std::find(touched.begin(), touched.end(), n) == touched.end()) touched.push_back(n);
     }
-    for (std::size_t i : suspects) {
-        const BenchmarkResult* cur = current.find(report.rows[i].name);
-        report.rows[i] = resolve_confirmation(report.rows[i], reruns[i], cur ? effective_config(cfg, *cur) : cfg);
-        if (!errors[i].empty() && report.rows[i].status == Status::regression) report.rows[i].confirm_error = errors[i];
+    for (std::size_t i = 0; i < report.rows.size(); ++i) {
+        Comparison& c = report.rows[i];
+        if (std::find(touched.begin(), touched.end(), c.name) == touched.end()) continue;
+        c.first_change = first[i];
+        c.confirm_attempts = attempts;
+        c.confirm_changes = history[i];
+        c.confirmed = c.status == Status::regression && c.processes_current >= 2;
+        if (!error.empty() && (c.status == Status::regression || c.status == Status::undecided)) c.confirm_error = error;
     }
     return report;
 }
 
-// Compares `current` against a baseline file's run, then confirms suspects. A fresh process
-// measures the same selection as the main run (the suspects in the same company and order),
-// so its comparison is made like the main one: over the whole suite (Holm, speed factor).
-inline GateReport gate(const RunResult& baseline, const RunResult& current, const GateConfig& cfg, int confirm,
+// Compares `current` against a baseline file's run, measuring more processes where the
+// decision needs them. A fresh process measures the same selection as the main run (the
+// suspects in the same company and order) and joins it, so every comparison is made like the
+// first one: over the whole suite, on all processes so far.
+inline GateReport gate(const RunResult& baseline, RunResult& current, const GateConfig& cfg, const SequentialPlan& plan,
                        const Remeasure& remeasure) {
-    return confirm_suspects(compare_runs(baseline, current, cfg), current, cfg, confirm, remeasure,
-                            [&](const RunResult& rerun, const std::vector<std::string>&) {
-                                return compare_runs(baseline, rerun, cfg);
-                            });
+    return confirm_suspects(current, plan, remeasure, [&](const RunResult& cur) { return compare_runs(baseline, cur, cfg); });
 }
 
 }  // namespace benchgate

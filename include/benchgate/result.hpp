@@ -85,6 +85,7 @@ struct BenchmarkResult {
     std::vector<std::uint64_t> iterations;  // iterations[i]: iterations timed in sample i
     std::vector<double> samples;            // samples[i]: time per iteration of sample i
     std::vector<std::uint32_t> rounds;      // rounds[i]: interleaving round of sample i (may be empty)
+    std::vector<std::uint32_t> processes;   // processes[i]: which process took sample i (empty: all one)
     Estimates estimates;
     Outliers outliers;
     std::string error;  // non-empty: the body failed (threw) with this message
@@ -105,6 +106,8 @@ struct Context {
     double clock_resolution_ns = 0.0;
     double clock_cost_ns = 0.0;
     long peak_rss_kib = 0;            // peak resident memory of the measuring process
+    int pinned_cpu = -1;              // the CPU every measuring process ran on (-1: not pinned)
+    int processes = 1;                // processes whose samples the file holds
     std::vector<std::string> notes;   // e.g. why hardware counters are unavailable
 };
 

@@ -2,6 +2,7 @@
 // with simdjson. Baselines, results and history entries are all this format.
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -34,6 +35,7 @@ inline void write_context(detail::JsonWriter& w, const Context& c) {
     w.field("benchgate_version", c.benchgate_version).field("commit", c.commit);
     w.field("clock_resolution_ns", c.clock_resolution_ns).field("clock_cost_ns", c.clock_cost_ns);
     if (c.peak_rss_kib > 0) w.field("peak_rss_kib", static_cast<std::uint64_t>(c.peak_rss_kib));
+    w.field("pinned_cpu", c.pinned_cpu).field("processes", c.processes);
     if (!c.notes.empty()) {
         w.key("notes").begin_array();
         for (const auto& n : c.notes) w.value(n);
@@ -95,6 +97,8 @@ inline void write_benchmark_fields(detail::JsonWriter& w, const BenchmarkResult&
     w.key("iterations").inline_array(b.iterations);
     w.key("samples").inline_array(b.samples);
     if (!b.rounds.empty()) w.key("rounds").inline_array(b.rounds);
+    if (std::any_of(b.processes.begin(), b.processes.end(), [](std::uint32_t p) { return p != 0; }))
+        w.key("processes").inline_array(b.processes);
     if (!b.paired_baseline.empty()) {
         w.key("paired").begin_object();
         w.key("baseline_samples").inline_array(b.paired_baseline);
@@ -182,6 +186,8 @@ namespace detail {
 
 // No run has anywhere near this many interleaving rounds; a larger index is a damaged file.
 inline constexpr std::uint64_t max_round_index = 65535;
+// Nor anywhere near this many processes per file.
+inline constexpr std::uint64_t max_process_index = 1023;
 
 inline double unit_scale(std::string_view unit) {
     if (unit == "ns") return 1.0;
@@ -361,6 +367,20 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             return bname + ": \"rounds\" has " + std::to_string(b.rounds.size()) + " entries and \"samples\" " +
                    std::to_string(b.samples.size());
     }
+    dom::array processes;
+    if (!o["processes"].get_array().get(processes)) {
+        for (dom::element s : processes) {
+            uint64_t p = 0;
+            if (s.get_uint64().get(p)) return bname + ": a process index is not a non-negative integer";
+            if (p > max_process_index)
+                return bname + ": process index " + std::to_string(p) + " is out of range (0 to " +
+                       std::to_string(max_process_index) + ")";
+            b.processes.push_back(static_cast<std::uint32_t>(p));
+        }
+        if (b.processes.size() != b.samples.size())
+            return bname + ": \"processes\" has " + std::to_string(b.processes.size()) + " entries and \"samples\" " +
+                   std::to_string(b.samples.size());
+    }
     if (!b.paired_baseline.empty() && b.paired_baseline.size() != b.samples.size())
         return bname + ": \"paired\" and \"samples\" differ in length";
     return {};
@@ -416,6 +436,9 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
         if (!ctx["clock_cost_ns"].get_double().get(d)) c.clock_cost_ns = d;
         int64_t rss = 0;
         if (!ctx["peak_rss_kib"].get_int64().get(rss)) c.peak_rss_kib = static_cast<long>(rss);
+        std::int64_t cpu = -1, procs = 1;
+        if (!ctx["pinned_cpu"].get_int64().get(cpu) && cpu >= -1 && cpu < 65536) c.pinned_cpu = static_cast<int>(cpu);
+        if (!ctx["processes"].get_int64().get(procs) && procs >= 1 && procs <= 1024) c.processes = static_cast<int>(procs);
         dom::array notes;
         if (!ctx["notes"].get_array().get(notes))
             for (dom::element n : notes) c.notes.push_back(detail::str(n));

@@ -326,6 +326,61 @@ inline double mann_whitney_p(const std::vector<double>& a, const std::vector<dou
     return std::min(1.0, std::erfc(std::max(0.0, z) / std::sqrt(2.0)));  // two-sided, no cancellation
 }
 
+// Student's t distribution: the CDF through the regularized incomplete beta function
+// (continued fraction, as in Numerical Recipes' betacf), and its quantile by bisection.
+inline double incomplete_beta(double a, double b, double x) {
+    if (x <= 0.0) return 0.0;
+    if (x >= 1.0) return 1.0;
+    const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+    auto fraction = [](double a_, double b_, double x_) {
+        const double tiny = 1e-300;
+        double c = 1.0, d = 1.0 - (a_ + b_) * x_ / (a_ + 1.0);
+        if (std::fabs(d) < tiny) d = tiny;
+        d = 1.0 / d;
+        double h = d;
+        for (int m = 1; m <= 300; ++m) {
+            const double m2 = 2.0 * m;
+            double aa = m * (b_ - m) * x_ / ((a_ + m2 - 1.0) * (a_ + m2));
+            d = 1.0 + aa * d;
+            if (std::fabs(d) < tiny) d = tiny;
+            c = 1.0 + aa / c;
+            if (std::fabs(c) < tiny) c = tiny;
+            d = 1.0 / d;
+            h *= d * c;
+            aa = -(a_ + m) * (a_ + b_ + m) * x_ / ((a_ + m2) * (a_ + m2 + 1.0));
+            d = 1.0 + aa * d;
+            if (std::fabs(d) < tiny) d = tiny;
+            c = 1.0 + aa / c;
+            if (std::fabs(c) < tiny) c = tiny;
+            d = 1.0 / d;
+            const double delta = d * c;
+            h *= delta;
+            if (std::fabs(delta - 1.0) < 1e-14) break;
+        }
+        return h;
+    };
+    if (x < (a + 1.0) / (a + b + 2.0)) return front * fraction(a, b, x) / a;
+    return 1.0 - front * fraction(b, a, 1.0 - x) / b;
+}
+
+inline double student_t_cdf(double t, double df) {
+    if (!(df > 0.0)) return normal_cdf(t);
+    const double x = df / (df + t * t);
+    const double tail = 0.5 * incomplete_beta(df / 2.0, 0.5, x);
+    return t >= 0.0 ? 1.0 - tail : tail;
+}
+
+// The q-quantile of Student's t with `df` degrees of freedom (0 < q < 1).
+inline double student_t_quantile(double q, double df) {
+    double lo = -1e3, hi = 1e3;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        if (student_t_cdf(mid, df) < q) lo = mid;
+        else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 // The smallest two-sided p-value mann_whitney_p can give for samples of these sizes (every
 // value of one side below every value of the other): no comparison of such samples can show
 // stronger evidence than this.

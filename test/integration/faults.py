@@ -69,7 +69,7 @@ with tempfile.TemporaryDirectory() as d:
     for keep in (1, 2):
         small = json.loads(json.dumps(doc))
         for b in small["benchmarks"]:
-            for key in ("samples", "iterations", "rounds"):
+            for key in ("samples", "iterations", "rounds", "processes"):
                 if key in b:
                     b[key] = b[key][:keep]
             b.pop("estimates", None)
@@ -77,8 +77,8 @@ with tempfile.TemporaryDirectory() as d:
         rewrite(path, small)
         r = run([FAULTS, "--quick", "--filter", "^faults/(spin|company/before|heap)$", "--baseline", path],
                 env={"FAULTS_SLOWDOWN": "50"})
-        check(f"a {keep}-sample baseline that can never be significant is an input error (exit 2), not a pass",
-              r.returncode == 2 and "too few samples to ever fail the gate" in r.stderr, r.stdout + r.stderr)
+        check(f"a {keep}-sample baseline that can never be compared is an input error (exit 2), not a pass",
+              r.returncode == 2 and "too few samples to ever fail the gate on" in r.stderr, r.stdout + r.stderr)
     r = run([FAULTS, "--quick", "--filter", "^faults/(spin|company/before|heap)$", "--baseline", base])
     check("a full baseline is not called too small", r.returncode in (0, 1) and "too few samples" not in r.stderr,
           r.stdout + r.stderr)

@@ -34,7 +34,10 @@ struct Options {
     std::string save_baseline_path;
     std::vector<std::string> outputs = std::vector<std::string>(report::exporters().size());  // per exporter row; "" none, "-" stdout
     GateConfig gate;
-    int confirm = 2;
+    int confirm = 4;                 // fresh processes at most, for suspects and undecided rows
+    double time_budget = 300.0;      // seconds: no new fresh process after this
+    int processes = 3;               // processes a baseline saved without a comparison holds
+    int pin_cpu = -2;                // -2: auto (pin to a CPU chosen at start), -1: off, else that CPU
     std::string confirm_child_path;  // hidden: measure only, write JSON here (a confirmation run)
     bool gate_explicit = false;      // --gate given (else --metric instructions implies it)
     bool measure_instructions = false;
@@ -175,11 +178,29 @@ inline std::vector<Flag> core_flags() {
              else return "expects median, mean or min, got '" + v + "'";
              return std::string();
          }},
-        {"--confirm", "N", "re-measure a suspected REGRESSION up to N times in fresh processes (default 2)",
+        {"--confirm", "N", "measure up to N more fresh processes for suspects and undecided benchmarks (default 4)",
          [](Options& o, const std::string& v) {
              std::uint64_t n = 0;
              if (!parse_u64(v, n) || n > 20) return "expects an integer from 0 to 20, got '" + v + "'";
              o.confirm = static_cast<int>(n);
+             return std::string();
+         }},
+        {"--time-budget", "SECONDS", "start no more fresh processes after this long (default 300)",
+         [](Options& o, const std::string& v) { return parse_seconds(v, o.time_budget); }},
+        {"--processes", "N", "processes a saved baseline holds when nothing is compared (default 3)",
+         [](Options& o, const std::string& v) {
+             std::uint64_t n = 0;
+             if (!parse_u64(v, n) || n < 1 || n > 20) return "expects an integer from 1 to 20, got '" + v + "'";
+             o.processes = static_cast<int>(n);
+             return std::string();
+         }},
+        {"--pin", "CPU|auto|off", "run every measuring process (and the --against worker) on one CPU (default auto)",
+         [](Options& o, const std::string& v) {
+             std::uint64_t n = 0;
+             if (v == "auto") o.pin_cpu = -2;
+             else if (v == "off") o.pin_cpu = -1;
+             else if (parse_u64(v, n) && n < 4096) o.pin_cpu = static_cast<int>(n);
+             else return "expects auto, off or a CPU number, got '" + v + "'";
              return std::string();
          }},
         {"--speed-correction", "on|off", "correct changes for the machine's speed, from a reference workload (default on)",
@@ -217,6 +238,8 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string& v) { return parse_seconds(v, o.worker_timeout); }},
         {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
+        {"--fail-on-undecided", nullptr, "a benchmark still UNDECIDED after the time budget fails the gate",
+         [](Options& o, const std::string&) { o.gate.fail_on_undecided = true; return std::string(); }},
     };
 }
 

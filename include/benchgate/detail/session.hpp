@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +112,34 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, int attempt) {
     return out;
 }
 
+// Pins this process (and so every process it starts: fresh processes, the --against worker)
+// to one CPU. auto: the highest-numbered CPU this process may use (CPU 0 usually takes the
+// most interrupts); a number: that CPU; off: nothing. Returns the CPU, or -1 when not pinned
+// ("" in `problem` unless the requested CPU cannot be used).
+inline int pin_to_one_cpu(int requested, std::string& problem) {
+    if (requested == -1) return -1;
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    int cpu = requested;
+    if (cpu == -2) {
+        if (CPU_COUNT(&allowed) < 1) return -1;
+        for (int c = CPU_SETSIZE - 1; c >= 0; --c)
+            if (CPU_ISSET(c, &allowed)) {
+                cpu = c;
+                break;
+            }
+    } else if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed)) {
+        problem = "option '--pin': CPU " + std::to_string(requested) + " is not one this process may run on";
+        return -1;
+    }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (::sched_setaffinity(0, sizeof one, &one) != 0) return -1;
+    return cpu;
+}
+
 // What every mode works on.
 struct Session {
     Options opt;
@@ -126,6 +155,7 @@ struct Session {
     std::FILE* console = stdout;
     report::Style style, err_style;
     bool show_progress = false;
+    int pinned_cpu = -1;
 
     void progress_line(const std::string& text) const {
         if (!show_progress) return;
@@ -235,6 +265,7 @@ inline int measure(Session& s, RunResult& run) {
         return exit_usage;
     }
     for (auto& n : notes) run.context.notes.push_back(n);
+    run.context.pinned_cpu = s.pinned_cpu;
     return exit_ok;
 }
 
@@ -265,36 +296,52 @@ inline std::string count_instructions(Session& s, RunResult& run) {
     return problem;
 }
 
-// The comparison against the baseline file, with suspects confirmed in fresh processes.
-inline GateReport compare_with_file(Session& s, const RunResult& run) {
+inline SequentialPlan sequential_plan(const Options& opt) { return {opt.confirm, opt.time_budget}; }
+
+// The comparison against the baseline file, with more fresh processes where the decision needs them.
+inline GateReport compare_with_file(Session& s, RunResult& run) {
     const Options& opt = s.opt;
     s.progress_line("comparing against " + opt.baseline_path + "...");
-    GateReport report = gate(s.baseline.run, run, opt.gate, opt.confirm, [&](const std::vector<std::string>& names, int attempt) {
-        s.progress_line("re-measuring " + std::to_string(names.size()) + " suspect(s) in a fresh process (" +
-                        std::to_string(attempt) + "/" + std::to_string(opt.confirm) + ")");
+    GateReport report = gate(s.baseline.run, run, opt.gate, sequential_plan(opt), [&](const std::vector<std::string>& names, int attempt) {
+        s.progress_line("measuring fresh process " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
+                        " benchmark(s) not yet decided");
         return remeasure_in_fresh_process(opt, attempt);
     });
     s.clear_progress();
     return report;
 }
 
-// The duet comparison against the other build, with suspects confirmed in fresh duets.
-inline GateReport compare_with_build(Session& s, const RunResult& run) {
+// The duet comparison against the other build, with more fresh duets where the decision needs them.
+inline GateReport compare_with_build(Session& s, RunResult& run) {
     const Options& opt = s.opt;
     GateReport report = confirm_suspects(
-        compare_duet(run, s.against_only, opt.gate), run, opt.gate, opt.confirm,
+        run, sequential_plan(opt),
         [&](const std::vector<std::string>& names, int attempt) {
-            s.progress_line("re-measuring " + std::to_string(names.size()) + " suspect(s) in a fresh duet (" +
-                            std::to_string(attempt) + "/" + std::to_string(opt.confirm) + ")");
+            s.progress_line("measuring fresh duet " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
+                            " benchmark(s) not yet decided");
             return remeasure_in_fresh_process(opt, attempt);
         },
-        [&](const RunResult& rerun, const std::vector<std::string>&) { return compare_duet(rerun, {}, opt.gate); });
+        [&](const RunResult& cur) { return compare_duet(cur, s.against_only, opt.gate); });
     s.clear_progress();
     std::size_t pairs = 0;
     for (const auto& b : run.benchmarks) pairs = std::max(pairs, b.paired_baseline.size());
     report.mode_note = "duet: interleaved comparison against " + opt.against_path + " (" + std::to_string(pairs) +
-                       " pairs per benchmark, each in random order; Wilcoxon signed-rank on the per-pair ratios)";
+                       " pairs per benchmark over " + std::to_string(run.context.processes) +
+                       " run(s), each pair in random order; the change is the median per-pair ratio of each run, combined over the runs)";
     return report;
+}
+
+// A baseline saved without a comparison holds --processes processes: this one and fresh ones.
+// Returns "" or the problem.
+inline std::string measure_more_processes(Session& s, RunResult& run) {
+    for (int p = 1; p < s.opt.processes; ++p) {
+        s.progress_line("measuring process " + std::to_string(p + 1) + "/" + std::to_string(s.opt.processes) + " of the baseline");
+        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, p);
+        if (!fresh.ok()) return fresh.error;
+        merge_process(run, fresh.run, static_cast<std::uint32_t>(run.context.processes));
+    }
+    s.clear_progress();
+    return {};
 }
 
 inline void print_console(const Session& s, const RunResult& run, const GateReport* report) {
@@ -307,8 +354,10 @@ inline void print_console(const Session& s, const RunResult& run, const GateRepo
         if (b.failed()) print_error(b.name + " failed: " + b.error);
     if (!report) return;
     if (!report->machine_warning.empty()) s.warn(report->machine_warning);
+    if (!report->baseline_warning.empty()) s.warn(report->baseline_warning);
     for (const auto& c : report->rows)
-        if (c.status == Status::regression || c.status == Status::missing || c.status == Status::slower)
+        if (c.status == Status::regression || c.status == Status::missing || c.status == Status::slower ||
+            c.status == Status::undecided)
             std::fprintf(s.console, "%s %s %s\n", report::paint_status(c.status, s.style).c_str(), c.name.c_str(),
                          report::format_change(c.change.point).c_str());
 }
@@ -400,19 +449,9 @@ inline std::string check_group_gates(const Session& s) {
 
 // A comparison that cannot fail, or cannot be made, is an input error. Returns "" or the problem.
 inline std::string check_comparison(const Session& s, const GateReport& report) {
-    if (const auto missing = report.missing_metric(); !missing.empty()) return missing.front()->input_error;
-    const auto weak = report.underpowered();
-    if (weak.empty() || s.duet) return {};
-    const Comparison& c = *weak.front();
-    const BenchmarkResult* base = s.baseline.run.find(c.name);
-    std::size_t tested = 0;
-    for (const auto& row : report.rows) tested += std::isfinite(row.change.point) && row.metric == Metric::time ? 1 : 0;
-    char p[32];
-    std::snprintf(p, sizeof p, "%.3g", c.smallest_p);
-    return s.opt.baseline_path + ": too few samples to ever fail the gate on " + std::to_string(weak.size()) +
-           " benchmark(s), e.g. '" + c.name + "' has " + std::to_string(base ? base->samples.size() : 0) +
-           " sample(s): even wholly separated samples give p = " + p + ", not below alpha / " + std::to_string(tested) +
-           " (Holm over " + std::to_string(tested) + " benchmarks); save the baseline from a full run";
+    if (const auto bad = report.missing_metric(); !bad.empty())
+        return (s.opt.baseline_path.empty() ? std::string() : s.opt.baseline_path + ": ") + bad.front()->input_error;
+    return {};
 }
 
 // The main mode: measure, compare (with --baseline or --against), print, export, exit code.
@@ -438,6 +477,11 @@ inline int run_mode(Session& s) {
     const bool compared = s.duet || !s.opt.baseline_path.empty();
     if (s.duet) report = compare_with_build(s, run);
     else if (compared) report = compare_with_file(s, run);
+    else if (!s.opt.save_baseline_path.empty() && !failed)
+        if (const std::string problem = measure_more_processes(s, run); !problem.empty()) {
+            print_error("cannot measure the baseline's processes: " + problem);
+            return exit_usage;
+        }
     if (compared)
         if (const std::string problem = check_comparison(s, report); !problem.empty()) {
             print_error(problem);
@@ -512,6 +556,14 @@ inline int main(int argc, char** argv) {
         return exit_usage;
     }
     if (opt.callgrind_child > 0) return callgrind_child_mode(s);
+    {
+        std::string problem;
+        s.pinned_cpu = pin_to_one_cpu(opt.pin_cpu, problem);
+        if (!problem.empty()) {
+            print_error(problem);
+            return exit_usage;
+        }
+    }
     if (opt.gate.metric == Metric::allocations && !allocation_tracking_installed()) {
         print_error("--gate allocations needs allocation counting: #define BENCHGATE_COUNT_ALLOCATIONS before including "
                     "benchgate.hpp in the file that defines BENCHGATE_MAIN");

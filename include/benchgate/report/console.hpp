@@ -103,6 +103,7 @@ inline std::string paint_status(Status s, const Style& style) {
     const char* word = to_string(s);
     switch (s) {
     case Status::regression: return style.bold_red(word);
+    case Status::undecided: return style.bold_yellow(word);
     case Status::slower: return style.yellow(word);
     case Status::faster: return style.green(word);
     case Status::improved: return style.bold_green(word);
@@ -118,6 +119,7 @@ inline std::string paint_status(Status s, const Style& style) {
 inline std::string console_comparison(const GateReport& report, const Style& style) {
     std::string out;
     if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
+    if (!report.baseline_warning.empty()) out += style.yellow("warning: ") + report.baseline_warning + "\n";
     if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
     if (!report.mode_note.empty()) out += style.dim("note: ") + report.mode_note + "\n";
     bool non_time = false;

@@ -158,15 +158,14 @@ inline std::string confirmation_note(const Comparison& c) {
     if (!std::isfinite(c.first_change)) return {};
     std::string changes;
     for (double x : c.confirm_changes) changes += (changes.empty() ? "" : ", ") + format_change(x);
-    if (!c.confirm_error.empty())
-        return "suspected at " + format_change(c.first_change) + "; re-measuring failed (" + c.confirm_error +
-               "), so it stands unconfirmed";
-    if (c.status == Status::regression) {
-        if (c.confirm_attempts == 0) return "not re-measured (--confirm 0)";
-        return "confirmed in " + std::to_string(c.confirm_attempts) + "/" + std::to_string(c.confirm_attempts) +
-               " fresh processes (" + changes + ")";
-    }
-    return "suspected at " + format_change(c.first_change) + ", not confirmed in a fresh process (" + changes + ")";
+    const std::string processes = std::to_string(c.processes_current) + " process" + (c.processes_current == 1 ? "" : "es");
+    std::string out = "first " + format_change(c.first_change);
+    if (c.confirm_attempts > 0) out += ", then " + changes + " as fresh processes joined";
+    out += "; judged on " + processes + " (interval " + format_change_ci(c.change) + ")";
+    if (!c.confirm_error.empty()) out += "; re-measuring failed: " + c.confirm_error;
+    if (c.status == Status::regression && c.processes_current < 2) out += "; not re-measured";
+    if (c.status == Status::undecided) out += "; still undecided: the interval reaches past the threshold";
+    return out;
 }
 
 // A verdict band: "10%", "0.5%".
@@ -178,7 +177,7 @@ inline std::string format_band(double fraction) {
 // "1 REGRESSION, 3 STABLE": one entry per status that occurs.
 inline std::string status_counts_plain(const GateReport& report) {
     std::string out;
-    for (Status s : {Status::regression, Status::slower, Status::stable, Status::faster, Status::improved,
+    for (Status s : {Status::regression, Status::undecided, Status::slower, Status::stable, Status::faster, Status::improved,
                      Status::added, Status::missing, Status::failed}) {
         const int n = report.count(s);
         if (n == 0) continue;
@@ -195,8 +194,10 @@ inline std::string speed_note(const GateReport& report) {
     const std::string moved = "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
                               (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded; ";
     if (report.speed_corrected)
-        return moved + "changes are corrected for it, and the Baseline column is scaled by it (--speed-correction off to disable)";
-    return moved + "the benchmarks did not move with it, so changes are not corrected";
+        return moved + "the baseline of " + std::to_string(report.speed_applied_rows) +
+               " benchmark(s) is scaled by it (Baseline column; a slower machine corrects only benchmarks that moved with it; "
+               "--speed-correction off to disable)";
+    return moved + "no benchmark moved with it, so nothing is corrected";
 }
 
 // Complexity lines: "frame/encode: O(n), 0.52 ns * n (RMS 2.1%)".
@@ -221,6 +222,7 @@ struct Style {
     std::string green(std::string_view t) const { return paint(t, "32"); }
     std::string bold_green(std::string_view t) const { return paint(t, "1;32"); }
     std::string yellow(std::string_view t) const { return paint(t, "33"); }
+    std::string bold_yellow(std::string_view t) const { return paint(t, "1;33"); }
     std::string cyan(std::string_view t) const { return paint(t, "36"); }
 };
 

@@ -22,6 +22,8 @@ inline void write_comparison(detail::JsonWriter& w, const Comparison& c) {
     w.field("raw_change", c.raw_change).field("raw_baseline", c.raw_baseline);
     w.field("p_value", c.p_value).field("p_adjusted", c.p_adjusted).field("noise_band", c.noise_band);
     w.field("significant", c.significant);
+    w.field("processes_baseline", c.processes_baseline).field("processes_current", c.processes_current);
+    w.field("process_spread", c.process_spread).field("speed_applied", c.speed_applied);
     if (!c.counters.empty()) {
         w.key("counters").begin_array();
         for (const auto& cc : c.counters) {
@@ -55,6 +57,8 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
         w.field("noise", gate->config.noise).field("alpha", gate->config.alpha);
         w.field("machine_warning", gate->machine_warning).field("failed", gate->failed());
         w.field("speed_corrected", gate->speed_corrected).field("speed_factor", gate->speed_factor);
+        w.field("speed_applied_rows", gate->speed_applied_rows).field("baseline_warning", gate->baseline_warning);
+        w.field("fail_on_undecided", gate->config.fail_on_undecided).field("undecided", gate->count(Status::undecided));
         w.field("mode", gate->mode_note.empty() ? "baseline" : "duet").field("mode_note", gate->mode_note);
         w.key("missing").begin_array();
         for (const auto& c : gate->rows)

@@ -34,6 +34,7 @@ inline std::string markdown_escape(std::string_view s) {
 inline const char* status_badge(Status s) {
     switch (s) {
     case Status::regression: return "\xF0\x9F\x94\xB4 REGRESSION";  // 🔴
+    case Status::undecided: return "\xE2\x9D\x93 UNDECIDED";      // ❓
     case Status::slower: return "\xF0\x9F\x9F\xA1 SLOWER";          // 🟡
     case Status::stable: return "\xE2\x9A\xAA STABLE";              // ⚪
     case Status::faster: return "\xF0\x9F\x9F\xA2 FASTER";          // 🟢
@@ -49,6 +50,7 @@ inline const char* status_badge(Status s) {
 inline std::string markdown_comparison(const GateReport& report) {
     std::string out = "## \xF0\x9F\x93\x8A Benchmark Results\n\n";
     if (!report.machine_warning.empty()) out += "> \xE2\x9A\xA0\xEF\xB8\x8F " + markdown_escape(report.machine_warning) + "\n\n";
+    if (!report.baseline_warning.empty()) out += "> \xE2\x9A\xA0\xEF\xB8\x8F " + markdown_escape(report.baseline_warning) + "\n\n";
     if (const std::string note = speed_note(report); !note.empty()) out += "> " + note + "\n\n";
     if (!report.mode_note.empty()) out += "> " + markdown_escape(report.mode_note) + "\n\n";
     out += "| Benchmark | Baseline | Current | Change | Status |\n";
@@ -74,6 +76,13 @@ inline std::string markdown_comparison(const GateReport& report) {
         }
     } else {
         out += "\xE2\x9C\x85 No performance regressions detected\n";
+    }
+    if (const int undecided = report.count(Status::undecided); undecided > 0) {
+        out += "\n\xE2\x9D\x93 " + std::to_string(undecided) + " benchmark" + (undecided == 1 ? "" : "s") +
+               " undecided (the machine was too noisy to tell within the time budget):\n";
+        for (const auto& c : report.rows)
+            if (c.status == Status::undecided)
+                out += "- " + markdown_escape(c.name) + ": " + format_change_ci(c.change) + "\n";
     }
     std::string counter_rows;
     for (const auto& c : report.rows)
