@@ -109,6 +109,7 @@ TEST_CASE("the verdict rests on the interval: REGRESSION, UNDECIDED, SLOWER, STA
     CHECK(classify({0.12, 0.03, 0.21}, cfg) == Status::undecided);    // could be noise, could be +20%
     CHECK(classify({0.04, -0.02, 0.11}, cfg) == Status::undecided);   // reaches past the threshold
     CHECK(classify({0.07, 0.03, 0.09}, cfg) == Status::slower);
+    CHECK(classify({0.09, 0.07, 0.11}, cfg) == Status::slower);       // surely slower; maybe at the threshold
     CHECK(classify({0.02, -0.03, 0.08}, cfg) == Status::stable);
     CHECK(classify({-0.07, -0.09, -0.03}, cfg) == Status::faster);
     CHECK(classify({-0.25, -0.30, -0.20}, cfg) == Status::improved);

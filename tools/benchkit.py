@@ -7,19 +7,21 @@ Plain standard library, so that every tool runs with a bare python3. Tools impor
 `import benchkit` (Python puts the script's own directory, tools/, on sys.path); the
 integration tests add tools/ to sys.path relative to their own file.
 """
+import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import time
 
 # The verdicts a comparison gives, in the order the tables list them: the names benchgate
 # prints (its to_string(Status)) and writes as "status" in --json, --csv and --markdown.
-VERDICT_STATUSES = ("REGRESSION", "SLOWER", "STABLE", "FASTER", "IMPROVED", "NEW", "MISSING", "FAILED")
+VERDICT_STATUSES = ("REGRESSION", "UNDECIDED", "SLOWER", "STABLE", "FASTER", "IMPROVED", "NEW", "MISSING", "FAILED")
 
 # The verdicts of a benchmark measured on both sides (the others mean it was absent on one
 # side, or its body failed): the columns of the tools' verdict tables.
-COMPARED_STATUSES = VERDICT_STATUSES[:5]
+COMPARED_STATUSES = VERDICT_STATUSES[:6]
 
 # A change in the slow direction beyond the warning threshold: what a quality tool counts as
 # "the gate noticed the slowdown".
@@ -133,3 +135,41 @@ def coefficient_of_variation(values, population=False, undefined=float("nan")):
     if mean <= 0:
         return undefined
     return (statistics.pstdev(xs) if population else statistics.stdev(xs)) / mean
+
+
+def default_noise_binary(bench_binary):
+    """Where the build puts benchgate-noise, found from a bench binary's path
+    (BUILD/examples/x or BUILD/benches/... -> BUILD/tools/benchgate-noise)."""
+    d = os.path.dirname(os.path.abspath(bench_binary))
+    while d != os.path.dirname(d):
+        candidate = os.path.join(d, "tools", "benchgate-noise")
+        if os.path.exists(candidate):
+            return candidate
+        d = os.path.dirname(d)
+    return "benchgate-noise"
+
+
+@contextlib.contextmanager
+def noisy_neighbour(enabled, noise_binary, seed=1, seconds=7200, args=()):
+    """Runs benchgate-noise (tools/noise.cpp: seeded bursts of memory, cache and CPU work on the
+    other CPUs) for the duration of the with-block when `enabled`; a no-op otherwise. The
+    neighbour is bounded in time by itself and killed when the block ends."""
+    if not enabled:
+        yield None
+        return
+    p = subprocess.Popen([noise_binary, "--seconds", str(seconds), "--seed", str(seed)] + list(args),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(0.2)
+    if p.poll() is not None:
+        raise RuntimeError(f"{noise_binary} exited at once with code {p.returncode}")
+    try:
+        yield p
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+
+
+def noise_settings(flag):
+    """The settings a --noise off|on|both flag asks for, as (label, enabled) pairs in order."""
+    return {"off": [("quiet", False)], "on": [("noisy", True)], "both": [("quiet", False), ("noisy", True)]}[flag]

@@ -192,7 +192,9 @@ inline Estimate change_interval(const std::vector<double>& base, const std::vect
 // The verdict on a change, from its interval alone (point, lower, upper):
 //   REGRESSION  point > threshold and lower > warn threshold
 //   IMPROVED    point < -threshold and upper < -warn threshold
-//   UNDECIDED   neither, and the interval reaches past +-threshold
+//   UNDECIDED   the interval runs from inside the warn band to beyond the threshold (lower <=
+//               warn and upper > threshold), or the mirror image: it could be noise, it could be
+//               a regression (an improvement)
 //   SLOWER      point > warn threshold and lower > noise
 //   FASTER      point < -warn threshold and upper < -noise
 //   STABLE      everything else: the interval lies within +-threshold
@@ -202,10 +204,17 @@ inline Status classify(const Estimate& ch, const GateConfig& cfg) {
     if (std::isnan(x)) return Status::stable;
     if (x > cfg.threshold && lo > cfg.warn_threshold) return Status::regression;
     if (x < -cfg.threshold && hi < -cfg.warn_threshold) return Status::improved;
-    if (hi > cfg.threshold || lo < -cfg.threshold) return Status::undecided;
+    if ((hi > cfg.threshold && lo <= cfg.warn_threshold) || (lo < -cfg.threshold && hi >= -cfg.warn_threshold))
+        return Status::undecided;
     if (x > cfg.warn_threshold && lo > cfg.noise) return Status::slower;
     if (x < -cfg.warn_threshold && hi < -cfg.noise) return Status::faster;
     return Status::stable;
+}
+
+// A slower row whose interval still reaches past the threshold: decided slower, but a close
+// call on the threshold that more processes can settle.
+inline bool close_to_threshold(const Comparison& c, const GateConfig& cfg) {
+    return c.status == Status::slower && c.change.upper > cfg.threshold;
 }
 
 inline bool is_significant(const Estimate& ch, double noise) { return ch.lower > noise || ch.upper < -noise; }

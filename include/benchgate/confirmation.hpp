@@ -4,7 +4,8 @@
 // threshold), makes the gate measure one more fresh process of the whole selection; the new
 // process's samples join the current run and every row is compared again on all processes.
 // This repeats until no row needs more, `max_extra` fresh processes were measured, or the time
-// budget is spent. A clean run stops after the first comparison, as fast as one process.
+// budget is spent. A clean run stops after the first comparison, as fast as one process. (A
+// SLOWER row whose interval still reaches past the threshold asks for more processes too.)
 // Nothing here starts a process: the caller's Remeasure does.
 #pragma once
 
@@ -32,12 +33,13 @@ struct SequentialPlan {
 };
 
 // The rows whose decision needs another process: a REGRESSION resting on one current process,
-// or an UNDECIDED row. Deterministic metrics never do (a process counts what any other would).
+// an UNDECIDED row, or a SLOWER one whose interval still reaches past the threshold.
+// Deterministic metrics never do (a process counts what any other would).
 inline std::vector<std::string> rows_needing_processes(const GateReport& report) {
     std::vector<std::string> names;
     for (const auto& c : report.rows)
-        if (c.metric == Metric::time &&
-            (c.status == Status::undecided || (c.status == Status::regression && c.processes_current < 2)))
+        if (c.metric == Metric::time && (c.status == Status::undecided || close_to_threshold(c, report.config) ||
+                                         (c.status == Status::regression && c.processes_current < 2)))
             names.push_back(c.name);
     return names;
 }
