@@ -608,3 +608,12 @@ TEST_CASE("every row's numbers come from the comparison whose change it shows") 
     CHECK(d.rows[0].current == Approx(stats::median(paired.samples)));
     CHECK(d.rows[0].baseline == Approx(stats::median(paired.paired_baseline)));
 }
+
+TEST_CASE("--alpha sets the confidence of the change's interval") {
+    GateConfig wide, narrow;
+    narrow.alpha = 0.5;  // a 50% interval
+    const auto w = compare_benchmark(processes("x", 100, 3, 0.02), processes("x", 104, 3, 0.02), wide);
+    const auto n = compare_benchmark(processes("x", 100, 3, 0.02), processes("x", 104, 3, 0.02), narrow);
+    CHECK(w.change.point == Approx(n.change.point));
+    CHECK(n.change.upper - n.change.lower < 0.5 * (w.change.upper - w.change.lower));
+}

@@ -81,7 +81,7 @@ struct GateConfig {
     double threshold = 0.10;       // REGRESSION / IMPROVED beyond this relative change
     double warn_threshold = 0.05;  // SLOWER / FASTER beyond this
     double noise = 0.01;           // minimum noise band: intervals inside ±noise are noise
-    double alpha = 0.05;           // family-wise significance level (Holm over a run's benchmarks)
+    double alpha = 0.05;           // the change's interval has confidence 1 - alpha
     stats::Statistic estimator = stats::Statistic::min;  // --estimator
     std::uint64_t seed = 0;
     int resamples = 1000;
@@ -94,7 +94,6 @@ struct GateConfig {
     // (so that two processes that happen to agree do not claim a precision they cannot have).
     double process_cv = 0.02;
     int prior_df = 2;
-    double confidence = 0.95;        // of the change's interval
     int min_process_samples = 5;     // a baseline process with fewer cannot be compared
 };
 
@@ -275,7 +274,7 @@ inline ProcessEvidence evidence_from_logs(double d, double ss, double df, double
     const double s2 = total_df > 0 ? (ss + prior * cfg.process_cv * cfg.process_cv) / total_df : cfg.process_cv * cfg.process_cv;
     e.spread = std::sqrt(s2);
     const double se = e.spread * se_factor;
-    const double t = total_df > 0 ? stats::student_t_quantile(0.5 + cfg.confidence / 2.0, total_df) : 1.96;
+    const double t = total_df > 0 ? stats::student_t_quantile(1.0 - cfg.alpha / 2.0, total_df) : 1.96;
     e.change = {std::exp(d) - 1.0, std::exp(d - t * se) - 1.0, std::exp(d + t * se) - 1.0};
     e.p_value = se > 0 ? 2.0 * (1.0 - stats::student_t_cdf(std::fabs(d) / se, total_df)) : (d == 0 ? 1.0 : 0.0);
     return e;

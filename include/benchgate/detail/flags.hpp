@@ -163,7 +163,7 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.warn_threshold, 1000); }},
         {"--noise", "PCT", "smallest noise band: intervals within it are STABLE (default 1)",
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.noise, 100); }},
-        {"--alpha", "P", "family-wise significance level, Holm-adjusted (default 0.05)",
+        {"--alpha", "P", "the change's interval has confidence 1 - P (default 0.05: 95%)",
          [](Options& o, const std::string& v) {
              double d = 0;
              if (!parse_double(v, d) || d <= 0 || d >= 1) return "expects a probability in (0, 1), got '" + v + "'";
