@@ -231,11 +231,16 @@ inline std::string start_duet(Session& s) {
 }
 
 // The console, its colours, machine warnings and hardware counters for a measuring mode.
-inline void prepare_console(Session& s, std::vector<std::string>& notes) {
+// Where the console table goes (standard error when an export takes standard output) and its colours.
+inline void choose_console(Session& s) {
     s.console = s.opt.stdout_taken() ? stderr : stdout;
     s.style = report::Style{color_enabled(s.opt.color, ::fileno(s.console))};
     s.err_style = report::Style{color_enabled(s.opt.color, STDERR_FILENO)};
     s.show_progress = !s.opt.quiet && ::isatty(STDERR_FILENO);
+}
+
+inline void prepare_console(Session& s, std::vector<std::string>& notes) {
+    choose_console(s);
     for (const std::string& w : machine_warnings()) s.warn(w);
     if (s.opt.hardware_counters) {
         if (const std::string why = s.perf.open(); !why.empty()) {
@@ -454,6 +459,26 @@ inline std::string check_comparison(const Session& s, const GateReport& report) 
     return {};
 }
 
+// The end of every comparing mode: input errors of the comparison, the console, the exports
+// (and the baseline to save), then the exit code. `failed`: benchmarks that failed in `run`.
+inline int finish_report(const Session& s, const RunResult& run, const GateReport* report, int failed) {
+    if (report)
+        if (const std::string problem = check_comparison(s, *report); !problem.empty()) {
+            print_error(problem);
+            return failed ? exit_failed : exit_usage;
+        }
+    print_console(s, run, report);
+    // A suspect whose body failed in a fresh process is FAILED too.
+    if (report) failed = std::max(failed, report->count(Status::failed));
+    if (const std::string problem = write_outputs(s, run, report, count_failed(run)); !problem.empty()) {
+        print_error(problem);
+        return failed ? exit_failed : exit_usage;
+    }
+    if (failed) return exit_failed;
+    if (report && report->failed()) return exit_regression;
+    return exit_ok;
+}
+
 // The main mode: measure, compare (with --baseline or --against), print, export, exit code.
 inline int run_mode(Session& s) {
     RunResult run;
@@ -482,22 +507,7 @@ inline int run_mode(Session& s) {
             print_error("cannot measure the baseline's processes: " + problem);
             return exit_usage;
         }
-    if (compared)
-        if (const std::string problem = check_comparison(s, report); !problem.empty()) {
-            print_error(problem);
-            return failed ? exit_failed : exit_usage;
-        }
-    const GateReport* gate_ptr = compared ? &report : nullptr;
-    print_console(s, run, gate_ptr);
-    // A suspect whose body failed in a fresh process is FAILED too.
-    if (compared) failed = std::max(failed, report.count(Status::failed));
-    if (const std::string problem = write_outputs(s, run, gate_ptr, count_failed(run)); !problem.empty()) {
-        print_error(problem);
-        return failed ? exit_failed : exit_usage;
-    }
-    if (failed) return exit_failed;
-    if (compared && report.failed()) return exit_regression;
-    return exit_ok;
+    return finish_report(s, run, compared ? &report : nullptr, failed);
 }
 
 // ---------------------------------------------------------------- dispatch

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Integration checks of `benchgate compare OLD NEW`: two saved result files compared without
+measuring, with a bench binary's verdicts, reports and exit codes.
+
+    test/integration/tool.py BENCHGATE DEMO
+"""
+import json
+import os
+import tempfile
+
+from checks import binaries, check, finish, one_error_line, run
+
+TOOL, DEMO = binaries("BENCHGATE", "DEMO")
+
+with tempfile.TemporaryDirectory() as d:
+    old, new, slow = (os.path.join(d, n) for n in ("old.json", "new.json", "slow.json"))
+    for path, slowdown in ((old, "0"), (new, "0"), (slow, "30")):
+        r = run([DEMO, "--quick", "--quiet", "--save-baseline", path], env={"BENCHGATE_DEMO_SLOWDOWN": slowdown})
+        assert r.returncode == 0, r.stderr
+    r = run([TOOL, "compare", old, slow, "--color", "never"])
+    check("compare OLD NEW with 30% more work in NEW: REGRESSION rows, exit 1",
+          r.returncode == 1 and r.stdout.count("REGRESSION") >= 4 and "gate FAILED" in r.stdout, r.stdout + r.stderr)
+    r = run([TOOL, "compare", old, new, "--color", "never"])
+    check("compare OLD NEW of two identical builds: no REGRESSION, exit 0",
+          r.returncode == 0 and "REGRESSION" not in r.stdout, r.stdout + r.stderr)
+    r = run([TOOL, "compare", old, slow, "--json", "-", "--markdown", os.path.join(d, "pr.md"), "--threshold", "50"])
+    doc = json.loads(r.stdout) if r.stdout.strip().startswith("{") else {}
+    md = open(os.path.join(d, "pr.md")).read() if os.path.exists(os.path.join(d, "pr.md")) else ""
+    check("--threshold 50 and the exports: the JSON names OLD as the baseline, +30% is not a REGRESSION, markdown written",
+          r.returncode == 0 and doc.get("gate", {}).get("baseline") == old and doc["gate"]["threshold"] == 0.5
+          and "| Benchmark | Baseline | Current | Change | Status |" in md, r.stderr + str(doc)[:200])
+    r = run([TOOL, "compare", old, os.path.join(d, "missing.json")])
+    check("a missing file: exit 2, one line naming it", r.returncode == 2 and one_error_line(r) and "missing.json" in r.stderr,
+          r.stderr)
+    r = run([TOOL, "compare", old, slow, "--quick"])
+    check("a measuring flag: exit 2, one line", r.returncode == 2 and one_error_line(r) and "--quick" in r.stderr, r.stderr)
+    r = run([TOOL, "compare", old])
+    check("one file only: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
+    r = run([TOOL, "frobnicate"])
+    check("an unknown command: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
+    r = run([TOOL, "--help"])
+    check("--help: the usage, exit 0", r.returncode == 0 and "compare OLD.json NEW.json" in r.stdout, r.stdout)
+
+finish()
