@@ -142,18 +142,6 @@ TEST_CASE("the estimator is selectable") {
     CHECK(GateConfig{}.estimator == stats::Statistic::min);
 }
 
-TEST_CASE("drift between rounds is measured") {
-    BenchmarkResult steady = bench("x", 100, 0.002);
-    BenchmarkResult drifting = bench("x", 100, 0.002);
-    for (std::size_t i = 0; i < drifting.samples.size(); ++i)
-        drifting.samples[i] *= 1.0 + 0.04 * drifting.rounds[i];  // rounds at +0, +4, +8, +12%
-    CHECK(drift(steady) < 0.005);
-    CHECK(drift(drifting) == Approx(0.06).margin(0.01));
-    BenchmarkResult no_rounds = steady;
-    no_rounds.rounds.clear();
-    CHECK(drift(no_rounds) == 0.0);
-}
-
 TEST_CASE("compare_runs: NEW, MISSING, FAILED and the order of rows") {
     BenchmarkResult failed = bench("c", 100);
     failed.error = "boom";
@@ -533,20 +521,7 @@ TEST_CASE("duet comparison: per-pair ratios cancel a shared drift that independe
     CHECK(loaded.run.benchmarks[0].paired_baseline == cur.paired_baseline);
 }
 
-TEST_CASE("drift: work is bounded by the samples, whatever the round indices") {
-    BenchmarkResult b = bench("x", 100);
-    b.rounds.back() = 4294967294u;  // a damaged index must not size a loop
-    const double d = drift(b);
-    CHECK(std::isfinite(d));
-    CHECK(d >= 0.0);
-    BenchmarkResult two = bench("x", 100, 0.01, 60, 2);
-    for (std::size_t i = 30; i < 60; ++i) two.samples[i] *= 1.2;  // second round 20% slower
-    CHECK(drift(two) == Approx(0.1).margin(0.02));
-}
-
 TEST_CASE("a baseline process too small to compare is an input error, not a silent STABLE") {
-    CHECK(stats::smallest_mann_whitney_p(1, 60) > 0.05);
-    CHECK(stats::smallest_mann_whitney_p(2, 10) == Approx(2.0 / 66.0).epsilon(1e-9));  // exact: 2 / C(12, 2)
     for (std::size_t keep : {1u, 2u}) {
         RunResult base = run_of({bench("a", 100), bench("b", 100)});
         for (auto& b : base.benchmarks) {
@@ -556,10 +531,10 @@ TEST_CASE("a baseline process too small to compare is an input error, not a sile
         }
         const RunResult cur = run_of({bench("a", 150), bench("b", 100)});
         const GateReport r = compare_runs(base, cur, GateConfig{});
-        REQUIRE(r.missing_metric().size() == 2);
-        CHECK(r.missing_metric()[0]->input_error.find("too few samples") != std::string::npos);
+        REQUIRE(r.input_errors().size() == 2);
+        CHECK(r.input_errors()[0]->input_error.find("too few samples") != std::string::npos);
     }
-    CHECK(compare_runs(run_of({bench("a", 100)}), run_of({bench("a", 150)}), GateConfig{}).missing_metric().empty());
+    CHECK(compare_runs(run_of({bench("a", 100)}), run_of({bench("a", 150)}), GateConfig{}).input_errors().empty());
 }
 
 TEST_CASE("Student's t: CDF and quantiles against known values") {
@@ -576,14 +551,14 @@ TEST_CASE("a benchmark missing its gated metric is an input error, not NEW") {
     base.metrics.instructions = 1000;
     cur.thresholds.gate = "instructions";  // its group gates on instructions; this run counted none
     const GateReport r = compare_runs(run_of({base}), run_of({cur}), GateConfig{});
-    REQUIRE(r.missing_metric().size() == 1);
-    CHECK(r.missing_metric()[0]->input_error.find("--metric instructions") != std::string::npos);
+    REQUIRE(r.input_errors().size() == 1);
+    CHECK(r.input_errors()[0]->input_error.find("--metric instructions") != std::string::npos);
     BenchmarkResult counted = cur;
     counted.metrics.instructions = 1000;
     BenchmarkResult uncounted_base = bench("g", 100);
     const GateReport r2 = compare_runs(run_of({uncounted_base}), run_of({counted}), GateConfig{});
-    REQUIRE(r2.missing_metric().size() == 1);
-    CHECK(r2.missing_metric()[0]->input_error.find("in the baseline") != std::string::npos);
+    REQUIRE(r2.input_errors().size() == 1);
+    CHECK(r2.input_errors()[0]->input_error.find("in the baseline") != std::string::npos);
 }
 
 TEST_CASE("every row's numbers come from the comparison whose change it shows") {

@@ -140,54 +140,6 @@ struct Comparison {
     std::string confirm_error;           // re-measuring failed (the suspect stays a REGRESSION)
 };
 
-// Relative drift of a benchmark inside one run: half the range of its per-round medians,
-// over the overall median. 0 when the samples do not span two rounds. Rounds are grouped by
-// sorting, so the work is bounded by the number of samples whatever the indices are.
-inline double drift(const BenchmarkResult& b) {
-    if (b.rounds.size() != b.samples.size() || b.samples.empty()) return 0.0;
-    std::vector<std::pair<std::uint32_t, double>> by_round;
-    by_round.reserve(b.samples.size());
-    for (std::size_t i = 0; i < b.samples.size(); ++i) by_round.emplace_back(b.rounds[i], b.samples[i]);
-    std::sort(by_round.begin(), by_round.end());
-    std::vector<double> medians, in_round;
-    for (std::size_t i = 0; i < by_round.size();) {
-        in_round.clear();
-        std::size_t j = i;
-        for (; j < by_round.size() && by_round[j].first == by_round[i].first; ++j) in_round.push_back(by_round[j].second);
-        if (in_round.size() >= 3) medians.push_back(stats::quantile_select(in_round, 0.5));
-        i = j;
-    }
-    if (medians.size() < 2) return 0.0;
-    std::vector<double> all(b.samples);
-    const double overall = stats::quantile_select(all, 0.5);
-    const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
-    return overall > 0 ? (*hi - *lo) / 2.0 / overall : 0.0;
-}
-
-// Relative change of the estimator between two sample sets, with a percentile bootstrap
-// interval (both sides resampled independently; seeded, reproducible).
-inline Estimate change_interval(const std::vector<double>& base, const std::vector<double>& cur,
-                                stats::Statistic estimator, std::uint64_t seed, int resamples) {
-    Estimate e;
-    const double b0 = stats::evaluate(estimator, base), c0 = stats::evaluate(estimator, cur);
-    e.point = c0 / b0 - 1.0;
-    if (base.size() < 2 || cur.size() < 2 || resamples < 10) {
-        e.lower = e.upper = e.point;
-        return e;
-    }
-    stats::Rng rng(seed);
-    stats::Resampler rb(base, estimator), rc(cur, estimator);
-    std::vector<double> ratios(static_cast<std::size_t>(resamples));
-    for (auto& r : ratios) {
-        const double b = rb.draw(rng);
-        r = rc.draw(rng) / b - 1.0;
-    }
-    std::sort(ratios.begin(), ratios.end());
-    e.lower = stats::quantile_sorted(ratios, 0.025);
-    e.upper = stats::quantile_sorted(ratios, 0.975);
-    return e;
-}
-
 // The verdict on a change, from its interval alone (point, lower, upper):
 //   REGRESSION  point > threshold and lower > warn threshold
 //   IMPROVED    point < -threshold and upper < -warn threshold
@@ -367,11 +319,27 @@ inline Comparison compare_deterministic(const BenchmarkResult& base, const Bench
     return compare_counters(c, base, cur);
 }
 
-// Compares one benchmark present on both sides, on its process estimates. `speed` is the
-// machine-speed factor (current reference time / baseline reference time) to scale the
-// baseline by, 1 when none applies.
+// Whether the machine-speed factor may be applied to a benchmark whose raw change is `raw`,
+// when the reference moved by r = factor - 1: only when the benchmark moved with the reference
+// (|raw - r| < |r| / 2), decided per benchmark. A benchmark that did not move with it keeps
+// its raw change: a regression on a slower machine is then overstated, never hidden, and one
+// benchmark that tracks the reference cannot shift another by the whole factor. A regression on
+// a faster machine is read low by the machine's speed-up (the reference cannot be told from its
+// own noise then: in A/A pairs it moved by up to 6% while the benchmarks stayed within 2%), but
+// it still reads slower, and with its interval never STABLE once it is beyond the warn band.
+// The reference is an ALU loop: it cannot stand for cache- and memory-bound bodies, whose
+// per-process offsets it does not see; those are left to the process-level evidence.
+inline bool speed_applies(double raw, double factor) {
+    if (!(factor > 0) || !std::isfinite(raw) || factor == 1.0) return false;
+    const double r = factor - 1.0;
+    return std::fabs(raw - r) < 0.5 * std::fabs(r);
+}
+
+// Compares one benchmark present on both sides, on its process estimates. `machine_speed` is
+// the machine-speed factor (current reference time / baseline reference time; 1: none
+// measured); the baseline is scaled by it when speed_applies to this benchmark.
 inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg,
-                                    double speed = 1.0) {
+                                    double machine_speed = 1.0) {
     if (cfg.metric != Metric::time && !cur.failed()) return compare_deterministic(base, cur, cfg);
     Comparison c;
     c.name = cur.name;
@@ -393,9 +361,10 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     c.processes_baseline = static_cast<int>(b.size());
     c.processes_current = static_cast<int>(x.size());
     c.raw_baseline = geometric_mean(b);
-    c.baseline = c.raw_baseline * speed;
     c.current = geometric_mean(x);
     c.raw_change = c.current / c.raw_baseline - 1.0;
+    const double speed = speed_applies(c.raw_change, machine_speed) ? machine_speed : 1.0;
+    c.baseline = c.raw_baseline * speed;
     std::vector<double> scaled(b);
     for (double& v : scaled) v *= speed;
     const ProcessEvidence e = process_evidence(scaled, x, cfg);
@@ -451,7 +420,7 @@ struct GateReport {
     }
     // Rows that cannot be compared (a side lacks the gated metric, a baseline process has too
     // few samples): an input error.
-    std::vector<const Comparison*> missing_metric() const {
+    std::vector<const Comparison*> input_errors() const {
         std::vector<const Comparison*> out;
         for (const auto& c : rows)
             if (!c.input_error.empty()) out.push_back(&c);
@@ -479,21 +448,6 @@ inline void adjust_over_run(GateReport& report) {
     for (std::size_t k = 0; k < tested.size(); ++k) report.rows[tested[k]].p_adjusted = adjusted[k];
 }
 
-// Whether the machine-speed factor may be applied to a benchmark whose raw change is `raw`,
-// when the reference moved by r = factor - 1: only when the benchmark moved with the reference
-// (|raw - r| < |r| / 2), decided per benchmark. A benchmark that did not move with it keeps
-// its raw change: a regression on a slower machine is then overstated, never hidden, and one
-// benchmark that tracks the reference cannot shift another by the whole factor. A regression on
-// a faster machine is read low by the machine's speed-up (the reference cannot be told from its
-// own noise then: in A/A pairs it moved by up to 6% while the benchmarks stayed within 2%), but
-// it still reads slower, and with its interval never STABLE once it is beyond the warn band.
-// The reference is an ALU loop: it cannot stand for cache- and memory-bound bodies, whose
-// per-process offsets it does not see; those are left to the process-level evidence.
-inline bool speed_applies(double raw, double factor) {
-    if (!(factor > 0) || !std::isfinite(raw) || factor == 1.0) return false;
-    const double r = factor - 1.0;
-    return std::fabs(raw - r) < 0.5 * std::fabs(r);
-}
 
 // The baseline's own between-process spread, as a warning when it is large: every later
 // comparison inherits the state the baseline was recorded in.
@@ -542,14 +496,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        const GateConfig row_cfg = effective_config(cfg, cur);
-        double speed = 1.0;
-        if (report.speed_measured && row_cfg.metric == Metric::time && !cur.failed() && !base->samples.empty()) {
-            const double raw = geometric_mean(process_estimates(cur, cfg.estimator)) /
-                                   geometric_mean(process_estimates(*base, cfg.estimator)) - 1.0;
-            if (speed_applies(raw, report.speed_factor)) speed = report.speed_factor;
-        }
-        report.rows.push_back(compare_benchmark(*base, cur, row_cfg, speed));
+        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur), report.speed_factor));
         if (report.rows.back().speed_applied) ++report.speed_applied_rows;
     }
     report.speed_corrected = report.speed_applied_rows > 0;

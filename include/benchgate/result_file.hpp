@@ -219,6 +219,25 @@ inline long schema_major(std::string_view s) {
     return n;
 }
 
+// An optional array of per-sample indices (`key`: "rounds", "processes"), each at most `max`
+// (range-checked before anything loops over them) and one per sample. Returns "" or the problem.
+inline std::string read_index_array(simdjson::dom::object o, const char* key, const char* what, std::uint64_t max,
+                                    std::size_t samples, const std::string& bname, std::vector<std::uint32_t>& out) {
+    simdjson::dom::array values;
+    if (o[key].get_array().get(values)) return {};
+    for (simdjson::dom::element e : values) {
+        uint64_t v = 0;
+        if (e.get_uint64().get(v)) return bname + ": a " + what + " index is not a non-negative integer";
+        if (v > max)
+            return bname + ": " + what + " index " + std::to_string(v) + " is out of range (0 to " + std::to_string(max) + ")";
+        out.push_back(static_cast<std::uint32_t>(v));
+    }
+    if (out.size() != samples)
+        return bname + ": \"" + key + "\" has " + std::to_string(out.size()) + " entries and \"samples\" " +
+               std::to_string(samples);
+    return {};
+}
+
 // Reads one benchmark object; returns "" or the problem (naming the benchmark).
 inline std::string parse_benchmark(simdjson::dom::element item, const std::string& where, BenchmarkResult& b,
                                    bool& has_estimates) {
@@ -353,34 +372,13 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             e.p10 *= scale;
         }
     }
-    dom::array rounds;
-    if (!o["rounds"].get_array().get(rounds)) {
-        for (dom::element s : rounds) {
-            uint64_t r = 0;
-            if (s.get_uint64().get(r)) return bname + ": a round index is not a non-negative integer";
-            if (r > max_round_index)
-                return bname + ": round index " + std::to_string(r) + " is out of range (0 to " +
-                       std::to_string(max_round_index) + ")";
-            b.rounds.push_back(static_cast<std::uint32_t>(r));
-        }
-        if (b.rounds.size() != b.samples.size())
-            return bname + ": \"rounds\" has " + std::to_string(b.rounds.size()) + " entries and \"samples\" " +
-                   std::to_string(b.samples.size());
-    }
-    dom::array processes;
-    if (!o["processes"].get_array().get(processes)) {
-        for (dom::element s : processes) {
-            uint64_t p = 0;
-            if (s.get_uint64().get(p)) return bname + ": a process index is not a non-negative integer";
-            if (p > max_process_index)
-                return bname + ": process index " + std::to_string(p) + " is out of range (0 to " +
-                       std::to_string(max_process_index) + ")";
-            b.processes.push_back(static_cast<std::uint32_t>(p));
-        }
-        if (b.processes.size() != b.samples.size())
-            return bname + ": \"processes\" has " + std::to_string(b.processes.size()) + " entries and \"samples\" " +
-                   std::to_string(b.samples.size());
-    }
+    if (std::string problem = read_index_array(o, "rounds", "round", max_round_index, b.samples.size(), bname, b.rounds);
+        !problem.empty())
+        return problem;
+    if (std::string problem =
+            read_index_array(o, "processes", "process", max_process_index, b.samples.size(), bname, b.processes);
+        !problem.empty())
+        return problem;
     if (!b.paired_baseline.empty() && b.paired_baseline.size() != b.samples.size())
         return bname + ": \"paired\" and \"samples\" differ in length";
     return {};

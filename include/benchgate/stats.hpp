@@ -381,16 +381,6 @@ inline double student_t_quantile(double q, double df) {
     return 0.5 * (lo + hi);
 }
 
-// The smallest two-sided p-value mann_whitney_p can give for samples of these sizes (every
-// value of one side below every value of the other): no comparison of such samples can show
-// stronger evidence than this.
-inline double smallest_mann_whitney_p(std::size_t n1, std::size_t n2) {
-    std::vector<double> a(n1), b(n2);
-    for (std::size_t i = 0; i < n1; ++i) a[i] = static_cast<double>(i + 1);
-    for (std::size_t j = 0; j < n2; ++j) b[j] = static_cast<double>(n1 + j + 1);
-    return mann_whitney_p(a, b);
-}
-
 // Holm–Bonferroni step-down adjustment: adjusted p-values in the input order.
 inline std::vector<double> holm(const std::vector<double>& p) {
     const std::size_t m = p.size();

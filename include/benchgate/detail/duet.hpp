@@ -266,12 +266,8 @@ private:
     }
     // One batch on this side; a time must be positive and finite where it is measured.
     double local(Sampling& s, const Batch& batch, std::uint64_t n) {
-        const double ns = s.timed(batch, n);
-        if (!(ns > 0.0) || !std::isfinite(ns))
-            throw std::runtime_error("a batch of " + std::to_string(n) + " iterations measured " + std::to_string(ns) +
-                                     " ns; a time must be positive and finite");
-        last_local_ns_ = ns;
-        return ns;
+        last_local_ns_ = checked_time(s.timed(batch, n), n);
+        return last_local_ns_;
     }
     // One batch on the other side. The wait allows a slower other build, 20 times this side's
     // last batch, and never less than --worker-timeout.
@@ -306,10 +302,7 @@ public:
                 const std::uint64_t n = std::strtoull(line.c_str() + 4, nullptr, 10);
                 double ns = 0;
                 try {
-                    ns = s.timed(batch, n);
-                    if (!(ns > 0.0) || !std::isfinite(ns))
-                        throw std::runtime_error("a batch of " + std::to_string(n) + " iterations measured " +
-                                                 std::to_string(ns) + " ns; a time must be positive and finite");
+                    ns = checked_time(s.timed(batch, n), n);
                 } catch (const std::exception& e) {
                     // The answer to this "run", then out of bench.run: the parent marks the
                     // benchmark FAILED and goes on with the next one.

@@ -105,10 +105,7 @@ public:
             }
         } reset{s};
         for (int i = 0; i < count; ++i) {
-            const double t = s.timed(batch, n);
-            if (!(t > 0.0) || !std::isfinite(t))
-                throw std::runtime_error("a sample of " + std::to_string(n) + " iterations measured " + std::to_string(t) +
-                                         " ns; a time must be positive and finite");
+            const double t = checked_time(s.timed(batch, n), n);
             s.out.samples.push_back(t / static_cast<double>(n));
             s.out.iterations.push_back(n);
             s.out.rounds.push_back(static_cast<std::uint32_t>(s.state.round));

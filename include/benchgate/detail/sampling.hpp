@@ -8,8 +8,10 @@
 // none of the drivers.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,14 @@ struct MeasureState {
     std::uint64_t allocations = 0, allocated_bytes = 0;
     std::vector<double> hardware;  // summed deltas, in the order of PerfCounters::names()
 };
+
+// A batch's time as a sample may use it: positive and finite, checked where it is measured.
+inline double checked_time(double ns, std::uint64_t n) {
+    if (!(ns > 0.0) || !std::isfinite(ns))
+        throw std::runtime_error("a batch of " + std::to_string(n) + " iterations measured " + std::to_string(ns) +
+                                 " ns; a time must be positive and finite");
+    return ns;
+}
 
 // One body invocation, as the driver sees it.
 struct Sampling {

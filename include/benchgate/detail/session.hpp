@@ -82,7 +82,7 @@ inline void print_error(const std::string& message) { std::fprintf(stderr, "benc
 // in the same interleaving order (same --filter, same seed), and reads back its results. The
 // suspects are measured in the company they were measured in: alone, a benchmark can run in
 // another state of the allocator and the caches than the one it was judged in.
-inline LoadedRun remeasure_in_fresh_process(const Options& opt, int attempt) {
+inline LoadedRun remeasure_in_fresh_process(const Options& opt) {
     LoadedRun out;
     const std::string self = self_executable();
     if (self.empty()) {
@@ -96,7 +96,6 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, int attempt) {
         return out;
     }
     ::close(fd);
-    (void)attempt;
     std::vector<std::string> args = {self, "--confirm-child", path, "--seed", std::to_string(opt.seed)};
     if (!opt.filter.empty()) args.insert(args.end(), {"--filter", opt.filter});
     if (opt.quick) args.push_back("--quick");
@@ -183,12 +182,18 @@ inline int list_mode(Session& s) {
     return exit_ok;
 }
 
-// Under callgrind (started by --metric instructions): count, dump, say nothing.
-inline int callgrind_child_mode(Session& s) {
-    CallgrindDriver driver(s.opt.callgrind_child);
+// A driver other than the Sampler measures each benchmark in one go: one round, and no
+// speed reference beside it.
+inline void use_single_pass_driver(Session& s, Driver& driver) {
     s.config.driver = &driver;
     s.config.measure.rounds = 1;
     s.config.measure_reference = false;
+}
+
+// Under callgrind (started by --metric instructions): count, dump, say nothing.
+inline int callgrind_child_mode(Session& s) {
+    CallgrindDriver driver(s.opt.callgrind_child);
+    use_single_pass_driver(s, driver);
     const RunResult run = run_benchmarks(s.selected, s.config);
     return count_failed(run) ? exit_failed : exit_ok;
 }
@@ -224,9 +229,7 @@ inline std::string start_duet(Session& s) {
         if (!here && std::regex_search(n, filter)) s.against_only.push_back(n);
     }
     s.duet = std::make_unique<ParentDuetDriver>(s.worker, worker_names, opt.seed);
-    s.config.driver = s.duet.get();
-    s.config.measure.rounds = 1;
-    s.config.measure_reference = false;
+    use_single_pass_driver(s, *s.duet);
     return {};
 }
 
@@ -276,9 +279,7 @@ inline int measure(Session& s, RunResult& run) {
 
 inline int profile_mode(Session& s) {
     ProfileDriver driver(s.opt.profile_time);
-    s.config.driver = &driver;
-    s.config.measure.rounds = 1;
-    s.config.measure_reference = false;
+    use_single_pass_driver(s, driver);
     s.config.summarize = false;
     RunResult run;
     if (const int rc = measure(s, run); rc != exit_ok) return rc;
@@ -310,7 +311,7 @@ inline GateReport compare_with_file(Session& s, RunResult& run) {
     GateReport report = gate(s.baseline.run, run, opt.gate, sequential_plan(opt), [&](const std::vector<std::string>& names, int attempt) {
         s.progress_line("measuring fresh process " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                         " benchmark(s) not yet decided");
-        return remeasure_in_fresh_process(opt, attempt);
+        return remeasure_in_fresh_process(opt);
     });
     s.clear_progress();
     return report;
@@ -324,7 +325,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
         [&](const std::vector<std::string>& names, int attempt) {
             s.progress_line("measuring fresh duet " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                             " benchmark(s) not yet decided");
-            return remeasure_in_fresh_process(opt, attempt);
+            return remeasure_in_fresh_process(opt);
         },
         [&](const RunResult& cur) { return compare_duet(cur, s.against_only, opt.gate); });
     s.clear_progress();
@@ -341,7 +342,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
 inline std::string measure_more_processes(Session& s, RunResult& run) {
     for (int p = 1; p < s.opt.processes; ++p) {
         s.progress_line("measuring process " + std::to_string(p + 1) + "/" + std::to_string(s.opt.processes) + " of the baseline");
-        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, p);
+        const LoadedRun fresh = remeasure_in_fresh_process(s.opt);
         if (!fresh.ok()) return fresh.error;
         merge_process(run, fresh.run, static_cast<std::uint32_t>(run.context.processes));
     }
@@ -454,7 +455,7 @@ inline std::string check_group_gates(const Session& s) {
 
 // A comparison that cannot fail, or cannot be made, is an input error. Returns "" or the problem.
 inline std::string check_comparison(const Session& s, const GateReport& report) {
-    if (const auto bad = report.missing_metric(); !bad.empty())
+    if (const auto bad = report.input_errors(); !bad.empty())
         return (s.opt.baseline_path.empty() ? std::string() : s.opt.baseline_path + ": ") + bad.front()->input_error;
     return {};
 }
