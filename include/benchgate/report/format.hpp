@@ -195,7 +195,7 @@ inline std::string speed_note(const GateReport& report) {
                               (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded; ";
     if (report.speed_corrected)
         return moved + "the baseline of " + std::to_string(report.speed_applied_rows) +
-               " benchmark(s) is scaled by it (Baseline column; a slower machine corrects only benchmarks that moved with it; "
+               " benchmark(s), the ones that moved with it, is scaled by it (Baseline column; "
                "--speed-correction off to disable)";
     return moved + "no benchmark moved with it, so nothing is corrected";
 }
