@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -402,6 +403,24 @@ inline std::string machine_mismatch(const Context& baseline, const Context& curr
     field("compiler", baseline.compiler, current.compiler);
     field("build type", baseline.build_type, current.build_type);
     return out;
+}
+
+// The machine a run's timings belong to, as one readable line: runs with the same fingerprint
+// are compared with each other (history, trends, the dashboard, merging shards); the host name
+// is left out, so a pool of identical CI runners is one machine.
+inline std::string machine_fingerprint(const Context& c) {
+    return (c.cpu.empty() ? std::string("unknown cpu") : c.cpu) + " \xC2\xB7 " + std::to_string(c.cores) + " cores \xC2\xB7 " +
+           (c.compiler.empty() ? std::string("unknown compiler") : c.compiler) + " \xC2\xB7 " +
+           (c.build_type.empty() ? std::string("unknown build") : c.build_type);
+}
+
+// A short stable identifier of a fingerprint (8 hex digits, FNV-1a), for file names and ids.
+inline std::string machine_id(const Context& c) {
+    std::uint32_t h = 2166136261u;
+    for (unsigned char ch : machine_fingerprint(c)) h = (h ^ ch) * 16777619u;
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", h);
+    return buf;
 }
 
 struct GateReport {

@@ -38,7 +38,7 @@ with tempfile.TemporaryDirectory() as d:
     check("one file only: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
     r = run([TOOL, "frobnicate"])
     check("an unknown command: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
-    r = run([TOOL, "--help"])
+    r = run([TOOL, "compare", "--help"])
     check("--help: the usage, exit 0", r.returncode == 0 and "compare OLD.json NEW.json" in r.stdout, r.stdout)
 
 finish()

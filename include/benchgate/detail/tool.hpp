@@ -1,93 +1,47 @@
 // benchgate: the `benchgate` command-line tool (tools/benchgate.cpp) on the bench binary's
-// engine. It never measures: `benchgate compare OLD NEW` compares two saved result files with
-// the same comparison, flags, reports and exit codes as a bench binary's `--baseline OLD`
-// (compare_runs, then the session's finish_report).
+// engine: file format, statistics, verdicts and reporters. It never measures. One header per
+// command under tool/, one row per command in the table below.
 #pragma once
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "../compare.hpp"
 #include "../exit_codes.hpp"
-#include "../result_file.hpp"
+#include "../version.hpp"
 #include "flags.hpp"
-#include "session.hpp"
+#include "tool/compare.hpp"
 
 namespace benchgate::detail::tool {
 
-inline std::string usage(const char* program) {
-    return std::string("usage: ") + program + " compare OLD.json NEW.json [options]\n\n"
-           "Compares two result files saved by a bench binary (--save-baseline or --json), without measuring:\n"
-           "the same verdicts, reports and exit codes as running NEW's binary with --baseline OLD.json.\n\n"
-           "options: the bench binary's comparison and report flags (see a bench binary's --help):\n"
-           "  --threshold, --warn-threshold, --noise, --alpha, --estimator, --speed-correction, --gate,\n"
-           "  --fail-on-missing, --fail-on-undecided, --json, --markdown, --csv, --color, --quiet, --detailed, --seed\n"
-           "exit codes: 0 ok, 1 regression, 2 usage or input error, 3 a benchmark failed in NEW\n";
+struct Command {
+    const char* name;
+    const char* synopsis;  // the arguments, after the command's name
+    const char* summary;   // one line
+    int (*run)(const std::string& program, const std::vector<std::string>& args);
+};
+
+inline const std::vector<Command>& commands() {
+    static const std::vector<Command> all = {
+        {"compare", "OLD.json NEW.json [options]", "compare two saved result files (the bench binary's gate, no measuring)",
+         compare_mode},
+    };
+    return all;
 }
 
-// A flag of the bench binary that measures, or selects what to measure: meaningless here.
-inline std::string measuring_flag(const cli::Options& o) {
-    if (o.quick) return "--quick";
-    if (o.list) return "--list";
-    if (!o.filter.empty()) return "--filter";
-    if (o.profile_time > 0) return "--profile-time";
-    if (!o.against_path.empty()) return "--against";
-    if (!o.baseline_path.empty()) return "--baseline";
-    if (!o.save_baseline_path.empty()) return "--save-baseline";
-    if (o.measure_instructions && !o.gate_explicit) return "--metric";
-    if (o.hardware_counters) return "--counters";
-    return {};
-}
-
-inline int compare_mode(const std::string& program, const std::vector<std::string>& args) {
-    if (args.size() < 2 || args[0].rfind("--", 0) == 0 || args[1].rfind("--", 0) == 0) {
-        cli::print_error("compare needs two result files: " + program + " compare OLD.json NEW.json [options]");
-        return exit_usage;
-    }
-    std::vector<const char*> argv = {program.c_str()};
-    for (std::size_t i = 2; i < args.size(); ++i) argv.push_back(args[i].c_str());
-    const cli::Parsed parsed = cli::parse(static_cast<int>(argv.size()), argv.data());
-    if (!parsed.ok()) {
-        cli::print_error(parsed.error + " (try --help)");
-        return exit_usage;
-    }
-    if (parsed.options.help) {
-        std::fputs(usage(program.c_str()).c_str(), stdout);
-        return exit_ok;
-    }
-    if (const std::string flag = measuring_flag(parsed.options); !flag.empty()) {
-        cli::print_error("compare does not measure: " + flag + " belongs to a bench binary");
-        return exit_usage;
-    }
-    cli::Session s;
-    s.opt = parsed.options;
-    s.opt.baseline_path = args[0];  // what the reports name as the baseline
-    s.program = program;
-    s.baseline = read_run_file(args[0]);
-    if (!s.baseline.ok()) {
-        cli::print_error(s.baseline.error);
-        return exit_usage;
-    }
-    if (const std::string problem = cli::check_baseline_has_metric(s.opt, s.baseline.run); !problem.empty()) {
-        cli::print_error(problem);
-        return exit_usage;
-    }
-    const LoadedRun current = read_run_file(args[1]);
-    if (!current.ok()) {
-        cli::print_error(current.error);
-        return exit_usage;
-    }
-    cli::choose_console(s);
-    const GateReport report = compare_runs(s.baseline.run, current.run, s.opt.gate);
-    return cli::finish_report(s, current.run, &report, cli::count_failed(current.run));
+inline std::string usage(const std::string& program) {
+    std::string out = "usage: " + program + " COMMAND [arguments] (" + program + " COMMAND --help for one command)\n\n";
+    for (const Command& c : commands())
+        out += "  " + program + " " + c.name + " " + c.synopsis + "\n      " + c.summary + "\n";
+    out += "\nexit codes: 0 ok, 1 regression (or drift with --fail-on-drift), 2 usage or input error, 3 a benchmark failed\n";
+    return out;
 }
 
 inline int main(int argc, char** argv) {
     const std::string program = "benchgate";
     std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "help") {
-        std::fputs(usage(program.c_str()).c_str(), args.empty() ? stderr : stdout);
+        std::fputs(usage(program).c_str(), args.empty() ? stderr : stdout);
         return args.empty() ? exit_usage : exit_ok;
     }
     if (args[0] == "--version") {
@@ -96,7 +50,8 @@ inline int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     args.erase(args.begin());
-    if (command == "compare") return compare_mode(program, args);
+    for (const Command& c : commands())
+        if (command == c.name) return c.run(program, args);
     cli::print_error("unknown command '" + command + "' (try " + program + " --help)");
     return exit_usage;
 }
