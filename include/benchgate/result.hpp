@@ -89,8 +89,12 @@ struct BenchmarkResult {
     Estimates estimates;
     Outliers outliers;
     std::string error;  // non-empty: the body failed (threw) with this message
+    // A summary (an older history entry): the estimates were computed from this many samples,
+    // which were dropped to bound the history's size; `samples` is empty. 0: a full result.
+    std::uint64_t summary_of = 0;
 
     bool failed() const { return !error.empty(); }
+    bool summary() const { return summary_of > 0; }
 };
 
 // Machine and build fingerprint of a run.

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 
 #include <simdjson.h>
@@ -94,8 +95,12 @@ inline void write_benchmark_fields(detail::JsonWriter& w, const BenchmarkResult&
         if (std::isfinite(b.thresholds.noise)) w.field("noise", b.thresholds.noise);
         w.end_object();
     }
-    w.key("iterations").inline_array(b.iterations);
-    w.key("samples").inline_array(b.samples);
+    if (b.summary()) {
+        w.field("summary_of", b.summary_of);
+    } else {
+        w.key("iterations").inline_array(b.iterations);
+        w.key("samples").inline_array(b.samples);
+    }
     if (!b.rounds.empty()) w.key("rounds").inline_array(b.rounds);
     if (std::any_of(b.processes.begin(), b.processes.end(), [](std::uint32_t p) { return p != 0; }))
         w.key("processes").inline_array(b.processes);
@@ -124,7 +129,7 @@ inline void write_run_header(detail::JsonWriter& w, const RunResult& run) {
 // The machine-speed reference, when measured (same shape as a benchmark), and the
 // complexity fits of parameterised families.
 inline void write_reference(detail::JsonWriter& w, const RunResult& run) {
-    if (!run.reference.samples.empty()) {
+    if (!run.reference.samples.empty() || run.reference.summary()) {
         w.key("reference").begin_object();
         write_benchmark_fields(w, run.reference);
         w.end_object();
@@ -144,9 +149,10 @@ inline void write_reference(detail::JsonWriter& w, const RunResult& run) {
     }
 }
 
-inline std::string to_json(const RunResult& run) {
+// `pretty`: indented, for people and diffs; compact for history entries.
+inline std::string to_json(const RunResult& run, bool pretty = true) {
     std::string out;
-    detail::JsonWriter w(out);
+    detail::JsonWriter w(out, pretty);
     w.begin_object();
     write_run_header(w, run);
     write_reference(w, run);
@@ -240,7 +246,7 @@ inline std::string read_index_array(simdjson::dom::object o, const char* key, co
 
 // Reads one benchmark object; returns "" or the problem (naming the benchmark).
 inline std::string parse_benchmark(simdjson::dom::element item, const std::string& where, BenchmarkResult& b,
-                                   bool& has_estimates) {
+                                   bool& has_estimates, bool summaries) {
     has_estimates = false;
     using namespace simdjson;
     dom::object o;
@@ -325,7 +331,15 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
     }
 
     dom::array samples;
-    if (o["samples"].get_array().get(samples)) return bname + " has no \"samples\" array";
+    std::uint64_t summary_of = 0;
+    if (!o["summary_of"].get_uint64().get(summary_of) && summary_of > 0) {
+        if (!summaries)
+            return bname + " is a summary without samples (an older history entry); comparing needs a run with samples";
+        b.summary_of = summary_of;
+    } else if (o["samples"].get_array().get(samples)) {
+        return bname + " has no \"samples\" array";
+    }
+    if (!b.summary())
     for (dom::element s : samples) {
         double v = 0;
         if (s.get_double().get(v)) return bname + ": a sample is not a number";
@@ -333,7 +347,7 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             return bname + ": sample " + std::to_string(b.samples.size() + 1) + " is not a positive finite time";
         b.samples.push_back(v * scale);
     }
-    if (b.samples.empty() && !b.failed()) return bname + " has no samples";
+    if (b.samples.empty() && !b.failed() && !b.summary()) return bname + " has no samples";
     dom::array iterations;
     if (!o["iterations"].get_array().get(iterations)) {
         for (dom::element s : iterations) {
@@ -358,7 +372,8 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
         has_estimates = estimate("median", e.median) && estimate("mean", e.mean) &&
                         !est["stddev"].get_double().get(e.stddev) && !est["mad"].get_double().get(e.mad) &&
                         !est["min"].get_double().get(e.min) && !est["max"].get_double().get(e.max);
-        if (has_estimates && est["p10"].get_double().get(e.p10)) e.p10 = stats::quantile(b.samples, 0.10);
+        if (has_estimates && est["p10"].get_double().get(e.p10))
+            e.p10 = b.samples.empty() ? e.min : stats::quantile(b.samples, 0.10);
         if (has_estimates && scale != 1.0) {
             for (Estimate* x : {&e.median, &e.mean}) {
                 x->point *= scale;
@@ -371,6 +386,19 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             e.max *= scale;
             e.p10 *= scale;
         }
+    }
+    if (b.summary()) {
+        if (!has_estimates) return bname + ": a summary without its estimates";
+        dom::object out;
+        std::int64_t v = 0;
+        if (!o["outliers"].get_object().get(out)) {
+            Outliers& x = b.outliers;
+            if (!out["low_severe"].get_int64().get(v)) x.low_severe = static_cast<int>(std::clamp<std::int64_t>(v, 0, 1 << 30));
+            if (!out["low_mild"].get_int64().get(v)) x.low_mild = static_cast<int>(std::clamp<std::int64_t>(v, 0, 1 << 30));
+            if (!out["high_mild"].get_int64().get(v)) x.high_mild = static_cast<int>(std::clamp<std::int64_t>(v, 0, 1 << 30));
+            if (!out["high_severe"].get_int64().get(v)) x.high_severe = static_cast<int>(std::clamp<std::int64_t>(v, 0, 1 << 30));
+        }
+        return {};
     }
     if (std::string problem = read_index_array(o, "rounds", "round", max_round_index, b.samples.size(), bname, b.rounds);
         !problem.empty())
@@ -386,8 +414,10 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
 
 }  // namespace detail
 
-// Parses a benchgate JSON document. `label` names the source in error messages.
-inline LoadedRun parse_run(std::string_view json, const std::string& label) {
+// Parses a benchgate JSON document. `label` names the source in error messages. `summaries`:
+// accept benchmarks that are summaries without samples (history entries); a comparison needs
+// samples, so everything else refuses them.
+inline LoadedRun parse_run(std::string_view json, const std::string& label, bool summaries = false) {
     using namespace simdjson;
     LoadedRun out;
     auto fail = [&](const std::string& problem) {
@@ -445,26 +475,32 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
     dom::array benchmarks;
     if (root["benchmarks"].get_array().get(benchmarks)) return fail("no \"benchmarks\" array");
     std::size_t index = 0;
+    std::unordered_set<std::string> seen;
     for (dom::element item : benchmarks) {
         ++index;
         BenchmarkResult b;
         bool has_estimates = false;
-        if (std::string problem = detail::parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates);
+        if (std::string problem =
+                detail::parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates, summaries);
             !problem.empty())
             return fail(problem);
-        for (const auto& prev : out.run.benchmarks)
-            if (prev.name == b.name) return fail("benchmark \"" + b.name + "\" appears twice");
-        if (has_estimates) b.outliers = stats::classify_outliers(b.samples);
-        else summarize(b);
+        if (!seen.insert(b.name).second) return fail("benchmark \"" + b.name + "\" appears twice");
+        if (b.summary()) {
+        } else if (has_estimates) {
+            b.outliers = stats::classify_outliers(b.samples);
+        } else {
+            summarize(b);
+        }
         out.run.benchmarks.push_back(std::move(b));
     }
     dom::element reference;
     if (!root["reference"].get(reference)) {
         bool has_estimates = false;
-        if (std::string problem = detail::parse_benchmark(reference, "the reference", out.run.reference, has_estimates);
+        if (std::string problem =
+                detail::parse_benchmark(reference, "the reference", out.run.reference, has_estimates, summaries);
             !problem.empty())
             return fail(problem);
-        if (!has_estimates) summarize(out.run.reference);
+        if (!has_estimates && !out.run.reference.summary()) summarize(out.run.reference);
     }
     dom::array complexity;
     if (!root["complexity"].get_array().get(complexity))
@@ -484,7 +520,7 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label) {
     return out;
 }
 
-inline LoadedRun read_run_file(const std::string& path) {
+inline LoadedRun read_run_file(const std::string& path, bool summaries = false) {
     LoadedRun out;
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) {
@@ -501,7 +537,7 @@ inline LoadedRun read_run_file(const std::string& path) {
         out.error = "cannot read " + path + ": read error";
         return out;
     }
-    return parse_run(content, path);
+    return parse_run(content, path, summaries);
 }
 
 }  // namespace benchgate

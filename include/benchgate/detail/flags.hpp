@@ -32,6 +32,7 @@ struct Options {
     // the regression gate
     std::string baseline_path;
     std::string save_baseline_path;
+    std::string history_dir;         // add the run to this history (benchgate history)
     std::vector<std::string> outputs = std::vector<std::string>(report::exporters().size());  // per exporter row; "" none, "-" stdout
     GateConfig gate;
     int confirm = 4;                 // fresh processes at most, for suspects and undecided rows
@@ -157,6 +158,8 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string& v) { return file_value(o.baseline_path, v); }},
         {"--save-baseline", "FILE", "write this run as a baseline (atomically; after comparing)",
          [](Options& o, const std::string& v) { return file_value(o.save_baseline_path, v); }},
+        {"--history", "DIR", "add this run to a history directory (newest 50 per machine; see 'benchgate history')",
+         [](Options& o, const std::string& v) { return file_value(o.history_dir, v); }},
         {"--threshold", "PCT", "REGRESSION / IMPROVED beyond this change (default 10)",
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.threshold, 1000); }},
         {"--warn-threshold", "PCT", "SLOWER / FASTER beyond this change (default 5)",

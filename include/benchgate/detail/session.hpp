@@ -38,6 +38,7 @@
 #include "duet.hpp"
 #include "files.hpp"
 #include "flags.hpp"
+#include "history.hpp"
 #include "instructions.hpp"
 #include "perf_counters.hpp"
 #include "process.hpp"
@@ -376,6 +377,9 @@ inline std::string write_outputs(const Session& s, const RunResult& run, const G
         if (!s.opt.outputs[i].empty())
             if (std::string problem = write_file_atomic(s.opt.outputs[i], rows[i].render(input)); !problem.empty())
                 return problem;
+    if (!s.opt.history_dir.empty())
+        if (const history::Added added = history::add(s.opt.history_dir, run, history::Settings{}); !added.error.empty())
+            return "not added to " + s.opt.history_dir + ": " + added.error;
     if (s.opt.save_baseline_path.empty()) return {};
     if (failed)
         return "not saving " + s.opt.save_baseline_path + ": " + std::to_string(failed) +

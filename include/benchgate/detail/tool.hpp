@@ -11,6 +11,8 @@
 #include "../version.hpp"
 #include "flags.hpp"
 #include "tool/compare.hpp"
+#include "tool/history.hpp"
+#include "tool/trend.hpp"
 
 namespace benchgate::detail::tool {
 
@@ -25,6 +27,10 @@ inline const std::vector<Command>& commands() {
     static const std::vector<Command> all = {
         {"compare", "OLD.json NEW.json [options]", "compare two saved result files (the bench binary's gate, no measuring)",
          compare_mode},
+        {"history", "add DIR RESULT.json [--keep N] | list DIR", "keep a history of runs (one file per run, retention, a lock)",
+         history_mode},
+        {"trend", "DIR [--fail-on-drift] [--markdown FILE]", "latest value, 7- and 30-day means, drift and change points",
+         trend_mode},
     };
     return all;
 }

@@ -1,0 +1,71 @@
+// benchgate: a loaded history as per-machine series, each analysed for its trend and change
+// points; what `benchgate trend` prints and `benchgate dashboard` draws. Pure.
+#pragma once
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "../compare.hpp"
+#include "../report/trend.hpp"
+#include "../trend.hpp"
+#include "history.hpp"
+
+namespace benchgate::detail::history {
+
+// The verdict of one run against the run before it, on their medians: the change's interval
+// combines both runs' intervals with the series' between-run spread, so that ordinary CI
+// variation between two jobs is not called a regression.
+inline Status step_status(const TrendPoint& before, const TrendPoint& after, double between_run_cv, const GateConfig& cfg) {
+    auto se = [](const TrendPoint& p) {
+        return (p.lower > 0 && p.upper >= p.lower) ? (std::log(p.upper) - std::log(p.lower)) / (2.0 * 1.96) : 0.0;
+    };
+    const double d = std::log(after.value / before.value);
+    const double a = se(before), b = se(after);
+    const double half = 1.96 * std::sqrt(a * a + b * b + 2.0 * between_run_cv * between_run_cv);
+    return classify({std::expm1(d), std::expm1(d - half), std::expm1(d + half)}, cfg);
+}
+
+// Per machine (in order of first appearance), per benchmark (in order of first appearance),
+// the series of medians of the runs that measured it without failing.
+inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry>& entries, const TrendConfig& cfg) {
+    std::vector<report::MachineTrends> out;
+    std::unordered_map<std::string, std::size_t> machine_index;
+    std::vector<std::unordered_map<std::string, std::size_t>> row_index;
+    for (const Entry& e : entries) {
+        auto [it, fresh] = machine_index.emplace(e.machine, out.size());
+        if (fresh) {
+            out.push_back({e.machine, machine_fingerprint(e.run.context), {}, {}, {}});
+            row_index.emplace_back();
+        }
+        report::MachineTrends& m = out[it->second];
+        auto& rows = row_index[it->second];
+        const std::size_t run = m.dates.size();
+        m.dates.push_back(format_time(e.time));
+        m.commits.push_back(e.run.context.commit);
+        for (const BenchmarkResult& b : e.run.benchmarks) {
+            if (b.failed() || !(b.estimates.median.point > 0)) continue;
+            auto [r, added] = rows.emplace(b.name, m.rows.size());
+            if (added) m.rows.push_back({b.name, {}, {}, {}, {}});
+            report::TrendRow& row = m.rows[r->second];
+            row.points.push_back({e.time, b.estimates.median.point, b.estimates.median.lower, b.estimates.median.upper});
+            row.run.push_back(run);
+        }
+    }
+    GateConfig gate;
+    gate.threshold = cfg.threshold;
+    gate.warn_threshold = cfg.warn_threshold;
+    gate.noise = cfg.noise;
+    for (auto& m : out)
+        for (auto& row : m.rows) {
+            row.trend = analyze_trend(row.points, cfg);
+            row.statuses.assign(row.points.size(), "");
+            for (std::size_t i = 1; i < row.points.size(); ++i)
+                row.statuses[i] = to_string(step_status(row.points[i - 1], row.points[i], row.trend.between_run_cv, gate));
+        }
+    return out;
+}
+
+}  // namespace benchgate::detail::history

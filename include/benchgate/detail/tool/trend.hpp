@@ -1,0 +1,122 @@
+// benchgate tool: `benchgate trend DIR`: per machine and benchmark, the latest value, the 7-
+// and 30-day means, the drift between them, the change points and the trend's verdict.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <regex>
+#include <tuple>
+#include <string>
+#include <vector>
+
+#include "../../exit_codes.hpp"
+#include "../../report/trend.hpp"
+#include "../files.hpp"
+#include "../history.hpp"
+#include "../history_trends.hpp"
+#include "../session.hpp"
+#include "args.hpp"
+
+namespace benchgate::detail::tool {
+
+inline std::string trend_usage(const std::string& program) {
+    return "usage: " + program + " trend DIR [options]\n\n"
+           "Per machine and benchmark of a history (benchgate history add): the latest median, the 7- and\n"
+           "30-day means (each run weighted by its interval), the drift between them, the change points of\n"
+           "the series and the verdict: stable, step slower/faster (a change point beyond --threshold),\n"
+           "drifting slower/faster (beyond --warn-threshold over 30 days, also when made of smaller steps).\n\n"
+           "options:\n"
+           "  --threshold PCT       a step beyond this is slower or faster (default 10)\n"
+           "  --warn-threshold PCT  drift beyond this is reported (default 5)\n"
+           "  --noise PCT           steps smaller than this are never change points (default 1)\n"
+           "  --filter REGEX        only benchmarks whose name matches\n"
+           "  --markdown FILE       also write the report as markdown ('-': standard output)\n"
+           "  --fail-on-drift       exit 1 when a benchmark got slower (a step or drift)\n"
+           "  --color auto|always|never\n"
+           "exit codes: 0 ok, 1 slower with --fail-on-drift, 2 usage or input error\n";
+}
+
+// The flags trend and dashboard share: the bands and the filter. Returns "" or the problem.
+inline std::string trend_settings(const Args& a, TrendConfig& cfg, std::string& filter) {
+    for (const auto& [flag, target, max] : {std::make_tuple("--threshold", &cfg.threshold, 1000.0),
+                                            std::make_tuple("--warn-threshold", &cfg.warn_threshold, 1000.0),
+                                            std::make_tuple("--noise", &cfg.noise, 100.0)})
+        if (a.has(flag))
+            if (std::string problem = cli::parse_percent(a.get(flag), *target, max); !problem.empty())
+                return std::string(flag) + " " + problem;
+    if (cfg.warn_threshold > cfg.threshold) cfg.warn_threshold = cfg.threshold;
+    filter = a.get("--filter");
+    if (!filter.empty()) try {
+            const std::regex re(filter, std::regex::ECMAScript);
+        } catch (const std::regex_error&) {
+            return "--filter: not a valid regular expression: '" + filter + "'";
+        }
+    return {};
+}
+
+// The history's entries whose benchmarks match `filter` (all when empty).
+inline void apply_filter(std::vector<history::Entry>& entries, const std::string& filter) {
+    if (filter.empty()) return;
+    const std::regex re(filter, std::regex::ECMAScript);
+    for (auto& e : entries) {
+        auto& bs = e.run.benchmarks;
+        bs.erase(std::remove_if(bs.begin(), bs.end(), [&](const BenchmarkResult& b) { return !std::regex_search(b.name, re); }),
+                 bs.end());
+    }
+}
+
+inline int trend_mode(const std::string& program, const std::vector<std::string>& args) {
+    const Args a = parse_args(args, {{"--threshold", true}, {"--warn-threshold", true}, {"--noise", true},
+                                     {"--filter", true}, {"--markdown", true}, {"--fail-on-drift", false},
+                                     {"--color", true}, {"--help", false}});
+    if (a.has("--help")) {
+        std::fputs(trend_usage(program).c_str(), stdout);
+        return exit_ok;
+    }
+    if (!a.error.empty()) {
+        cli::print_error("trend: " + a.error + " (try " + program + " trend --help)");
+        return exit_usage;
+    }
+    if (a.positional.size() != 1) {
+        cli::print_error("trend needs one history directory: " + program + " trend DIR");
+        return exit_usage;
+    }
+    TrendConfig cfg;
+    std::string filter;
+    if (std::string problem = trend_settings(a, cfg, filter); !problem.empty()) {
+        cli::print_error(problem);
+        return exit_usage;
+    }
+    const std::string color = a.get("--color", "auto");
+    cli::ColorMode mode = cli::ColorMode::automatic;
+    if (color == "always") mode = cli::ColorMode::always;
+    else if (color == "never") mode = cli::ColorMode::never;
+    else if (color != "auto") {
+        cli::print_error("--color expects auto, always or never, got '" + color + "'");
+        return exit_usage;
+    }
+    history::Loaded h = history::load(a.positional[0]);
+    if (!h.ok()) {
+        cli::print_error(h.error);
+        return exit_usage;
+    }
+    if (h.entries.empty()) {
+        cli::print_error(a.positional[0] + ": the history holds no runs yet");
+        return exit_usage;
+    }
+    apply_filter(h.entries, filter);
+    const auto machines = history::machine_trends(h.entries, cfg);
+    const std::string markdown = a.get("--markdown");
+    const report::Style style{cli::color_enabled(mode, STDOUT_FILENO)};
+    if (markdown != "-") std::fputs(report::console_trends(machines, style).c_str(), stdout);
+    if (!markdown.empty())
+        if (std::string problem = write_file_atomic(markdown, report::markdown_trends(machines)); !problem.empty()) {
+            cli::print_error(problem);
+            return exit_usage;
+        }
+    if (machines.size() > 1 && markdown != "-")
+        std::printf("%zu machines: each series compares runs of one machine only\n", machines.size());
+    return a.has("--fail-on-drift") && report::count_alarms(machines) ? exit_regression : exit_ok;
+}
+
+}  // namespace benchgate::detail::tool

@@ -1,0 +1,107 @@
+// benchgate: the trend report of a history, per machine: latest value, 7- and 30-day means,
+// drift, change points and the trend's verdict; console and markdown. Renders; never reads.
+#pragma once
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "../result.hpp"
+#include "../trend.hpp"
+#include "format.hpp"
+#include "markdown.hpp"
+
+namespace benchgate::report {
+
+// One benchmark's series on one machine: `run[i]` is the index (into MachineTrends::dates)
+// of the run that measured points[i].
+struct TrendRow {
+    std::string name;
+    std::vector<TrendPoint> points;
+    std::vector<std::size_t> run;
+    std::vector<std::string> statuses;  // per point: the verdict against the point before ("" for the first)
+    Trend trend;
+};
+
+struct MachineTrends {
+    std::string id;
+    std::string fingerprint;
+    std::vector<std::string> dates;    // per run, ISO 8601 UTC
+    std::vector<std::string> commits;  // per run ("" unknown)
+    std::vector<TrendRow> rows;
+};
+
+inline std::string short_commit(const std::string& c) { return c.substr(0, 10); }
+
+// "+18.0% at 2026-11-20 (1a2b3c4d5e)" for every change point, newest last.
+inline std::string change_points_cell(const MachineTrends& m, const TrendRow& r) {
+    std::string out;
+    for (const ChangePoint& c : r.trend.changes) {
+        if (!out.empty()) out += ", ";
+        const std::size_t run = r.run[c.index];
+        out += format_change(c.factor() - 1.0) + " at " + m.dates[run].substr(0, 10);
+        if (!m.commits[run].empty()) out += " (" + short_commit(m.commits[run]) + ")";
+    }
+    return out.empty() ? "-" : out;
+}
+
+inline std::string paint_trend(const Trend& t, const Style& style) {
+    const std::string text = to_string(t.status);
+    switch (t.status) {
+    case TrendStatus::step_slower: return style.bold_red(text);
+    case TrendStatus::drifting_slower: return style.bold_yellow(text);
+    case TrendStatus::step_faster:
+    case TrendStatus::drifting_faster: return style.green(text);
+    default: return text;
+    }
+}
+
+inline std::size_t count_alarms(const std::vector<MachineTrends>& machines) {
+    std::size_t n = 0;
+    for (const auto& m : machines)
+        for (const auto& r : m.rows) n += r.trend.alarm();
+    return n;
+}
+
+inline std::string console_trends(const std::vector<MachineTrends>& machines, const Style& style) {
+    std::string out;
+    for (const auto& m : machines) {
+        out += style.bold("machine " + m.id) + ": " + m.fingerprint + " (" + std::to_string(m.dates.size()) + " runs, " +
+               m.dates.front().substr(0, 10) + " .. " + m.dates.back().substr(0, 10) + ")\n";
+        Table table({"Benchmark", "Runs", "Latest", "7-day", "30-day", "Drift", "Change points", "Trend"},
+                    {true, false, false, false, false, false, true, true});
+        for (const auto& r : m.rows)
+            table.add({r.name, std::to_string(r.points.size()), format_time(r.trend.latest), format_time(r.trend.mean7),
+                       format_time(r.trend.mean30), format_change(r.trend.drift), change_points_cell(m, r),
+                       paint_trend(r.trend, style)});
+        out += table.render(style) + "\n";
+    }
+    const std::size_t alarms = count_alarms(machines);
+    out += alarms ? style.bold_red(std::to_string(alarms) + " benchmark(s) slower over the history") + "\n"
+                  : std::string("no benchmark slower over the history\n");
+    return out;
+}
+
+inline std::string markdown_trends(const std::vector<MachineTrends>& machines) {
+    std::string out = "## Benchmark trends\n\n";
+    const std::size_t alarms = count_alarms(machines);
+    out += alarms ? ":warning: **" + std::to_string(alarms) + " benchmark(s) slower over the history**\n\n"
+                  : std::string("No benchmark slower over the history.\n\n");
+    for (const auto& m : machines) {
+        out += "### " + markdown_escape(m.fingerprint) + " (`" + m.id + "`, " + std::to_string(m.dates.size()) +
+               " runs, " + m.dates.front().substr(0, 10) + " .. " + m.dates.back().substr(0, 10) + ")\n\n";
+        out += "| Benchmark | Runs | Latest | 7-day | 30-day | Drift | Change points | Trend |\n";
+        out += "|:--|--:|--:|--:|--:|--:|:--|:--|\n";
+        for (const auto& r : m.rows) {
+            const bool alarm = r.trend.alarm();
+            out += "| " + markdown_escape(r.name) + " | " + std::to_string(r.points.size()) + " | " +
+                   format_time(r.trend.latest) + " | " + format_time(r.trend.mean7) + " | " + format_time(r.trend.mean30) +
+                   " | " + format_change(r.trend.drift) + " | " + markdown_escape(change_points_cell(m, r)) + " | " +
+                   (alarm ? ":red_circle: **" : "") + to_string(r.trend.status) + (alarm ? "**" : "") + " |\n";
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace benchgate::report
