@@ -96,8 +96,10 @@ inline std::string machine_of_name(const std::string& name) {
     return dash == std::string::npos ? std::string() : stem.substr(dash + 1);
 }
 
-// Checks that `dir` is a history; with `create`, a missing or empty directory becomes one.
-inline std::string open_dir(const std::string& dir, bool create) {
+// Checks that `dir` is a history. With `create`, a missing or empty directory may become one
+// (`creatable` set, nothing written yet: the caller takes the lock and calls make_history).
+inline std::string open_dir(const std::string& dir, bool create, bool* creatable = nullptr) {
+    if (creatable) *creatable = false;
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) {
         if (errno != ENOENT || !create) return dir + ": not a benchgate history (" + std::strerror(errno) + ")";
@@ -113,16 +115,29 @@ inline std::string open_dir(const std::string& dir, bool create) {
             return dir + ": written by a newer benchgate (" + content.substr(0, content.find('\n')) + "); upgrade benchgate";
         return {};
     }
+    // Empty but for what another writer creating the history at this moment leaves: its lock
+    // and the marker's temporary file.
     DIR* d = ::opendir(dir.c_str());
     if (!d) return "cannot read " + dir + ": " + std::strerror(errno);
     bool empty = true;
-    while (const dirent* e = ::readdir(d))
-        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0 && std::strcmp(e->d_name, lock_name) != 0)
-            empty = false;
+    const std::string marker_tmp = std::string(marker_name) + ".tmp.";
+    while (const dirent* e = ::readdir(d)) {
+        const std::string n = e->d_name;
+        if (n != "." && n != ".." && n != lock_name && n.rfind(marker_tmp, 0) != 0) empty = false;
+    }
     ::closedir(d);
     if (!create || !empty)
         return dir + ": not a benchgate history (no " + marker_name + " file" +
                (empty ? std::string("; 'benchgate history add' creates one)") : std::string("; it holds other files)"));
+    if (creatable) *creatable = true;
+    return {};
+}
+
+// Under the lock: marks a directory open_dir found creatable as a history (unless a writer
+// that held the lock before did).
+inline std::string make_history(const std::string& dir) {
+    const std::string marker = dir + "/" + marker_name;
+    if (::access(marker.c_str(), F_OK) == 0) return open_dir(dir, false);
     return write_file_atomic(marker, marker_content);
 }
 
@@ -236,12 +251,15 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
         out.error = "--keep must be at least 1";
         return out;
     }
-    if ((out.error = open_dir(dir, true)); !out.error.empty()) return out;
+    bool creatable = false;
+    if ((out.error = open_dir(dir, true, &creatable)); !out.error.empty()) return out;
     const Lock lock(dir, settings.lock_timeout);
     if (!lock.error().empty()) {
         out.error = lock.error();
         return out;
     }
+    if (creatable)
+        if ((out.error = make_history(dir)); !out.error.empty()) return out;
     std::vector<std::string> names = entry_names(dir);
     remove_leftovers(dir, names);
     const std::string machine = machine_id(run.context);
