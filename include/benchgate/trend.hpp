@@ -77,7 +77,9 @@ struct Trend {
     double mean7 = std::numeric_limits<double>::quiet_NaN();   // weighted mean over the recent days
     double mean30 = std::numeric_limits<double>::quiet_NaN();  // and over the window
     double drift = std::numeric_limits<double>::quiet_NaN();   // mean7 / mean30 - 1
-    double window_change = std::numeric_limits<double>::quiet_NaN();  // fitted level now / at window start - 1
+    // The change over the window: fitted level now / at the window's start - 1, or a weighted
+    // linear fit's change over the window when that is significant and larger (a ramp).
+    double window_change = std::numeric_limits<double>::quiet_NaN();
     double between_run_cv = 0.0;         // tau: the spread between runs beyond their intervals
     std::vector<double> levels;          // the fitted level of every run
     std::vector<ChangePoint> changes;    // every reported change point, oldest first
@@ -246,6 +248,29 @@ inline Trend analyze_trend(const std::vector<TrendPoint>& points, const TrendCon
     std::size_t first = 0;
     while (first + 1 < n && now - points[first].time > cfg.window) ++first;
     t.window_change = t.levels.back() / t.levels[first] - 1.0;
+    // A smooth ramp can hide inside one fitted level: a weighted linear fit over the window
+    // reads it, and replaces the levels' change when its slope is clearly not zero (3
+    // standard errors) and says more.
+    if (n - first >= 2 * m) {
+        double sw = 0, st = 0, sy = 0;
+        auto days = [&](std::size_t i) { return std::chrono::duration<double>(points[i].time - points[first].time).count() / 86400.0; };
+        for (std::size_t i = first; i < n; ++i) {
+            sw += w[i];
+            st += w[i] * days(i);
+            sy += w[i] * yc[i];
+        }
+        const double tm = st / sw, ym = sy / sw;
+        double stt = 0, sty = 0;
+        for (std::size_t i = first; i < n; ++i) {
+            stt += w[i] * (days(i) - tm) * (days(i) - tm);
+            sty += w[i] * (days(i) - tm) * (yc[i] - ym);
+        }
+        if (stt > 0) {
+            const double slope = sty / stt, se = std::sqrt(1.0 / stt);
+            const double ramp = std::expm1(slope * days(n - 1));
+            if (std::fabs(slope) > 3.0 * se && std::fabs(ramp) > std::fabs(t.window_change)) t.window_change = ramp;
+        }
+    }
 
     if (n < 2 * m) {
         t.status = TrendStatus::too_short;
