@@ -285,9 +285,12 @@ TEST_CASE("a family with complexity() gets a fit in the run, the JSON and the co
     REQUIRE(run.complexity.size() == 1);
     CHECK(run.complexity[0].family == "api_test/linear");
     CHECK(run.complexity[0].axis == "n");
-    CHECK(run.complexity[0].best == "O(n)");  // 64x the work is far from constant or quadratic
-    CHECK(report::console_results(run, report::Style{false}).find("complexity: api_test/linear: O(n)") != std::string::npos);
-    CHECK(parse_run(to_json(run), "c.json").run.complexity.at(0).best == "O(n)");
+    // 64x the work is far from constant or quadratic; on a busy machine the timings cannot
+    // always tell n from n log n (a factor of 1.75 over the range), so either passes.
+    const std::string best = run.complexity[0].best;
+    CHECK((best == "O(n)" || best == "O(n log n)"));
+    CHECK(report::console_results(run, report::Style{false}).find("complexity: api_test/linear: " + best) != std::string::npos);
+    CHECK(parse_run(to_json(run), "c.json").run.complexity.at(0).best == best);
 }
 
 BENCHGATE_GROUP("api_test/slow_group", GroupSettings{}.with_samples(5).with_threshold_pct(25).with_warn_threshold_pct(15));
