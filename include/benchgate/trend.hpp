@@ -248,9 +248,11 @@ inline Trend analyze_trend(const std::vector<TrendPoint>& points, const TrendCon
     std::size_t first = 0;
     while (first + 1 < n && now - points[first].time > cfg.window) ++first;
     t.window_change = t.levels.back() / t.levels[first] - 1.0;
-    // A smooth ramp can hide inside one fitted level: a weighted linear fit over the window
-    // reads it, and replaces the levels' change when its slope is clearly not zero (3
-    // standard errors) and says more.
+    // A smooth ramp can hide inside one fitted level, or be cut short by a staircase: a
+    // weighted linear fit over the window reads it, and gives the window's change when its
+    // slope is clearly not zero (3 standard errors) and the line fits the window better than
+    // the levels do. (Over a step the line would overstate it by about half; there the levels
+    // fit better and speak.)
     if (n - first >= 2 * m) {
         double sw = 0, st = 0, sy = 0;
         auto days = [&](std::size_t i) { return std::chrono::duration<double>(points[i].time - points[first].time).count() / 86400.0; };
@@ -267,8 +269,13 @@ inline Trend analyze_trend(const std::vector<TrendPoint>& points, const TrendCon
         }
         if (stt > 0) {
             const double slope = sty / stt, se = std::sqrt(1.0 / stt);
-            const double ramp = std::expm1(slope * days(n - 1));
-            if (std::fabs(slope) > 3.0 * se && std::fabs(ramp) > std::fabs(t.window_change)) t.window_change = ramp;
+            double sse_line = 0, sse_levels = 0;
+            for (std::size_t i = first; i < n; ++i) {
+                const double line = ym + slope * (days(i) - tm), lv = std::log(t.levels[i]);
+                sse_line += w[i] * (yc[i] - line) * (yc[i] - line);
+                sse_levels += w[i] * (yc[i] - lv) * (yc[i] - lv);
+            }
+            if (std::fabs(slope) > 3.0 * se && sse_line < sse_levels) t.window_change = std::expm1(slope * days(n - 1));
         }
     }
 
