@@ -154,3 +154,40 @@ TEST_CASE("the console comparison shows every row, the notes and the summary") {
     const std::size_t width = report::display_width(lines[1]);
     for (std::size_t i = 2; i < 2 + f.report.rows.size(); ++i) CHECK(report::display_width(lines[i]) <= width + 10);
 }
+
+TEST_CASE("utf8: valid sequences kept, invalid bytes become U+FFFD") {
+    CHECK(is_valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\xB4"));
+    CHECK_FALSE(is_valid_utf8("a\xff\xfe"));
+    CHECK_FALSE(is_valid_utf8("\xC0\xAF"));          // overlong '/'
+    CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
+    CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(is_valid_utf8("\xE2\x82"));          // truncated
+    CHECK(to_valid_utf8("a\xff\xfe" "b") == "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+    CHECK(to_valid_utf8("caf\xC3\xA9") == "caf\xC3\xA9");
+}
+
+TEST_CASE("junit: testcases, a failure per regression with its interval, errors, escaping") {
+    ReportFixture f;
+    const std::string xml = report::junit_report(f.cur, &f.report, "suite<&>");
+    CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0) == 0);
+    CHECK(xml.find("<testsuite name=\"suite&lt;&amp;&gt;\"") != std::string::npos);
+    CHECK(xml.find("classname=\"suite&lt;&amp;&gt;\"") != std::string::npos);
+    std::size_t cases = 0;
+    for (std::size_t at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) ++cases;
+    CHECK(cases == f.report.rows.size());
+    const std::size_t regressions = f.report.count(Status::regression);
+    std::size_t failures = 0;
+    for (std::size_t at = xml.find("<failure "); at != std::string::npos; at = xml.find("<failure ", at + 1)) ++failures;
+    CHECK(failures == regressions);
+    CHECK(xml.find("<script") == std::string::npos);
+    CHECK(xml.find(report::xml_escape(nasty)) != std::string::npos);
+    CHECK(report::xml_escape("a\"b'c\nd\x01\xff") == "a&quot;b&apos;c&#10;d \xEF\xBF\xBD");
+    RunResult failed;
+    BenchmarkResult b;
+    b.name = "x";
+    b.error = "boom <1>";
+    failed.benchmarks.push_back(b);
+    const std::string e = report::junit_report(failed, nullptr, "s");
+    CHECK(e.find("<error type=\"FAILED\" message=\"boom &lt;1&gt;\">") != std::string::npos);
+    CHECK(e.find("errors=\"1\"") != std::string::npos);
+}

@@ -21,9 +21,9 @@ START = datetime.datetime(2026, 10, 1, 4, 0, 0, tzinfo=datetime.timezone.utc)
 
 
 def synthetic(real, i, factor=lambda name, i: 1.0, noise=0.01, seed=0, machine=None):
-    """Run `i` of a history made from a real run: a day apart, its own commit, every sample of
-    benchmark `name` scaled by factor(name, i) times one between-run noise draw (estimates
-    dropped, so the reader recomputes them from the scaled samples)."""
+    """Run `i` of a history made from a real run: a day apart, its own commit, benchmark
+    `name` at the real run's median scaled by factor(name, i) times one between-run noise draw
+    (estimates dropped, so the reader recomputes them from the new samples)."""
     rng = random.Random(seed * 100003 + i)
     doc = copy.deepcopy(real)
     doc["created"] = (START + datetime.timedelta(days=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -31,8 +31,11 @@ def synthetic(real, i, factor=lambda name, i: 1.0, noise=0.01, seed=0, machine=N
     if machine:
         doc["context"]["cpu"] = machine
     for b in doc["benchmarks"]:
+        # The real run's level, but samples with a known 0.5% spread: a quick run's own
+        # spread varies from run to run, and the checks below need the same series each time.
+        level = sorted(b["samples"])[len(b["samples"]) // 2]
         f = factor(b["name"], i) * (1.0 + rng.gauss(0.0, noise))
-        b["samples"] = [s * f for s in b["samples"]]
+        b["samples"] = [level * f * (1.0 + rng.gauss(0.0, 0.005)) for _ in b["samples"]]
         b.pop("estimates", None)
         b.pop("comparison", None)
     doc.pop("gate", None)

@@ -7,6 +7,7 @@ measuring, with a bench binary's verdicts, reports and exit codes.
 import json
 import os
 import tempfile
+import xml.etree.ElementTree as ET
 
 from checks import binaries, check, finish, one_error_line, run
 
@@ -29,6 +30,33 @@ with tempfile.TemporaryDirectory() as d:
     check("--threshold 50 and the exports: the JSON names OLD as the baseline, +30% is not a REGRESSION, markdown written",
           r.returncode == 0 and doc.get("gate", {}).get("baseline") == old and doc["gate"]["threshold"] == 0.5
           and "| Benchmark | Baseline | Current | Change | Status |" in md, r.stderr + str(doc)[:200])
+    # JUnit XML, read back as GitLab and the GitHub JUnit actions read it (testsuite/testcase,
+    # failure and error children with a message attribute).
+    junit = os.path.join(d, "junit.xml")
+    r = run([TOOL, "compare", old, slow, "--junit", junit, "--color", "never"])
+    root = ET.parse(junit).getroot() if os.path.exists(junit) else None
+    suite = root.find("testsuite") if root is not None else None
+    cases = suite.findall("testcase") if suite is not None else []
+    failures = [c for c in cases if c.find("failure") is not None]
+    check("--junit from compare: one testcase per benchmark (classname = suite, time in seconds), REGRESSION as <failure> with change and interval",
+          r.returncode == 1 and suite is not None and suite.get("name") == "slow" and len(cases) == 4 and
+          all(c.get("classname") == "slow" and float(c.get("time")) >= 0 for c in cases) and
+          len(failures) == int(suite.get("failures")) >= 3 and
+          all(f.find("failure").get("type") == "REGRESSION" and "%" in f.find("failure").get("message") and
+              "[" in f.find("failure").get("message") for f in failures), r.stderr + (open(junit).read()[:600] if root is not None else ""))
+    doc = json.load(open(slow))
+    doc["benchmarks"][0]["error"] = 'threw "std::runtime_error" <&> \u00e9'
+    doc["benchmarks"][1]["name"] = 'demo/"quoted" <script>alert(1)</script> & a,b|c\nline'
+    hostile = os.path.join(d, "hostile.json")
+    json.dump(doc, open(hostile, "w"))
+    r = run([TOOL, "compare", old, hostile, "--junit", junit, "--color", "never"])
+    root = ET.parse(junit).getroot()
+    cases = root.find("testsuite").findall("testcase")
+    errors = [c for c in cases if c.find("error") is not None]
+    check("--junit: a FAILED benchmark is an <error> with its message; hostile names round-trip escaped",
+          r.returncode == 3 and len(errors) == 1 and errors[0].find("error").get("message") == 'threw "std::runtime_error" <&> \u00e9'
+          and any(c.get("name") == 'demo/"quoted" <script>alert(1)</script> & a,b|c\nline' for c in cases)
+          and "<script>" not in open(junit).read(), r.stderr + open(junit).read()[:800])
     r = run([TOOL, "compare", old, os.path.join(d, "missing.json")])
     check("a missing file: exit 2, one line naming it", r.returncode == 2 and one_error_line(r) and "missing.json" in r.stderr,
           r.stderr)

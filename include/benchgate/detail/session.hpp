@@ -144,6 +144,7 @@ inline int pin_to_one_cpu(int requested, std::string& problem) {
 struct Session {
     Options opt;
     std::string program;
+    std::string suite;  // the bench binary's file name: JUnit's testsuite
     std::vector<const Registration*> selected;
     RunConfig config;
     // Duet mode: the other build, up and speaking the protocol before anything is measured.
@@ -372,7 +373,7 @@ inline void print_console(const Session& s, const RunResult& run, const GateRepo
 // Every export given on the command line, then the baseline. Returns "" or the first problem.
 inline std::string write_outputs(const Session& s, const RunResult& run, const GateReport* report, int failed) {
     const auto& rows = report::exporters();
-    const report::ExportInput input{run, report, s.opt.baseline_path};
+    const report::ExportInput input{run, report, s.opt.baseline_path, s.suite};
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (!s.opt.outputs[i].empty())
             if (std::string problem = write_file_atomic(s.opt.outputs[i], rows[i].render(input)); !problem.empty())
@@ -538,6 +539,7 @@ inline int main(int argc, char** argv) {
     Session s;
     s.opt = parsed.options;
     s.program = argc > 0 ? argv[0] : "bench";
+    s.suite = s.program.substr(s.program.find_last_of('/') + 1);
     const Options& opt = s.opt;
     if (opt.help) {
         std::fputs(usage(s.program.c_str()).c_str(), stdout);

@@ -11,6 +11,7 @@
 #include "../result.hpp"
 #include "csv.hpp"
 #include "json.hpp"
+#include "junit.hpp"
 #include "markdown.hpp"
 
 namespace benchgate::report {
@@ -20,6 +21,7 @@ struct ExportInput {
     const RunResult& run;
     const GateReport* gate;            // nullptr: no baseline and no --against
     const std::string& baseline_path;  // "" unless compared with a file
+    const std::string& suite;          // the bench binary's name (JUnit's testsuite)
 };
 
 struct Exporter {
@@ -37,6 +39,8 @@ inline const std::vector<Exporter>& exporters() {
          [](const ExportInput& in) { return in.gate ? markdown_comparison(*in.gate) : markdown_results(in.run); }},
         {"--csv", "write one CSV row per benchmark; '-' is standard output",
          [](const ExportInput& in) { return csv_report(in.run, in.gate); }},
+        {"--junit", "write JUnit XML: a testcase per benchmark, REGRESSION as a failure, FAILED as an error; '-' is stdout",
+         [](const ExportInput& in) { return junit_report(in.run, in.gate, in.suite); }},
     };
     return all;
 }

@@ -21,7 +21,7 @@ inline std::string compare_usage(const char* program) {
            "the same verdicts, reports and exit codes as running NEW's binary with --baseline OLD.json.\n\n"
            "options: the bench binary's comparison and report flags (see a bench binary's --help):\n"
            "  --threshold, --warn-threshold, --noise, --alpha, --estimator, --speed-correction, --gate,\n"
-           "  --fail-on-missing, --fail-on-undecided, --json, --markdown, --csv, --color, --quiet, --detailed, --seed\n"
+           "  --fail-on-missing, --fail-on-undecided, --json, --markdown, --csv, --junit, --color, --quiet, --detailed, --seed\n"
            "exit codes: 0 ok, 1 regression, 2 usage or input error, 3 a benchmark failed in NEW\n";
 }
 
@@ -67,6 +67,10 @@ inline int compare_mode(const std::string& program, const std::vector<std::strin
     s.opt = parsed.options;
     s.opt.baseline_path = args[0];  // what the reports name as the baseline
     s.program = program;
+    {  // the suite is NEW's file name without its extension
+        const std::string base = args[1].substr(args[1].find_last_of('/') + 1);
+        s.suite = base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0 ? base.substr(0, base.size() - 5) : base;
+    }
     s.baseline = read_run_file(args[0]);
     if (!s.baseline.ok()) {
         cli::print_error(s.baseline.error);
