@@ -592,3 +592,13 @@ TEST_CASE("--alpha sets the confidence of the change's interval") {
     CHECK(w.change.point == Approx(n.change.point));
     CHECK(n.change.upper - n.change.lower < 0.5 * (w.change.upper - w.change.lower));
 }
+
+TEST_CASE("classify: --improvement-threshold sets IMPROVED's band apart from REGRESSION's") {
+    GateConfig cfg;
+    const Estimate faster15{-0.15, -0.17, -0.13};
+    CHECK(classify(faster15, cfg) == Status::improved);
+    cfg.improvement_threshold = 0.20;
+    CHECK(classify(faster15, cfg) == Status::faster);
+    CHECK(classify({-0.25, -0.27, -0.23}, cfg) == Status::improved);
+    CHECK(classify({0.15, 0.13, 0.17}, cfg) == Status::regression);  // regressions keep --threshold
+}

@@ -80,6 +80,9 @@ inline const char* to_string(Status s) {
 
 struct GateConfig {
     double threshold = 0.10;       // REGRESSION / IMPROVED beyond this relative change
+    // IMPROVED beyond this speed-up instead (NaN: `threshold`), for projects that report
+    // improvements with another band than regressions.
+    double improvement_threshold = std::numeric_limits<double>::quiet_NaN();
     double warn_threshold = 0.05;  // SLOWER / FASTER beyond this
     double noise = 0.01;           // minimum noise band: intervals inside ±noise are noise
     double alpha = 0.05;           // the change's interval has confidence 1 - alpha
@@ -153,10 +156,11 @@ struct Comparison {
 // A deterministic metric passes a point interval (lower = upper = point).
 inline Status classify(const Estimate& ch, const GateConfig& cfg) {
     const double x = ch.point, lo = ch.lower, hi = ch.upper;
+    const double better = std::isnan(cfg.improvement_threshold) ? cfg.threshold : cfg.improvement_threshold;
     if (std::isnan(x)) return Status::stable;
     if (x > cfg.threshold && lo > cfg.warn_threshold) return Status::regression;
-    if (x < -cfg.threshold && hi < -cfg.warn_threshold) return Status::improved;
-    if ((hi > cfg.threshold && lo <= cfg.warn_threshold) || (lo < -cfg.threshold && hi >= -cfg.warn_threshold))
+    if (x < -better && hi < -cfg.warn_threshold) return Status::improved;
+    if ((hi > cfg.threshold && lo <= cfg.warn_threshold) || (lo < -better && hi >= -cfg.warn_threshold))
         return Status::undecided;
     if (x > cfg.warn_threshold && lo > cfg.noise) return Status::slower;
     if (x < -cfg.warn_threshold && hi < -cfg.noise) return Status::faster;

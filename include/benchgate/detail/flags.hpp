@@ -162,6 +162,8 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string& v) { return file_value(o.history_dir, v); }},
         {"--threshold", "PCT", "REGRESSION / IMPROVED beyond this change (default 10)",
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.threshold, 1000); }},
+        {"--improvement-threshold", "PCT", "IMPROVED beyond this speed-up (default: the --threshold)",
+         [](Options& o, const std::string& v) { return parse_percent(v, o.gate.improvement_threshold, 1000); }},
         {"--warn-threshold", "PCT", "SLOWER / FASTER beyond this change (default 5)",
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.warn_threshold, 1000); }},
         {"--noise", "PCT", "smallest noise band: intervals within it are STABLE (default 1)",

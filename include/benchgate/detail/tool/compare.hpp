@@ -20,7 +20,7 @@ inline std::string compare_usage(const char* program) {
            "Compares two result files saved by a bench binary (--save-baseline or --json), without measuring:\n"
            "the same verdicts, reports and exit codes as running NEW's binary with --baseline OLD.json.\n\n"
            "options: the bench binary's comparison and report flags (see a bench binary's --help):\n"
-           "  --threshold, --warn-threshold, --noise, --alpha, --estimator, --speed-correction, --gate,\n"
+           "  --threshold, --improvement-threshold, --warn-threshold, --noise, --alpha, --estimator, --speed-correction, --gate,\n"
            "  --fail-on-missing, --fail-on-undecided, --json, --markdown, --csv, --junit, --color, --quiet, --detailed, --seed\n"
            "exit codes: 0 ok, 1 regression, 2 usage or input error, 3 a benchmark failed in NEW\n";
 }
