@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,6 +71,10 @@ inline Context current_context() {
 #if defined(BENCHGATE_COMMIT)
     c.commit = BENCHGATE_COMMIT;
 #endif
+    // Otherwise the commit CI checked out (GitHub Actions, GitLab CI), so history entries and
+    // dashboards name it.
+    for (const char* var : {"GITHUB_SHA", "CI_COMMIT_SHA"})
+        if (const char* v = std::getenv(var); c.commit.empty() && v && *v) c.commit = v;
     return c;
 }
 
