@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import random
+import re
 import subprocess
 import tempfile
 
@@ -149,6 +150,21 @@ with tempfile.TemporaryDirectory() as d:
     check("two machines: one table each (12 runs), and the tool says runs are compared per machine",
           r.returncode == 0 and r.stdout.count("(12 runs,") == 2 and "CPU A" in r.stdout and "CPU B" in r.stdout and
           "2 machines" in r.stdout, r.stdout + r.stderr)
+
+    # The dashboard of the step history: one self-contained page.
+    site = os.path.join(d, "site")
+    r = run([TOOL, "dashboard", step, "-o", site])
+    page = open(os.path.join(site, "index.html"), encoding="utf-8").read() if os.path.exists(os.path.join(site, "index.html")) else ""
+    check("dashboard: one index.html with every benchmark, its data inline, no external URL, no side file",
+          r.returncode == 0 and all(json.dumps(n)[1:-1] in page for n in names) and
+          not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page) and "fetch(" not in page and
+          os.listdir(site) == ["index.html"], r.stdout + r.stderr)
+    r = run([TOOL, "dashboard", step])
+    check("dashboard without -o: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
+    r = run([TOOL, "dashboard", os.path.join(d, "nowhere"), "-o", site])
+    check("dashboard of a missing history: exit 2, one line, the old page kept",
+          r.returncode == 2 and one_error_line(r) and os.path.getsize(os.path.join(site, "index.html")) == len(page.encode()),
+          r.stderr)
 
     # Bad input: one line naming the problem, exit 2, nothing written.
     other = os.path.join(d, "other")
