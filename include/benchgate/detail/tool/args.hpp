@@ -1,0 +1,82 @@
+// benchgate tool: the command line of the commands that take files and a few flags of their
+// own (history, trend, dashboard): positional arguments and known flags, each flag at most once.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../flags.hpp"
+
+namespace benchgate::detail::tool {
+
+struct ArgSpec {
+    const char* name;  // "--keep"
+    bool takes_value;
+};
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> values;  // flag -> value ("" for a switch)
+    std::string error;                          // "" or one line
+    bool has(const std::string& flag) const { return values.count(flag) != 0; }
+    std::string get(const std::string& flag, const std::string& fallback = {}) const {
+        const auto it = values.find(flag);
+        return it == values.end() ? fallback : it->second;
+    }
+};
+
+inline Args parse_args(const std::vector<std::string>& args, const std::vector<ArgSpec>& spec) {
+    Args out;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        if (a.size() < 2 || a[0] != '-' || a == "-") {
+            out.positional.push_back(a);
+            continue;
+        }
+        std::string value;
+        bool inline_value = false;
+        if (const std::size_t eq = a.find('='); eq != std::string::npos) {
+            value = a.substr(eq + 1);
+            a = a.substr(0, eq);
+            inline_value = true;
+        }
+        const ArgSpec* s = nullptr;
+        for (const ArgSpec& x : spec)
+            if (a == x.name) s = &x;
+        if (!s) {
+            out.error = "unknown option " + a;
+            return out;
+        }
+        if (out.has(a)) {
+            out.error = a + " given twice";
+            return out;
+        }
+        if (s->takes_value && !inline_value) {
+            if (i + 1 >= args.size()) {
+                out.error = a + " needs a value";
+                return out;
+            }
+            value = args[++i];
+        } else if (!s->takes_value && inline_value) {
+            out.error = a + " takes no value";
+            return out;
+        }
+        out.values[a] = value;
+    }
+    return out;
+}
+
+// A flag's value as a count in [lo, hi]; returns "" or the problem.
+inline std::string count_value(const Args& a, const std::string& flag, std::size_t lo, std::size_t hi, std::size_t& out) {
+    if (!a.has(flag)) return {};
+    std::uint64_t n = 0;
+    if (!cli::parse_u64(a.get(flag), n) || n < lo || n > hi)
+        return flag + " expects an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+               a.get(flag) + "'";
+    out = static_cast<std::size_t>(n);
+    return {};
+}
+
+}  // namespace benchgate::detail::tool
