@@ -112,6 +112,7 @@ struct Context {
     long peak_rss_kib = 0;            // peak resident memory of the measuring process
     int pinned_cpu = -1;              // the CPU every measuring process ran on (-1: not pinned)
     int processes = 1;                // processes whose samples the file holds
+    std::string shard;                // "I/N" when the run measured shard I of N (--shard); "" all
     std::vector<std::string> notes;   // e.g. why hardware counters are unavailable
 };
 

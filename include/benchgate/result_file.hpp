@@ -37,6 +37,7 @@ inline void write_context(detail::JsonWriter& w, const Context& c) {
     w.field("clock_resolution_ns", c.clock_resolution_ns).field("clock_cost_ns", c.clock_cost_ns);
     if (c.peak_rss_kib > 0) w.field("peak_rss_kib", static_cast<std::uint64_t>(c.peak_rss_kib));
     w.field("pinned_cpu", c.pinned_cpu).field("processes", c.processes);
+    if (!c.shard.empty()) w.field("shard", c.shard);
     if (!c.notes.empty()) {
         w.key("notes").begin_array();
         for (const auto& n : c.notes) w.value(n);
@@ -467,6 +468,7 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label, bool
         std::int64_t cpu = -1, procs = 1;
         if (!ctx["pinned_cpu"].get_int64().get(cpu) && cpu >= -1 && cpu < 65536) c.pinned_cpu = static_cast<int>(cpu);
         if (!ctx["processes"].get_int64().get(procs) && procs >= 1 && procs <= 1024) c.processes = static_cast<int>(procs);
+        if (!ctx["shard"].get(v)) c.shard = detail::str(v);
         dom::array notes;
         if (!ctx["notes"].get_array().get(notes))
             for (dom::element n : notes) c.notes.push_back(detail::str(n));

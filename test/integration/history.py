@@ -196,6 +196,10 @@ with tempfile.TemporaryDirectory() as d:
     r = add(hist, os.path.join(d, "missing.json"))
     check("history add of a missing file: exit 2, one line naming it", r.returncode == 2 and one_error_line(r) and
           "missing.json" in r.stderr, r.stderr)
+    r = run([DEMO, "--quick", "--quiet", "--shard", "1/2", "--json", os.path.join(d, "shard.json")])
+    r = add(hist, os.path.join(d, "shard.json"))
+    check("history add of one shard of a run: exit 2, one line naming merge", r.returncode == 2 and one_error_line(r) and
+          "merge" in r.stderr, r.stderr)
     r = add(hist, real_path, "--keep", "0")
     check("--keep 0: exit 2, one line", r.returncode == 2 and one_error_line(r), r.stderr)
     r = run([TOOL, "history", "frob", hist])

@@ -26,6 +26,8 @@ struct Options {
     bool version = false;
     bool detailed = false;
     std::string filter;
+    int shard_index = 0;             // --shard I/N: measure shard I of N (0: no sharding)
+    int shard_count = 0;
     double profile_time = 0.0;
     ColorMode color = ColorMode::automatic;
     std::uint64_t seed = 0;
@@ -56,6 +58,10 @@ struct Options {
         for (std::size_t i = 0; i < rows.size(); ++i)
             if (flag == rows[i].flag) return outputs[i];
         return none;
+    }
+    // "I/N" for --shard I/N, "" without sharding: what the run's context records.
+    std::string shard() const {
+        return shard_count > 0 ? std::to_string(shard_index) + "/" + std::to_string(shard_count) : std::string();
     }
     // An export claims standard output: the console table then goes to standard error.
     bool stdout_taken() const {
@@ -119,6 +125,18 @@ inline std::string parse_seconds(const std::string& v, double& out) {
     return {};
 }
 
+// "--shard 2/4": shard I of N, 1 <= I <= N <= 10000.
+inline std::string parse_shard(const std::string& v, int& index, int& count) {
+    const auto slash = v.find('/');
+    std::uint64_t i = 0, n = 0;
+    if (slash == std::string::npos || !parse_u64(v.substr(0, slash), i) || !parse_u64(v.substr(slash + 1), n) || n < 1 ||
+        n > 10000 || i < 1 || i > n)
+        return "expects I/N with 1 <= I <= N <= 10000 (e.g. 2/4), got '" + v + "'";
+    index = static_cast<int>(i);
+    count = static_cast<int>(n);
+    return {};
+}
+
 inline std::string file_value(std::string& target, const std::string& v) {
     if (v.empty()) return "needs a file name";
     target = v;
@@ -132,6 +150,8 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string&) { o.list = true; return std::string(); }},
         {"--filter", "REGEX", "run only benchmarks whose full name matches (ECMAScript regex)",
          [](Options& o, const std::string& v) { o.filter = v; return std::string(); }},
+        {"--shard", "I/N", "run only shard I of N: the benchmarks whose name hashes (FNV-1a 64) to I-1 mod N",
+         [](Options& o, const std::string& v) { return parse_shard(v, o.shard_index, o.shard_count); }},
         {"--quick", nullptr, "short measurement for smoke runs (~10 ms per benchmark)",
          [](Options& o, const std::string&) { o.quick = true; return std::string(); }},
         {"--profile-time", "SECONDS", "run each selected body for SECONDS with no analysis (for perf)",

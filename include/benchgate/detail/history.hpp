@@ -260,6 +260,10 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
         out.error = "the run has no valid \"created\" time ('" + run.created + "'), so it has no place in a history";
         return out;
     }
+    if (!run.context.shard.empty()) {
+        out.error = "the run is shard " + run.context.shard + " of a suite; join the shards first (benchgate merge)";
+        return out;
+    }
     for (const auto& b : run.benchmarks)
         if (b.summary()) {
             out.error = "benchmark \"" + b.name + "\" is a summary; a history adds runs with their samples";

@@ -1,7 +1,9 @@
-// benchgate: --filter: which registered benchmarks a run measures (ECMAScript regex over
-// full names), and the pattern that selects exactly a given list of names (fresh processes).
+// benchgate: --filter and --shard: which registered benchmarks a run measures (ECMAScript
+// regex over full names; one shard of N by a stable hash of the name), and the pattern that
+// selects exactly a given list of names (fresh processes).
 #pragma once
 
+#include <cstdint>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -25,6 +27,29 @@ inline std::vector<const Registration*> select(const std::vector<Registration>& 
     return out;
 }
 
+// The hash that assigns a benchmark to a shard: FNV-1a 64 over the bytes of its full name
+// (offset basis 14695981039346656037, prime 1099511628211). It depends on the name alone, so
+// a benchmark stays in its shard across runs, builds and machines, whatever else is registered.
+inline std::uint64_t shard_hash(std::string_view name) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+    return h;
+}
+
+// Shard `index` of `count` (1-based, as --shard I/N spells it) holds the names whose hash mod
+// `count` is index - 1: every name lands in exactly one shard of N.
+inline bool in_shard(std::string_view name, int index, int count) {
+    return count > 0 && shard_hash(name) % static_cast<std::uint64_t>(count) == static_cast<std::uint64_t>(index - 1);
+}
+
+// `selected` without the benchmarks of other shards (count 0: no sharding, all of them).
+inline std::vector<const Registration*> select_shard(const std::vector<const Registration*>& selected, int index, int count) {
+    if (count <= 0) return selected;
+    std::vector<const Registration*> out;
+    for (const Registration* r : selected)
+        if (in_shard(r->name, index, count)) out.push_back(r);
+    return out;
+}
 
 // An ECMAScript pattern matching exactly one of `names`.
 inline std::string exact_names_pattern(const std::vector<std::string>& names) {

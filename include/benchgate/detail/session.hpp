@@ -11,6 +11,7 @@
 //   otherwise                 measure; compare with --baseline FILE or --against BUILD; report
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -99,6 +100,7 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt) {
     ::close(fd);
     std::vector<std::string> args = {self, "--confirm-child", path, "--seed", std::to_string(opt.seed)};
     if (!opt.filter.empty()) args.insert(args.end(), {"--filter", opt.filter});
+    if (opt.shard_count > 0) args.insert(args.end(), {"--shard", opt.shard()});
     if (opt.quick) args.push_back("--quick");
     if (!opt.against_path.empty()) {
         args.insert(args.end(), {"--against", opt.against_path, "--worker-timeout", std::to_string(opt.worker_timeout)});
@@ -228,7 +230,8 @@ inline std::string start_duet(Session& s) {
     for (const auto& n : worker_names) {
         bool here = false;
         for (const auto& r : registry()) here = here || r.name == n;
-        if (!here && std::regex_search(n, filter)) s.against_only.push_back(n);
+        if (!here && std::regex_search(n, filter) && (opt.shard_count == 0 || in_shard(n, opt.shard_index, opt.shard_count)))
+            s.against_only.push_back(n);
     }
     s.duet = std::make_unique<ParentDuetDriver>(s.worker, worker_names, opt.seed);
     use_single_pass_driver(s, *s.duet);
@@ -276,7 +279,25 @@ inline int measure(Session& s, RunResult& run) {
     }
     for (auto& n : notes) run.context.notes.push_back(n);
     run.context.pinned_cpu = s.pinned_cpu;
+    run.context.shard = s.opt.shard();
     return exit_ok;
+}
+
+// A shard that selects none of the benchmarks: nothing is measured, and the run is written like
+// any other (an empty list of benchmarks), so that every shard of a CI matrix leaves a file for
+// `benchgate merge`.
+inline RunResult empty_shard_run(Session& s) {
+    choose_console(s);
+    std::fprintf(stderr, "%s\n",
+                 (s.err_style.dim("note: ") + "shard " + s.opt.shard() + " selects none of the benchmarks" +
+                  (s.opt.filter.empty() ? std::string() : " that match --filter") + ": nothing to measure")
+                     .c_str());
+    RunResult run;
+    run.created = utc_timestamp();
+    run.context = current_context();
+    run.context.pinned_cpu = s.pinned_cpu;
+    run.context.shard = s.opt.shard();
+    return run;
 }
 
 inline int profile_mode(Session& s) {
@@ -354,7 +375,8 @@ inline std::string measure_more_processes(Session& s, RunResult& run) {
 
 inline void print_console(const Session& s, const RunResult& run, const GateReport* report) {
     if (!s.opt.quiet) {
-        std::fputs(report::console_results(run, s.style, s.opt.detailed).c_str(), s.console);
+        if (!run.benchmarks.empty())  // an empty shard: its note said so
+            std::fputs(report::console_results(run, s.style, s.opt.detailed).c_str(), s.console);
         if (report) std::fputs(("\n" + report::console_comparison(*report, s.style)).c_str(), s.console);
         return;
     }
@@ -488,8 +510,9 @@ inline int finish_report(const Session& s, const RunResult& run, const GateRepor
 // The main mode: measure, compare (with --baseline or --against), print, export, exit code.
 inline int run_mode(Session& s) {
     RunResult run;
-    if (const int rc = measure(s, run); rc != exit_ok) return rc;
-    if (s.opt.measure_instructions)
+    if (s.selected.empty()) run = empty_shard_run(s);
+    else if (const int rc = measure(s, run); rc != exit_ok) return rc;
+    if (s.opt.measure_instructions && !run.benchmarks.empty())
         if (const std::string problem = count_instructions(s, run); !problem.empty()) {
             print_error(problem);
             return exit_usage;
@@ -503,12 +526,20 @@ inline int run_mode(Session& s) {
             print_error(problem);
             return exit_usage;
         }
+        // A shard is gated on its own benchmarks: the baseline's others belong to other shards,
+        // not MISSING from this one.
+        if (s.opt.shard_count > 0) {
+            auto& bs = s.baseline.run.benchmarks;
+            bs.erase(std::remove_if(bs.begin(), bs.end(),
+                                    [&](const BenchmarkResult& b) { return !in_shard(b.name, s.opt.shard_index, s.opt.shard_count); }),
+                     bs.end());
+        }
     }
     GateReport report;
     const bool compared = s.duet || !s.opt.baseline_path.empty();
     if (s.duet) report = compare_with_build(s, run);
     else if (compared) report = compare_with_file(s, run);
-    else if (!s.opt.save_baseline_path.empty() && !failed)
+    else if (!s.opt.save_baseline_path.empty() && !failed && !s.selected.empty())
         if (const std::string problem = measure_more_processes(s, run); !problem.empty()) {
             print_error("cannot measure the baseline's processes: " + problem);
             return exit_usage;
@@ -566,12 +597,15 @@ inline int main(int argc, char** argv) {
         print_error("option '--filter' has an invalid regex '" + opt.filter + "': " + e.what());
         return exit_usage;
     }
+    const bool any_selected = !s.selected.empty();
+    s.selected = select_shard(s.selected, opt.shard_index, opt.shard_count);
     if (opt.list) return list_mode(s);
-    if (s.selected.empty()) {
+    if (!any_selected) {
         print_error(opt.filter.empty() ? "no benchmarks are registered"
                                        : "no benchmark matches --filter '" + opt.filter + "' (see --list)");
         return exit_usage;
     }
+    // From here on an empty selection is a shard that selects nothing: run_mode writes an empty run.
     if (opt.callgrind_child > 0) return callgrind_child_mode(s);
     {
         std::string problem;

@@ -13,6 +13,9 @@
 #include "tool/compare.hpp"
 #include "tool/history.hpp"
 #include "tool/trend.hpp"
+#include "tool/export.hpp"
+#include "tool/import_gbench.hpp"
+#include "tool/merge.hpp"
 
 namespace benchgate::detail::tool {
 
@@ -31,6 +34,12 @@ inline const std::vector<Command>& commands() {
          history_mode},
         {"trend", "DIR [--fail-on-drift] [--markdown FILE]", "latest value, 7- and 30-day means, drift and change points",
          trend_mode},
+        {"export", "FILE.json --format csv|json|bmf|github-action-benchmark|openmetrics [-o OUT]",
+         "render a result file for another tool (Bencher, github-action-benchmark, Prometheus)", export_mode},
+        {"import-gbench", "GB.json [GB2.json ...] -o OUT.json [--time real|cpu]",
+         "convert Google Benchmark JSON into a result file (each file one process)", import_gbench_mode},
+        {"merge", "A.json B.json ... -o ALL.json [--allow-mixed]", "join the result files of a suite's shards (--shard I/N) into one run",
+         merge_mode},
     };
     return all;
 }

@@ -30,6 +30,7 @@ inline std::string measuring_flag(const cli::Options& o) {
     if (o.quick) return "--quick";
     if (o.list) return "--list";
     if (!o.filter.empty()) return "--filter";
+    if (o.shard_count > 0) return "--shard";
     if (o.profile_time > 0) return "--profile-time";
     if (!o.against_path.empty()) return "--against";
     if (!o.baseline_path.empty()) return "--baseline";

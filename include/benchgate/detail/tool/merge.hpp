@@ -1,0 +1,68 @@
+// benchgate tool: `benchgate merge A.json B.json ... -o ALL.json [--allow-mixed]` joins the
+// result files of a suite's shards (--shard I/N) into one run (merge.hpp), which gates like a
+// run of the whole suite.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "../../exit_codes.hpp"
+#include "../../merge.hpp"
+#include "../../result_file.hpp"
+#include "../files.hpp"
+#include "../session.hpp"
+#include "args.hpp"
+
+namespace benchgate::detail::tool {
+
+inline std::string merge_usage(const std::string& program) {
+    return "usage: " + program + " merge A.json B.json ... -o ALL.json [--allow-mixed]\n\n"
+           "Joins the result files of a suite's shards (bench binaries run with --shard I/N) into one run.\n"
+           "Refuses a benchmark that is in two files, and files measured on different machines (CPU, cores,\n"
+           "compiler, build type) unless --allow-mixed, which the joined file records in its notes.\n\n"
+           "options:\n"
+           "  -o ALL.json     the joined result file (written whole or not at all; '-' is standard output)\n"
+           "  --allow-mixed   join files from different machines\n\n"
+           "exit codes: 0 written, 2 usage or input error (nothing written)\n";
+}
+
+inline int merge_mode(const std::string& program, const std::vector<std::string>& argv) {
+    const Args a = parse_args(argv, {{"-o", true}, {"--allow-mixed", false}, {"--help", false}, {"-h", false}});
+    if (a.has("--help") || a.has("-h")) {
+        std::fputs(merge_usage(program).c_str(), stdout);
+        return exit_ok;
+    }
+    if (!a.error.empty()) {
+        cli::print_error("merge: " + a.error + " (try " + program + " merge --help)");
+        return exit_usage;
+    }
+    if (a.positional.empty() || !a.has("-o") || a.get("-o").empty()) {
+        cli::print_error("merge needs result files and an output: " + program + " merge A.json B.json ... -o ALL.json");
+        return exit_usage;
+    }
+    std::vector<MergeSource> sources;
+    for (const std::string& path : a.positional) {
+        LoadedRun loaded = read_run_file(path);
+        if (!loaded.ok()) {
+            cli::print_error(loaded.error);
+            return exit_usage;
+        }
+        sources.push_back({std::move(loaded.run), path});
+    }
+    MergeOptions opt;
+    opt.allow_mixed = a.has("--allow-mixed");
+    const MergedRun merged = merge_runs(sources, opt);
+    if (!merged.ok()) {
+        cli::print_error(merged.error);
+        return exit_usage;
+    }
+    if (const std::string problem = write_file_atomic(a.get("-o"), to_json(merged.run)); !problem.empty()) {
+        cli::print_error(problem);
+        return exit_usage;
+    }
+    for (const std::string& w : merged.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    return exit_ok;
+}
+
+}  // namespace benchgate::detail::tool

@@ -1,0 +1,164 @@
+// benchgate: joining the result files of one suite's shards (--shard I/N) into one run, which
+// gates like a run of the whole suite. Pure: runs in, a run out; it reads and prints nothing.
+//
+// The joined run has every file's benchmarks, in the order of the files, and refuses:
+//   - a benchmark in two files (shards of one run hold different benchmarks)
+//   - files from different machines (machine_fingerprint: CPU, cores, compiler, build type),
+//     unless allow_mixed, which records the machines in a context note
+// Its context is the first file's, with processes the largest of the files', no shard, and a
+// note naming the files; the machine-speed reference is the first file's that has one (shards
+// run on different machines are better compared with --speed-correction off). Complexity fits are
+// made again over the joined benchmarks (a family's instances can fall into different shards).
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compare.hpp"
+#include "complexity.hpp"
+#include "detail/one_line.hpp"
+#include "result.hpp"
+
+namespace benchgate {
+
+struct MergeSource {
+    RunResult run;
+    std::string label;  // names the file in messages and notes
+};
+
+struct MergeOptions {
+    bool allow_mixed = false;  // join files from different machines (and say so in the notes)
+};
+
+struct MergedRun {
+    RunResult run;
+    std::vector<std::string> warnings;  // e.g. a shard of the split is not among the files
+    std::string error;                  // "" or one line naming the files and the problem
+    bool ok() const { return error.empty(); }
+};
+
+namespace detail {
+
+// "I/N" as two numbers; false for anything else.
+inline bool parse_shard_label(const std::string& s, int& index, int& count) {
+    const auto slash = s.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 >= s.size()) return false;
+    try {
+        std::size_t used = 0;
+        index = std::stoi(s.substr(0, slash), &used);
+        if (used != slash) return false;
+        count = std::stoi(s.substr(slash + 1), &used);
+        if (used != s.size() - slash - 1) return false;
+    } catch (...) {
+        return false;
+    }
+    return count >= 1 && index >= 1 && index <= count;
+}
+
+// Shards of a split that are not among the files, or files from different splits: a warning.
+inline std::string shard_coverage(const std::vector<MergeSource>& sources) {
+    std::vector<int> seen;
+    int count = 0;
+    for (const auto& s : sources) {
+        int i = 0, n = 0;
+        if (!parse_shard_label(s.run.context.shard, i, n)) return {};  // not all are shards: nothing to say
+        if (count != 0 && n != count)
+            return "the files are shards of different splits (" + sources.front().run.context.shard + " and " +
+                   s.run.context.shard + ")";
+        count = n;
+        seen.push_back(i);
+    }
+    std::string missing;
+    for (int i = 1; i <= count; ++i)
+        if (std::find(seen.begin(), seen.end(), i) == seen.end())
+            missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(count);
+    return missing.empty() ? std::string() : "shard(s) " + missing + " not among the files: their benchmarks are not in the run";
+}
+
+}  // namespace detail
+
+inline MergedRun merge_runs(const std::vector<MergeSource>& sources, const MergeOptions& opt = {}) {
+    MergedRun out;
+    if (sources.empty()) {
+        out.error = "no result files to merge";
+        return out;
+    }
+    const MergeSource& first = sources.front();
+    const std::string fingerprint = machine_fingerprint(first.run.context);
+    std::vector<std::pair<std::string, std::string>> machines = {{fingerprint, first.label}};  // fingerprint, files
+    for (const auto& s : sources) {
+        const std::string fp = machine_fingerprint(s.run.context);
+        if (fp == fingerprint) continue;
+        if (!opt.allow_mixed) {
+            out.error = first.label + " and " + s.label + " were measured on different machines ('" +
+                        detail::one_line(fingerprint) + "' vs '" + detail::one_line(fp) +
+                        "'): their timings do not belong in one run (--allow-mixed merges them anyway)";
+            return out;
+        }
+        auto m = std::find_if(machines.begin(), machines.end(), [&](const auto& x) { return x.first == fp; });
+        if (m == machines.end()) machines.emplace_back(fp, s.label);
+        else m->second += ", " + s.label;
+    }
+    std::vector<std::pair<std::string, const std::string*>> names;  // benchmark name, its file
+    for (const auto& s : sources)
+        for (const auto& b : s.run.benchmarks) {
+            const auto seen = std::find_if(names.begin(), names.end(), [&](const auto& x) { return x.first == b.name; });
+            if (seen != names.end()) {
+                out.error = "benchmark '" + detail::one_line(b.name) + "' is in both " + *seen->second + " and " + s.label +
+                            " (the shards of one run hold different benchmarks)";
+                return out;
+            }
+            names.emplace_back(b.name, &s.label);
+        }
+
+    RunResult& run = out.run;
+    run.schema = first.run.schema;
+    run.created = first.run.created;
+    run.context = first.run.context;
+    run.context.shard.clear();
+    run.context.notes.clear();
+    for (const auto& s : sources)  // an empty shard measured no reference
+        if (!s.run.reference.samples.empty()) {
+            run.reference = s.run.reference;
+            break;
+        }
+    std::string files;
+    for (const auto& s : sources) {
+        run.context.processes = std::max(run.context.processes, s.run.context.processes);
+        run.context.peak_rss_kib = std::max(run.context.peak_rss_kib, s.run.context.peak_rss_kib);
+        for (const auto& n : s.run.context.notes)
+            if (std::find(run.context.notes.begin(), run.context.notes.end(), n) == run.context.notes.end())
+                run.context.notes.push_back(n);
+        run.benchmarks.insert(run.benchmarks.end(), s.run.benchmarks.begin(), s.run.benchmarks.end());
+        files += (files.empty() ? "" : ", ") + s.label + (s.run.context.shard.empty() ? "" : " (shard " + s.run.context.shard + ")");
+    }
+    run.context.notes.push_back("merged from " + std::to_string(sources.size()) + " files: " + files);
+    if (machines.size() > 1) {
+        std::string list;
+        for (const auto& [fp, where] : machines) list += (list.empty() ? "" : "; ") + fp + " (" + where + ")";
+        run.context.notes.push_back("merged from runs on different machines: " + list);
+    }
+    // Fit each family again over all its instances: the files may each hold only some of them.
+    for (const auto& s : sources)
+        for (const auto& f : s.run.complexity) {
+            if (std::any_of(run.complexity.begin(), run.complexity.end(), [&](const ComplexityFit& x) { return x.family == f.family; }))
+                continue;
+            std::vector<double> n, t;
+            for (const auto& b : run.benchmarks)
+                if (b.family == f.family && !b.failed() && b.params.size() == 1) {
+                    n.push_back(static_cast<double>(b.params[0].value));
+                    t.push_back(b.estimates.median.point);
+                }
+            ComplexityFit fit = fit_complexity(n, t);
+            if (fit.best.empty()) continue;
+            fit.family = f.family;
+            fit.axis = f.axis;
+            run.complexity.push_back(std::move(fit));
+        }
+    if (const std::string w = detail::shard_coverage(sources); !w.empty()) out.warnings.push_back(w);
+    return out;
+}
+
+}  // namespace benchgate
