@@ -425,10 +425,12 @@ def scenario_fork_pr(r, shas):
     c1 = r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(pr["run_id"], shas["pr_head"], "failure"),
                         shas["main_head"])
     comments = r.github_state()["comments"].get("7", [])
-    check("comment workflow: one comment with the marker on PR 7, without checking out any code",
+    workspaces = glob.glob(os.path.join(r.base, "runners", "comment-*", "repo"))
+    check("comment workflow: one comment with the marker and the verdicts on PR 7, without checking out any code",
           c1["results"].get("comment") == "success" and len(comments) == 1 and comments[0]["body"].startswith(MARKER) and
-          "REGRESSION" in comments[0]["body"] and not os.listdir(os.path.join(glob.glob(os.path.join(r.base, "runners", "comment-*"))[0], "repo")),
-          str(c1["results"]) + c1["logs"].get("comment", "")[-1500:])
+          "REGRESSION" in comments[0]["body"] and workspaces and
+          all(os.listdir(w) == ["report"] for w in workspaces),
+          str(c1["results"]) + str([os.listdir(w) for w in workspaces]) + (comments[0]["body"][:600] if comments else ""))
     pr2 = r.run_workflow("benchmarks.yml", "pull_request", pr_event(shas, 7, fork=True), shas["pr_head"], OVERRIDES)
     r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(pr2["run_id"], shas["pr_head"], "failure"),
                    shas["main_head"])
