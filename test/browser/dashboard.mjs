@@ -36,14 +36,14 @@ if (!fixture || args.length % 2 !== 1) {
 }
 const chromiumPath = process.env.BENCHGATE_CHROMIUM || '/usr/bin/chromium';
 if (!fs.existsSync(chromiumPath)) {
-  console.log(`SKIP: no Chromium at ${chromiumPath} (Debian: apt-get install chromium; tools/install-deps.sh does it)`);
+  console.log(`SKIP: no Chromium at ${chromiumPath} (Debian: apt-get install chromium; make test runs tools/install-deps.sh --browser, which installs it as root)`);
   process.exit(SKIP);
 }
 let chromium;
 try {
   ({ chromium } = await import('playwright-core'));
 } catch (err) {
-  console.log('SKIP: playwright-core is not installed: run npm ci --prefix test/browser (tools/install-deps.sh does it)');
+  console.log('SKIP: playwright-core is not installed: run npm ci --prefix test/browser (make test does, through tools/install-deps.sh --browser)');
   process.exit(SKIP);
 }
 
