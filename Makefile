@@ -15,7 +15,7 @@ PEERS_ARGS ?=
 PEER_PACKAGES = libbenchmark-dev catch2
 PEER_BINARIES = benches/peers/benchgate_peers benches/peers/gbench_peers benches/peers/catch2_peers
 
-.PHONY: all deps peers-deps build bench bench-quick bench-detailed bench-save bench-compare bench-peers test clean
+.PHONY: all deps peers-deps browser-deps build bench bench-quick bench-detailed bench-save bench-compare bench-peers test clean
 
 all: build
 
@@ -25,6 +25,11 @@ deps:
 # The peer frameworks are optional: never installed here, only named (apt-get line, exit 2).
 peers-deps: deps
 	@tools/install-deps.sh --check $(PEER_PACKAGES)
+
+# The dashboard's browser test drives Debian's chromium with npm's playwright-core (installed
+# into test/browser/node_modules). Optional: without them that test skips, so this never stops.
+browser-deps: deps
+	@tools/install-deps.sh --browser
 
 $(BUILD)/build.ninja: | deps
 	meson setup $(BUILD) $(MESON_OPTS)
@@ -59,7 +64,7 @@ bench-peers: peers-deps $(BUILD)/build.ninja  ## benchgate, Google Benchmark and
 	ninja -C $(BUILD) $(PEER_BINARIES)
 	tools/peers.py --build $(BUILD) $(if $(filter full,$(PEERS)),,--quick) $(PEERS_ARGS)
 
-test: build
+test: build browser-deps
 	meson test -C $(BUILD) --print-errorlogs
 
 clean:

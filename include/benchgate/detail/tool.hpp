@@ -13,6 +13,7 @@
 #include "tool/compare.hpp"
 #include "tool/history.hpp"
 #include "tool/trend.hpp"
+#include "tool/dashboard.hpp"
 #include "tool/export.hpp"
 #include "tool/import_gbench.hpp"
 #include "tool/merge.hpp"
@@ -34,6 +35,8 @@ inline const std::vector<Command>& commands() {
          history_mode},
         {"trend", "DIR [--fail-on-drift] [--markdown FILE]", "latest value, 7- and 30-day means, drift and change points",
          trend_mode},
+        {"dashboard", "DIR -o SITE [--title TEXT]", "one self-contained offline page of a history: charts, trends, regressions",
+         dashboard_mode},
         {"export", "FILE.json --format csv|json|bmf|github-action-benchmark|openmetrics [-o OUT]",
          "render a result file for another tool (Bencher, github-action-benchmark, Prometheus)", export_mode},
         {"import-gbench", "GB.json [GB2.json ...] -o OUT.json [--time real|cpu]",

@@ -1,0 +1,262 @@
+// The dashboard page in a real browser: the system Chromium, driven by playwright-core.
+//
+//   node test/browser/dashboard.mjs FIXTURE                 the checks (meson test 'browser')
+//   node test/browser/dashboard.mjs FIXTURE --screenshot PAGE.png [--tooltip-screenshot TIP.png]
+//                                                           only the pictures, of 30 runs x 12 benchmarks
+//
+// FIXTURE is the dashboard_fixture program (test/programs/dashboard_fixture.cpp). The checks:
+// the page loads from file:// and requests nothing else; one chart per benchmark and machine;
+// no console error, no page error; the filter hides charts and table rows; hovering a point
+// shows the tooltip with its date and commit; on the hostile page no injected code runs and
+// the names appear as text; 50 runs x 500 benchmarks are ready (first visible charts drawn) in
+// under 2 s, median of 5 loads; 50 runs x 1000 benchmarks is under 5 MB.
+// Exit code 77 (a skip for meson) when Chromium or node_modules/playwright-core is missing.
+// BENCHGATE_CHROMIUM names another browser binary (default /usr/bin/chromium).
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const SKIP = 77;
+const LOADS = 5;               // timed loads of the 50 x 500 page
+const READY_LIMIT_MS = 2000;   // its median time to ready
+const SIZE_LIMIT = 5_000_000;  // bytes of the 50 x 1000 page
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const fixture = args[0];
+if (!fixture || args.length % 2 !== 1) {
+  console.error('usage: node dashboard.mjs FIXTURE [--screenshot PAGE.png] [--tooltip-screenshot TIP.png]');
+  process.exit(2);
+}
+const chromiumPath = process.env.BENCHGATE_CHROMIUM || '/usr/bin/chromium';
+if (!fs.existsSync(chromiumPath)) {
+  console.log(`SKIP: no Chromium at ${chromiumPath} (Debian: apt-get install chromium; make test runs tools/install-deps.sh --browser, which installs it as root)`);
+  process.exit(SKIP);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (err) {
+  console.log('SKIP: playwright-core is not installed: run npm ci --prefix test/browser (make test does, through tools/install-deps.sh --browser)');
+  process.exit(SKIP);
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'benchgate-dashboard-'));
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+
+function makePage(name, runs, benchmarks, hostile = false) {
+  const file = path.join(work, name);
+  execFileSync(fixture, [file, String(runs), String(benchmarks), ...(hostile ? ['--hostile'] : [])], { stdio: 'pipe' });
+  return file;
+}
+
+// A page with its errors, requests and dialogs recorded.
+async function open(browser, file, viewport = { width: 1280, height: 900 }, fragment = '') {
+  const page = await browser.newPage({ viewport });
+  const log = { errors: [], requests: [], dialogs: [] };
+  const url = pathToFileURL(file).href;
+  page.on('console', (m) => { if (m.type() === 'error') log.errors.push('console: ' + m.text()); });
+  page.on('pageerror', (e) => log.errors.push('page error: ' + e.message));
+  page.on('request', (r) => { if (r.url().split('#')[0] !== url) log.requests.push(r.url()); });
+  page.on('dialog', (d) => { log.dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  const started = Date.now();
+  await page.goto(url + fragment);
+  await page.waitForFunction(() => window.__dashboardReady === true, null, { timeout: 30000 });
+  const wall = Date.now() - started;
+  const ready = await page.evaluate(() => window.__dashboardReadyMs);
+  return { page, log, ready, wall };
+}
+
+const visibleCharts = (page) => page.evaluate(() => [...document.querySelectorAll('[data-chart]')].filter((e) => !e.hidden).length);
+const drawnCharts = (page) => page.evaluate(() => [...document.querySelectorAll('[data-chart] svg')].filter((s) => s.childElementCount > 0).length);
+
+// The chart with global index `k` (its data-chart), as the page's data holds it.
+function seriesOf(data, k) {
+  for (const m of data.machines) {
+    if (k < m.series.length) return { m, s: m.series[k] };
+    k -= m.series.length;
+  }
+  return null;
+}
+const runOf = (s, i) => (s.run ? s.run[i] : (s.r0 || 0) + i);
+const shownDate = (iso) => iso.slice(0, 10) + ' ' + iso.slice(11, 16) + ' UTC';
+
+// Hovers a point that has a commit, scrolled into view; returns what the tooltip must show.
+async function hoverPoint(page) {
+  const data = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent));
+  const points = await page.$$eval('[data-chart] circle[data-point]', (cs) =>
+    cs.map((c, j) => ({ j, chart: Number(c.closest('[data-chart]').dataset.chart), point: Number(c.dataset.point), cls: c.getAttribute('class') })));
+  const pick = (want) => points.find((p) => {
+    const { m, s } = seriesOf(data, p.chart);
+    return want.test(p.cls) && m.runs[runOf(s, p.point)][1] !== '';
+  });
+  const target = pick(/\breg\b/) || pick(/\bbig\b/) || pick(/pt/);
+  if (!target) return null;
+  const { m, s } = seriesOf(data, target.chart);
+  const run = m.runs[runOf(s, target.point)];
+  const circle = page.locator('[data-chart] circle[data-point]').nth(target.j);
+  await circle.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -150));  // clear of the sticky bar
+  await circle.hover();
+  await page.waitForSelector('#tip:not([hidden])', { timeout: 5000 });
+  return { date: shownDate(run[0]), commit: run[1], name: s.name };
+}
+
+async function screenshots(browser, pagePng, tipPng) {
+  const file = makePage('screenshot.html', 30, 12);
+  const { page } = await open(browser, file, { width: 1280, height: 900 });
+  // Every chart drawn: a viewport as tall as the page, then the picture of its top part.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1280, height });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-chart] svg')].every((s) => s.childElementCount > 0));
+  const machine2 = await page.evaluate(() => document.getElementById('machine-1').getBoundingClientRect().top + window.scrollY);
+  await page.screenshot({ path: pagePng, clip: { x: 0, y: 0, width: 1280, height: Math.round(machine2) } });
+  console.log(`wrote ${pagePng}`);
+  if (tipPng) {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await hoverPoint(page);
+    await page.screenshot({ path: tipPng });
+    console.log(`wrote ${tipPng}`);
+  }
+}
+
+async function checks(browser) {
+  // The ordinary page: 2 machines x 12 benchmarks x 30 runs.
+  {
+    const file = makePage('page.html', 30, 12);
+    const { page, log } = await open(browser, file);
+    check((await page.title()) === 'benchgate dashboard', 'the page loads from file:// (title)');
+    check((await page.locator('[data-chart]').count()) === 24, 'one chart per benchmark and machine: 24 [data-chart]');
+    check((await drawnCharts(page)) > 0, 'the visible charts are drawn when ready');
+    check((await page.locator('section.machine h2').allTextContents()).length === 2, 'a section per machine');
+
+    const data = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent));
+    const names = data.machines.flatMap((m) => m.series.map((s) => s.name));
+    for (const q of ['hash', 'HASH', 'Sort/', '64', 'no such benchmark']) {
+      await page.fill('#filter', q);
+      const expected = names.filter((n) => n.toLowerCase().includes(q.toLowerCase())).length;
+      const charts = await visibleCharts(page);
+      const rows = await page.evaluate(() => [...document.querySelectorAll('.summary tbody tr')].filter((r) => !r.hidden).length);
+      const count = await page.textContent('#count');
+      check(charts === expected && rows === expected && count === `${expected} of 24 benchmarks`,
+        `filter '${q}': ${charts} charts, ${rows} table rows, "${count}" (expected ${expected})`);
+    }
+    await page.fill('#filter', 'frame/');
+    await page.waitForFunction(() => location.hash === '#filter=frame%2F', null, { timeout: 5000 }).catch(() => {});
+    check((await page.evaluate(() => location.hash)) === '#filter=frame%2F', 'the filter is kept in the #fragment');
+    await page.fill('#filter', '');
+    check((await visibleCharts(page)) === 24, 'an empty filter shows every chart');
+
+    const want = await hoverPoint(page);
+    const tip = want ? await page.textContent('#tip') : '';
+    check(want && tip.includes(want.date) && tip.includes(want.commit) && tip.includes(want.name),
+      `hovering a point shows its date and commit (${want ? want.date + ', ' + want.commit.slice(0, 12) : 'no point'})`);
+    await page.mouse.move(2, 2);
+    check(await page.locator('#tip').isHidden(), 'the tooltip goes when the pointer leaves');
+
+    check(log.errors.length === 0, `no console or page errors${log.errors.length ? ': ' + log.errors.join('; ') : ''}`);
+    check(log.requests.length === 0, `no request besides the page${log.requests.length ? ': ' + log.requests.join(', ') : ''}`);
+    await page.close();
+
+    const linked = await open(browser, file, undefined, '#filter=hash');
+    check((await visibleCharts(linked.page)) === 4 && (await linked.page.inputValue('#filter')) === 'hash',
+      'a link with #filter=hash opens filtered: 4 charts');
+    check(linked.log.errors.length === 0, 'no errors with a #fragment');
+    await linked.page.close();
+  }
+
+  // The hostile page: names, title, fingerprint, commit, trend and status made of markup.
+  {
+    const file = makePage('hostile.html', 30, 20, true);
+    const { page, log } = await open(browser, file);
+    // Every chart drawn, so the hostile status and commit reach the DOM too.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1280, height: Math.min(height, 30000) });
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-chart] svg')].every((s) => s.childElementCount > 0));
+    check((await page.evaluate(() => typeof window.__pwned)) === 'undefined', 'hostile page: window.__pwned stays undefined');
+    check(log.dialogs.length === 0, 'hostile page: no alert');
+    check((await page.evaluate(() => document.scripts.length)) === 2, 'hostile page: only the two scripts of the page');
+    check((await page.evaluate(() => document.querySelectorAll('img, i, [onerror]').length)) === 0, 'hostile page: no injected element');
+    check((await page.locator('[data-chart]').count()) === 40, 'hostile page: 40 charts');
+    const shown = await page.$$eval('[data-chart] .name', (e) => e.map((x) => x.textContent));
+    for (const n of ['"quoted" \'name\'', 'back\\slash\\name', 'new\nline', 'tab\tname', 'pipe|name',
+      '</script><script>alert(1)</script>', 'amp & ersand &amp; &lt;', 'comma, name', 'bad utf8 \uFFFD\uFFFD end',
+      '<img src=x onerror=window.__pwned=1>', '</script><script>window.__pwned=1</script>',
+      '<!--<script>window.__pwned=1</script>-->', 'line\u2028separator', 'long/' + 'x'.repeat(10240)]) {
+      check(shown.includes(n), `hostile page: the name ${JSON.stringify(n.length > 60 ? n.slice(0, 20) + '...' : n)} appears as text`);
+    }
+    const chips = await page.textContent('#machine-0 .chips');
+    check(chips.includes('1 __proto__') && chips.includes('1 constructor'), 'hostile page: statuses "__proto__" and "constructor" are counted as text');
+    const heading = await page.textContent('#machine-1 h2');
+    check(heading === '<i>AMD</i> "EPYC" & \uFFFD\uFFFD \u00b7 </script> \u00b7 release', 'hostile page: the fingerprint appears as text');
+    check((await page.title()).startsWith('benchgate <dashboard> & "friends"'), 'hostile page: the title appears as text');
+    await page.fill('#filter', '<IMG');
+    check((await visibleCharts(page)) === 2, "hostile page: filter '<IMG' finds the two charts of that name");
+    check(log.errors.length === 0, `hostile page: no console or page errors${log.errors.length ? ': ' + log.errors.join('; ') : ''}`);
+    check(log.requests.length === 0, `hostile page: no request besides the page${log.requests.length ? ': ' + log.requests.join(', ') : ''}`);
+    await page.close();
+  }
+
+  // Load time: 2 machines x 500 benchmarks x 50 runs, from navigation start to the first visible charts drawn.
+  {
+    const file = makePage('load.html', 50, 500);
+    const times = [], walls = [];
+    let errors = [];
+    for (let i = 0; i < LOADS; i++) {
+      const { page, log, ready, wall } = await open(browser, file);
+      times.push(ready);
+      walls.push(wall);
+      if (i === 0) check((await page.locator('[data-chart]').count()) === 1000 && (await drawnCharts(page)) > 0,
+        '50 x 500: 1000 charts, the visible ones drawn');
+      errors = errors.concat(log.errors);
+      await page.close();
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const size = fs.statSync(file).size;
+    console.log(`load time, 2 machines x 500 benchmarks x 50 runs (${(size / 1e6).toFixed(2)} MB), ${LOADS} loads: ` +
+      `ready at ${times.map((t) => t.toFixed(0)).join(', ')} ms after navigation start; median ${median(times).toFixed(0)} ms ` +
+      `(goto to ready, measured by the driver: median ${median(walls)} ms)`);
+    check(median(times) < READY_LIMIT_MS, `50 x 500: median time to ready ${median(times).toFixed(0)} ms < ${READY_LIMIT_MS} ms`);
+    check(errors.length === 0, `50 x 500: no console or page errors${errors.length ? ': ' + errors.join('; ') : ''}`);
+  }
+
+  // Size: 2 machines x 1000 benchmarks x 50 runs.
+  {
+    const file = makePage('size.html', 50, 1000);
+    const size = fs.statSync(file).size;
+    console.log(`page size, 2 machines x 1000 benchmarks x 50 runs: ${size} bytes (${(size / 1e6).toFixed(2)} MB)`);
+    check(size < SIZE_LIMIT, `50 x 1000: ${size} bytes < ${SIZE_LIMIT}`);
+    const { page, log, ready } = await open(browser, file);
+    console.log(`load time, 2 machines x 1000 benchmarks x 50 runs, 1 load: ready at ${ready.toFixed(0)} ms`);
+    check((await page.locator('[data-chart]').count()) === 2000 && log.errors.length === 0, '50 x 1000: 2000 charts, no errors');
+    await page.close();
+  }
+}
+
+const browser = await chromium.launch({ executablePath: chromiumPath });
+try {
+  const pagePng = option('--screenshot');
+  if (pagePng) await screenshots(browser, pagePng, option('--tooltip-screenshot'));
+  else await checks(browser);
+} catch (err) {
+  failures.push(String(err && err.stack || err));
+  console.log('FAIL ' + (err && err.stack || err));
+} finally {
+  await browser.close();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.log(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('all browser checks passed');
