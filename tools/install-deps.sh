@@ -13,7 +13,7 @@ if [ "${1:-}" = "--check" ]; then
     shift
 fi
 
-PACKAGES="meson ninja-build g++ pkg-config python3 catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind"
+PACKAGES="meson ninja-build g++ pkg-config python3 catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind cmake"
 [ $# -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""
