@@ -2,6 +2,13 @@
 # packages first (as root; otherwise they print the apt-get line and stop).
 
 BUILD ?= build
+# The bench targets build in BENCH_BUILD with the bench profile (-O3, NDEBUG, debug info for
+# profilers), given to `meson setup` when BENCH_BUILD is first configured; an existing directory
+# keeps its options. MESON_OPTS add to it and win, e.g. link-time optimisation in a fresh
+# directory: make bench BENCH_BUILD=build-lto MESON_OPTS=-Db_lto=true. `make test` builds in
+# BUILD without debug info, which halves its compile time.
+BENCH_BUILD ?= build-bench
+BENCH_PROFILE ?= meson/bench.ini
 MESON_OPTS ?=
 
 BENCH_ARGS ?=
@@ -15,7 +22,7 @@ PEERS_ARGS ?=
 PEER_PACKAGES = libbenchmark-dev catch2
 PEER_BINARIES = benches/peers/benchgate_peers benches/peers/gbench_peers benches/peers/catch2_peers
 
-.PHONY: all deps peers-deps browser-deps build bench bench-quick bench-detailed bench-save bench-compare bench-peers test clean
+.PHONY: all deps peers-deps browser-deps build bench-build bench bench-quick bench-detailed bench-save bench-compare bench-peers test clean
 
 all: build
 
@@ -37,22 +44,28 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
+$(BENCH_BUILD)/build.ninja: | deps
+	meson setup $(BENCH_BUILD) --native-file $(BENCH_PROFILE) -Dtests=false $(MESON_OPTS)
+
+bench-build: deps $(BENCH_BUILD)/build.ninja
+	ninja -C $(BENCH_BUILD)
+
 # Every bench suite under $(BUILD)/benches, in one of tools/run-benches.sh's modes. Extra flags
 # for every suite: make bench BENCH_ARGS="--filter demo".
-bench: build            ## run every bench suite and print its table
-	@tools/run-benches.sh $(BUILD) run
+bench: bench-build            ## run every bench suite and print its table
+	@tools/run-benches.sh $(BENCH_BUILD) run
 
-bench-quick: build      ## short smoke run of every suite
-	@tools/run-benches.sh $(BUILD) quick
+bench-quick: bench-build      ## short smoke run of every suite
+	@tools/run-benches.sh $(BENCH_BUILD) quick
 
-bench-detailed: build   ## full statistics: CIs, outliers, min/mean/max
-	@tools/run-benches.sh $(BUILD) detailed
+bench-detailed: bench-build   ## full statistics: CIs, outliers, min/mean/max
+	@tools/run-benches.sh $(BENCH_BUILD) detailed
 
-bench-save: build       ## save baselines under .benchgate/ (git-ignored)
-	@tools/run-benches.sh $(BUILD) save
+bench-save: bench-build       ## save baselines under .benchgate/ (git-ignored)
+	@tools/run-benches.sh $(BENCH_BUILD) save
 
-bench-compare: build    ## gate against .benchgate/; nonzero exit on a regression
-	@tools/run-benches.sh $(BUILD) compare
+bench-compare: bench-build    ## gate against .benchgate/; nonzero exit on a regression
+	@tools/run-benches.sh $(BENCH_BUILD) compare
 
 # A build directory configured before the peers were installed has not looked for them since
 # (meson checks optional dependencies at setup): reconfigure when build.ninja lacks a peer.
@@ -68,4 +81,4 @@ test: build browser-deps
 	meson test -C $(BUILD) --print-errorlogs
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BENCH_BUILD)

@@ -53,7 +53,12 @@ def one_error_line(r):
     return len(lines) == 1 and lines[0].startswith("benchgate: error:")
 
 
-def finish():
-    """Prints "N passed, N failed" and exits: status 1 when any check failed, else 0."""
+def finish(skip=None):
+    """Prints "N passed, N failed" and exits: status 1 when any check failed, else 0; or, when
+    every check passed but a part could not run, prints "SKIP `skip`" and exits 77 (meson's
+    SKIP status)."""
     print(f"{_passed} passed, {len(_failures)} failed")
+    if skip and not _failures:
+        print(f"SKIP {skip}")
+        sys.exit(77)
     sys.exit(1 if _failures else 0)
