@@ -1,12 +1,14 @@
 // The history tool's own cost on a large history: 50 runs of 1000 benchmarks (60 samples
 // each, as a bench binary saves them). Reading every entry, and reading plus trending (the
 // change points of all 1000 series), with samples in every run and with the retention a
-// history keeps by default (samples in the newest 5 runs, estimates in the other 45). The
+// history keeps by default (samples in the newest 5 runs, estimates in the other 45); and the
+// dashboard page of the same history. The
 // histories are written once, into a temporary directory, before anything is timed.
 #define BENCHGATE_MAIN
 #include <benchgate/benchgate.hpp>
 #include <benchgate/detail/history.hpp>
 #include <benchgate/detail/history_trends.hpp>
+#include <benchgate/detail/tool/dashboard.hpp>
 
 #include <cstdlib>
 #include <string>
@@ -78,4 +80,26 @@ BENCHGATE_BENCH("history/read_trend_50x1000_all_samples") {
 BENCHGATE_BENCH("history/read_trend_50x1000_retained") {
     const std::string& dir = history_dir(5);
     bench.run([&] { return history::machine_trends(history::load(dir).entries, benchgate::TrendConfig{}).size(); });
+}
+
+BENCHGATE_BENCH("dashboard/render_50x1000_retained") {
+    // What `benchgate dashboard` does after reading: trends, the page's data, the HTML.
+    const std::string& dir = history_dir(5);
+    const auto entries = history::load(dir).entries;
+    bench.run([&] {
+        const auto machines = history::machine_trends(entries, benchgate::TrendConfig{});
+        return benchgate::report::dashboard_html(
+                   benchgate::detail::tool::dashboard_data(machines, "bench", "2026-11-30T00:00:00Z"))
+            .size();
+    });
+}
+
+BENCHGATE_BENCH("dashboard/read_render_50x1000_all_samples") {
+    const std::string& dir = history_dir(50);
+    bench.run([&] {
+        const auto machines = history::machine_trends(history::load(dir).entries, benchgate::TrendConfig{});
+        return benchgate::report::dashboard_html(
+                   benchgate::detail::tool::dashboard_data(machines, "bench", "2026-11-30T00:00:00Z"))
+            .size();
+    });
 }
