@@ -83,21 +83,11 @@ inline int dashboard_mode(const std::string& program, const std::vector<std::str
         return exit_usage;
     }
     TrendConfig cfg;
-    std::string filter;
-    if (std::string problem = trend_settings(a, cfg, filter); !problem.empty()) {
+    history::Loaded h;
+    if (std::string problem = load_trend_input(a, a.positional[0], cfg, h); !problem.empty()) {
         cli::print_error(problem);
         return exit_usage;
     }
-    history::Loaded h = history::load(a.positional[0]);
-    if (!h.ok()) {
-        cli::print_error(h.error);
-        return exit_usage;
-    }
-    if (h.entries.empty()) {
-        cli::print_error(a.positional[0] + ": the history holds no runs yet");
-        return exit_usage;
-    }
-    apply_filter(h.entries, filter);
     const std::string site = a.get("--output");
     struct stat st {};
     if (::stat(site.c_str(), &st) != 0) {

@@ -65,6 +65,18 @@ inline void apply_filter(std::vector<history::Entry>& entries, const std::string
     }
 }
 
+// What trend and dashboard read: the bands and filter from their flags, then the history in
+// DIR (at least one run) with the filter applied. Returns "" or the problem.
+inline std::string load_trend_input(const Args& a, const std::string& dir, TrendConfig& cfg, history::Loaded& h) {
+    std::string filter;
+    if (std::string problem = trend_settings(a, cfg, filter); !problem.empty()) return problem;
+    h = history::load(dir);
+    if (!h.ok()) return h.error;
+    if (h.entries.empty()) return dir + ": the history holds no runs yet";
+    apply_filter(h.entries, filter);
+    return {};
+}
+
 inline int trend_mode(const std::string& program, const std::vector<std::string>& args) {
     const Args a = parse_args(args, {{"--threshold", true}, {"--warn-threshold", true}, {"--noise", true},
                                      {"--filter", true}, {"--markdown", true}, {"--fail-on-drift", false},
@@ -81,12 +93,6 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         cli::print_error("trend needs one history directory: " + program + " trend DIR");
         return exit_usage;
     }
-    TrendConfig cfg;
-    std::string filter;
-    if (std::string problem = trend_settings(a, cfg, filter); !problem.empty()) {
-        cli::print_error(problem);
-        return exit_usage;
-    }
     const std::string color = a.get("--color", "auto");
     cli::ColorMode mode = cli::ColorMode::automatic;
     if (color == "always") mode = cli::ColorMode::always;
@@ -95,16 +101,12 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         cli::print_error("--color expects auto, always or never, got '" + color + "'");
         return exit_usage;
     }
-    history::Loaded h = history::load(a.positional[0]);
-    if (!h.ok()) {
-        cli::print_error(h.error);
+    TrendConfig cfg;
+    history::Loaded h;
+    if (std::string problem = load_trend_input(a, a.positional[0], cfg, h); !problem.empty()) {
+        cli::print_error(problem);
         return exit_usage;
     }
-    if (h.entries.empty()) {
-        cli::print_error(a.positional[0] + ": the history holds no runs yet");
-        return exit_usage;
-    }
-    apply_filter(h.entries, filter);
     const auto machines = history::machine_trends(h.entries, cfg);
     const std::string markdown = a.get("--markdown");
     const report::Style style{cli::color_enabled(mode, STDOUT_FILENO)};
