@@ -14,6 +14,14 @@ MESON_OPTS ?=
 BENCH_ARGS ?=
 export BENCH_ARGS
 
+# `make test` runs the tests twice: in BUILD, then the unit and integration tests again in
+# SANITIZE_BUILD, built with AddressSanitizer and UndefinedBehaviorSanitizer (-O1, line tables,
+# every finding fatal). SANITIZE=0 skips the second pass.
+SANITIZE_BUILD ?= build-sanitize
+SANITIZE ?= 1
+SANITIZE_OPTS = -Db_sanitize=address,undefined -Doptimization=1 -Ddebug=false \
+	"-Dcpp_args=-g1 -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
 # make bench-peers: PEERS=quick (default) is tools/peers.py's smoke run, about a minute, whose
 # figures only show that everything runs; PEERS=full is the full run (~1.5-2 h). More
 # peers.py flags: make bench-peers PEERS=full PEERS_ARGS="--json peers.json".
@@ -77,8 +85,13 @@ bench-peers: peers-deps $(BUILD)/build.ninja  ## benchgate, Google Benchmark and
 	ninja -C $(BUILD) $(PEER_BINARIES)
 	tools/peers.py --build $(BUILD) $(if $(filter full,$(PEERS)),,--quick) $(PEERS_ARGS)
 
-test: build browser-deps
+$(SANITIZE_BUILD)/build.ninja: | deps
+	meson setup $(SANITIZE_BUILD) $(SANITIZE_OPTS) $(MESON_OPTS)
+
+# meson test builds only what the selected tests run (`make build` builds everything).
+test: deps browser-deps $(BUILD)/build.ninja $(if $(filter 1,$(SANITIZE)),$(SANITIZE_BUILD)/build.ninja)
 	meson test -C $(BUILD) --print-errorlogs
+	$(if $(filter 1,$(SANITIZE)),meson test -C $(SANITIZE_BUILD) --print-errorlogs --suite unit --suite integration)
 
 clean:
-	rm -rf $(BUILD) $(BENCH_BUILD)
+	rm -rf $(BUILD) $(BENCH_BUILD) $(SANITIZE_BUILD)

@@ -3,6 +3,10 @@
 //   node test/browser/dashboard.mjs FIXTURE                 the checks (meson test 'browser')
 //   node test/browser/dashboard.mjs FIXTURE --screenshot PAGE.png [--tooltip-screenshot TIP.png]
 //                                                           only the pictures, of 30 runs x 12 benchmarks
+//   node test/browser/dashboard.mjs --page PAGE.html NAMES.json
+//                                                           a page `benchgate dashboard` wrote from hostile
+//                                                           names: no injected code runs, every name of the
+//                                                           JSON array appears as text
 //
 // FIXTURE is the dashboard_fixture program (test/programs/dashboard_fixture.cpp). The checks:
 // the page loads from file:// and requests nothing else; one chart per benchmark and machine;
@@ -31,7 +35,7 @@ const option = (name) => {
 };
 const fixture = args[0];
 if (!fixture || args.length % 2 !== 1) {
-  console.error('usage: node dashboard.mjs FIXTURE [--screenshot PAGE.png] [--tooltip-screenshot TIP.png]');
+  console.error('usage: node dashboard.mjs FIXTURE [--screenshot PAGE.png] [--tooltip-screenshot TIP.png] | --page PAGE.html NAMES.json');
   process.exit(2);
 }
 const chromiumPath = process.env.BENCHGATE_CHROMIUM || '/usr/bin/chromium';
@@ -128,6 +132,24 @@ async function screenshots(browser, pagePng, tipPng) {
     await page.screenshot({ path: tipPng });
     console.log(`wrote ${tipPng}`);
   }
+}
+
+// A generated page whose names try to inject markup and script (window.__benchgate_pwned).
+async function pageChecks(browser, file, names) {
+  const { page, log } = await open(browser, file);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1280, height: Math.min(height, 30000) });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-chart] svg')].every((s) => s.childElementCount > 0));
+  check((await page.evaluate(() => typeof window.__benchgate_pwned)) === 'undefined', 'window.__benchgate_pwned stays undefined');
+  check(log.dialogs.length === 0, 'no alert');
+  check((await page.evaluate(() => document.scripts.length)) === 2, 'only the two scripts of the page');
+  check((await page.evaluate(() => document.querySelectorAll('img, [onerror]').length)) === 0, 'no injected element');
+  const shown = await page.$$eval('[data-chart] .name', (e) => e.map((x) => x.textContent));
+  for (const n of names)
+    check(shown.includes(n), `the name ${JSON.stringify(n.length > 60 ? n.slice(0, 30) + '...' : n)} appears as text`);
+  check(log.errors.length === 0, `no console or page errors${log.errors.length ? ': ' + log.errors.join('; ') : ''}`);
+  check(log.requests.length === 0, `no request besides the page${log.requests.length ? ': ' + log.requests.join(', ') : ''}`);
+  await page.close();
 }
 
 async function checks(browser) {
@@ -246,7 +268,8 @@ async function checks(browser) {
 const browser = await chromium.launch({ executablePath: chromiumPath });
 try {
   const pagePng = option('--screenshot');
-  if (pagePng) await screenshots(browser, pagePng, option('--tooltip-screenshot'));
+  if (fixture === '--page') await pageChecks(browser, args[1], JSON.parse(fs.readFileSync(args[2], 'utf8')));
+  else if (pagePng) await screenshots(browser, pagePng, option('--tooltip-screenshot'));
   else await checks(browser);
 } catch (err) {
   failures.push(String(err && err.stack || err));

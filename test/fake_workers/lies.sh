@@ -1,6 +1,6 @@
 #!/bin/sh
 # Speaks the protocol but lies: lists a benchmark, then answers nonsense to it.
-echo "benchgate-worker 1 0.1.0"
+echo "benchgate-worker 2 0.1.0"
 while read line; do
   case "$line" in
     list) echo 'list ["demo/hash_chain"]' ;;

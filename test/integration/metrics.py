@@ -51,7 +51,12 @@ check("--counters: hardware counters, or (no PMU where the test runs) one note a
                              (note and any("hardware counters unavailable" in n for n in doc["context"].get("notes", [])))),
       r.stderr)
 
-if shutil.which("valgrind"):
+SANITIZED = os.environ.get("TEST_SANITIZED_BUILD") == "1"  # set by test/meson.build in a -Db_sanitize build
+if SANITIZED:
+    r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"])
+    check("--metric instructions in an AddressSanitizer build: exit 2, one line saying valgrind cannot run it",
+          r.returncode == 2 and "AddressSanitizer" in r.stderr, r.stderr)
+elif shutil.which("valgrind"):
     with tempfile.TemporaryDirectory() as d:
         counts = []
         for i in range(2):

@@ -18,3 +18,16 @@
 #else
 #define BENCHGATE_OPTIMIZED 0
 #endif
+
+// Built with AddressSanitizer (GCC defines __SANITIZE_ADDRESS__; clang answers __has_feature).
+// Such a binary cannot run under valgrind, so --metric instructions refuses it.
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCHGATE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BENCHGATE_ASAN 1
+#endif
+#endif
+#ifndef BENCHGATE_ASAN
+#define BENCHGATE_ASAN 0
+#endif

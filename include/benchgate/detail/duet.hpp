@@ -2,10 +2,10 @@
 // worker over pipes and samples both builds alternately, in a random order per pair, with
 // the same iteration count, so both see the same machine state.
 //
-// Worker protocol, version 1: one line per message, worker replies to each command.
-//   worker -> "benchgate-worker 1 VERSION"             on start
+// Worker protocol, version 2: one line per message, worker replies to each command.
+//   worker -> "benchgate-worker 2 VERSION"             on start
 //   "list"          -> "list [JSON array of names]"
-//   "bench NAME"    -> "ready" | "missing" | "error MESSAGE"  (runs the body up to bench.run)
+//   "bench INDEX"   -> "ready" | "missing" | "error MESSAGE"  (runs the INDEX-th listed body up to bench.run)
 //   "run N"         -> "time NANOSECONDS"                      (one timed batch of N calls)
 //   "end"           -> "done"                                  (leaves bench.run)
 //   "quit"          -> the worker exits
@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cmath>
 #include <chrono>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -40,7 +41,9 @@
 
 namespace benchgate::detail {
 
-inline constexpr int worker_protocol_version = 1;
+// A benchmark is named by its place in the worker's list, so a name may hold any bytes (line
+// breaks too) without breaking the line protocol.
+inline constexpr int worker_protocol_version = 2;
 
 // A worker child with a line-based channel and timeouts on every read.
 class WorkerProcess {
@@ -201,14 +204,15 @@ public:
     void measure(Sampling& s, const Batch& batch) override {
         if (!failure_.empty()) throw std::runtime_error("not measured: the worker failed earlier");
         BenchmarkResult& out = s.out;
-        const bool shared = std::find(worker_names_.begin(), worker_names_.end(), s.name) != worker_names_.end();
+        const auto listed = std::find(worker_names_.begin(), worker_names_.end(), s.name);
+        const bool shared = listed != worker_names_.end();
         calibrate(s, batch);
         const std::uint64_t n = s.state.iterations_per_sample;
         const int samples = s.state.planned_samples;
         last_local_ns_ = local(s, batch, n);  // sizes the wait for the other side's first batches
         std::string reply;
         if (shared) {
-            ask("bench " + s.name, reply, worker_.timeout());
+            ask("bench " + std::to_string(listed - worker_names_.begin()), reply, worker_.timeout());
             if (reply.rfind("error ", 0) == 0) throw std::runtime_error("the --against build's body failed: " + reply.substr(6));
             if (reply != "ready") fail("the worker answered '" + reply + "' to 'bench'");
         }
@@ -380,10 +384,13 @@ inline int run_worker(const MeasureConfig& base_config) {
             continue;
         }
         if (line.rfind("bench ", 0) == 0) {
-            const std::string name = line.substr(6);
-            const Registration* reg = nullptr;
-            for (const auto& r : registry())
-                if (r.name == name) reg = &r;
+            // The index into the list this worker sent.
+            std::size_t index = 0;
+            const char* first = line.data() + 6;
+            const char* last = line.data() + line.size();
+            const auto parsed = std::from_chars(first, last, index);
+            const Registration* reg =
+                parsed.ec == std::errc() && parsed.ptr == last && first != last && index < registry().size() ? &registry()[index] : nullptr;
             if (!reg) {
                 driver.send("missing");
                 continue;

@@ -1,54 +1,264 @@
-// benchgate: whole-file reads and atomic writes.
+// benchgate: whole-file reads and crash-safe, race-safe writes.
 #pragma once
 
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace benchgate::detail {
 
-// Writes `content` to `path` atomically: a temporary file in the same directory, flushed to
-// disk, then renamed over the target. Readers see the old file or the new one, never half.
-// "-" writes to standard output. Returns "" or a one-line description of the failure.
-inline std::string write_file_atomic(const std::string& path, const std::string& content) {
-    if (path == "-") {
-        if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0)
-            return "cannot write to standard output";
-        return {};
+namespace files {
+
+inline std::string dir_of(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+inline std::string base_of(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// The file a write to `path` lands on: symbolic links are followed to their final name (a
+// dangling link's target is what gets created), so a symlinked baseline stays a symlink and
+// its target is replaced. Returns "" and sets `out`, or the reason.
+inline std::string resolve(const std::string& path, std::string& out) {
+    std::string p = path;
+    for (int hops = 0; hops < 40; ++hops) {
+        struct stat st;
+        if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) {
+            out = p;
+            return {};
+        }
+        std::vector<char> buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 255) + 1);
+        const ssize_t n = ::readlink(p.c_str(), buf.data(), buf.size());
+        if (n < 0) return std::strerror(errno);
+        if (static_cast<std::size_t>(n) == buf.size()) continue;  // grew meanwhile: read it again
+        const std::string link(buf.data(), static_cast<std::size_t>(n));
+        p = (link.empty() || link[0] == '/') ? link : dir_of(p) + "/" + link;
     }
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return "cannot write " + path + ": " + std::strerror(errno);
+    return std::strerror(ELOOP);
+}
+
+// 64 random bits for a temporary name: unique across processes, PID namespaces and hosts
+// that share a volume, and not guessable by someone planting a file in the directory.
+inline std::string random_suffix() {
+    std::uint64_t r = 0;
+    if (::getrandom(&r, sizeof r, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof r)) {
+        static std::uint64_t counter = 0;
+        r = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+            (static_cast<std::uint64_t>(::getpid()) << 32) ^ (++counter * 0x9e3779b97f4a7c15ULL) ^
+            reinterpret_cast<std::uintptr_t>(&r);
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
+    return buf;
+}
+
+inline bool write_all(int fd, const std::string& content) {
     const char* p = content.data();
     std::size_t left = content.size();
     while (left > 0) {
         const ssize_t n = ::write(fd, p, left);
         if (n < 0) {
             if (errno == EINTR) continue;
-            const std::string err = std::strerror(errno);
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            return "cannot write " + path + ": " + err;
+            return false;
         }
         p += n;
         left -= static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string err = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return "cannot write " + path + ": " + err;
+    return true;
+}
+
+inline bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// Temporary files of earlier writes to `base` whose writer died (SIGKILL, power loss). A
+// writer holds an exclusive flock on its temporary file for as long as the name exists, so a
+// lock we can take belongs to a dead writer (or to one that has renamed it away already).
+inline void remove_dead_temporaries(int dirfd, const std::string& base) {
+    const std::string prefix = base + ".tmp.";
+    const int scan = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (scan < 0) return;
+    DIR* d = ::fdopendir(scan);
+    if (!d) {
+        ::close(scan);
+        return;
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const std::string err = std::strerror(errno);
-        ::unlink(tmp.c_str());
-        return "cannot write " + path + ": " + err;
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(d))
+        if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) == 0) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const auto& n : names) {
+        const int fd = ::openat(dirfd, n.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct stat held, named;
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &held) == 0 && S_ISREG(held.st_mode) &&
+            ::fstatat(dirfd, n.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 && same_file(held, named))
+            ::unlinkat(dirfd, n.c_str(), 0);
+        ::close(fd);
     }
-    return {};
+}
+
+// An open, exclusively locked temporary file in `dirfd`. With O_TMPFILE it has no name until
+// it is complete (a writer killed before then leaves nothing behind); elsewhere it is created
+// under a fresh random name with O_EXCL | O_NOFOLLOW, so a planted file or symlink is never
+// opened and two writers never share one.
+struct Temp {
+    int fd = -1;
+    bool named = false;
+    std::string name;
+};
+
+inline std::string open_temp(int dirfd, const std::string& base, Temp& t) {
+#ifdef O_TMPFILE
+    if (::access("/proc/self/fd", X_OK) == 0) {
+        t.fd = ::openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+        if (t.fd >= 0) {
+            ::flock(t.fd, LOCK_EX);
+            return {};
+        }
+        if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) return std::strerror(errno);
+    }
+#endif
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        t.name = base + ".tmp." + random_suffix();
+        t.fd = ::openat(dirfd, t.name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (t.fd < 0) {
+            if (errno == EEXIST) continue;
+            return std::strerror(errno);
+        }
+        // Between the create and the lock a cleaner may have taken the unlocked name for a
+        // dead writer's and removed it: then start again under another name.
+        ::flock(t.fd, LOCK_EX);
+        struct stat held, named;
+        if (::fstat(t.fd, &held) == 0 && ::fstatat(dirfd, t.name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+            same_file(held, named)) {
+            t.named = true;
+            return {};
+        }
+        ::close(t.fd);
+        t.fd = -1;
+    }
+    return "cannot create a temporary file";
+}
+
+// Gives a complete O_TMPFILE file its temporary name (the lock stays held).
+inline std::string name_temp(int dirfd, const std::string& base, Temp& t) {
+    if (t.named) return {};
+    const std::string self = "/proc/self/fd/" + std::to_string(t.fd);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        t.name = base + ".tmp." + random_suffix();
+        if (::linkat(AT_FDCWD, self.c_str(), dirfd, t.name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+            t.named = true;
+            return {};
+        }
+        if (errno != EEXIST) return std::strerror(errno);
+    }
+    return "cannot name the temporary file";
+}
+
+// Writes to what is not a regular file (a FIFO, /dev/null, a terminal) in place: renaming
+// over it would replace the device node.
+inline std::string write_in_place(const std::string& target, const std::string& content) {
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return std::strerror(errno);
+    const bool ok = write_all(fd, content);
+    const int err = errno;
+    ::close(fd);
+    return ok ? std::string() : std::strerror(err);
+}
+
+}  // namespace files
+
+// Writes `content` to `path` so that readers and later runs see the old file or the new one,
+// whole, whatever happens meanwhile: a temporary file in the target's directory (see
+// files::open_temp), written, given the old file's mode and owner, flushed to disk, renamed
+// over the target, and the directory flushed so that the rename survives a crash. A symlink
+// at `path` stays one and its target is replaced. Temporary files of writers that died while
+// writing the same target are removed first. "-" writes to standard output. Returns "" or a
+// one-line description of the failure.
+inline std::string write_file_atomic(const std::string& path, const std::string& content) {
+    if (path == "-") {
+        if (std::fwrite(content.data(), 1, content.size(), stdout) != content.size() || std::fflush(stdout) != 0)
+            return "cannot write to standard output";
+        return {};
+    }
+    const auto fail = [&](const std::string& why) { return "cannot write " + path + ": " + why; };
+    std::string target;
+    if (std::string err = files::resolve(path, target); !err.empty()) return fail(err);
+    struct stat old;
+    const bool exists = ::stat(target.c_str(), &old) == 0;
+    if (exists && S_ISDIR(old.st_mode)) return fail(std::strerror(EISDIR));
+    if (exists && !S_ISREG(old.st_mode)) {
+        const std::string err = files::write_in_place(target, content);
+        return err.empty() ? err : fail(err);
+    }
+    const std::string dir = files::dir_of(target), base = files::base_of(target);
+    const int dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return fail(std::strerror(errno));
+    files::remove_dead_temporaries(dirfd, base);
+
+    files::Temp t;
+    std::string err = files::open_temp(dirfd, base, t);
+    if (err.empty() && !files::write_all(t.fd, content)) err = std::strerror(errno);
+    if (err.empty() && exists) {
+        // The new file keeps the old one's permissions (and owner, where we may set it).
+        if (::fchmod(t.fd, old.st_mode & 07777) != 0) err = std::strerror(errno);
+        // Only root may give a file away, so keeping the owner is best effort.
+        [[maybe_unused]] const int chown_result = ::fchown(t.fd, old.st_uid, old.st_gid);
+    }
+    if (err.empty() && ::fsync(t.fd) != 0) err = std::strerror(errno);
+    if (err.empty()) err = files::name_temp(dirfd, base, t);
+    if (err.empty() && ::renameat(dirfd, t.name.c_str(), dirfd, base.c_str()) != 0) err = std::strerror(errno);
+    if (err.empty()) {
+        t.named = false;  // renamed: nothing left to remove
+        // The rename is durable once the directory is; EINVAL: a file system without directory fsync.
+        if (::fsync(dirfd) != 0 && errno != EINVAL && errno != EROFS) err = std::strerror(errno);
+    }
+    if (t.named) ::unlinkat(dirfd, t.name.c_str(), 0);
+    if (t.fd >= 0) ::close(t.fd);
+    ::close(dirfd);
+    return err.empty() ? err : fail(err);
+}
+
+// Checks, before any measuring, that `path` can be written as write_file_atomic writes it:
+// its directory exists and takes a new file, and it is not a directory. "" or the reason.
+inline std::string check_writable(const std::string& path) {
+    if (path == "-") return {};
+    const auto fail = [&](const std::string& why) { return "cannot write " + path + ": " + why; };
+    std::string target;
+    if (std::string err = files::resolve(path, target); !err.empty()) return fail(err);
+    struct stat st;
+    if (::stat(target.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return fail(std::strerror(EISDIR));
+        if (!S_ISREG(st.st_mode)) {
+            const int fd = ::open(target.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+            if (fd < 0 && errno != ENXIO) return fail(std::strerror(errno));  // ENXIO: a FIFO nobody reads yet
+            if (fd >= 0) ::close(fd);
+            return {};
+        }
+    }
+    const std::string dir = files::dir_of(target);
+    const int dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return fail(std::strerror(errno));
+    files::Temp t;
+    std::string err = files::open_temp(dirfd, files::base_of(target), t);
+    if (t.named) ::unlinkat(dirfd, t.name.c_str(), 0);
+    if (t.fd >= 0) ::close(t.fd);
+    ::close(dirfd);
+    return err.empty() ? err : fail(err);
 }
 
 inline std::string read_text_file(const std::string& path) {

@@ -13,6 +13,7 @@
 
 #include "../result.hpp"
 #include "callgrind.hpp"
+#include "compiler.hpp"
 #include "files.hpp"
 #include "process.hpp"
 
@@ -24,6 +25,9 @@ namespace benchgate::detail {
 inline std::string measure_instructions(RunResult& run, const std::vector<std::string>& child_args, int iterations) {
     if (!BENCHGATE_HAS_CALLGRIND)
         return "this binary was built without <valgrind/callgrind.h> (apt-get install valgrind, then rebuild)";
+    if (BENCHGATE_ASAN)
+        return "--metric instructions runs this binary under valgrind, which cannot run a binary built with "
+               "AddressSanitizer: count instructions with a build without -fsanitize=address";
     const std::string valgrind = find_on_path("valgrind");
     if (valgrind.empty()) return "--metric instructions needs valgrind, which is not installed (apt-get install valgrind)";
     char dir_template[] = "/tmp/benchgate-callgrind-XXXXXX";

@@ -9,12 +9,29 @@
 #include <string_view>
 #include <type_traits>
 
+#include "utf8.hpp"
+
 namespace benchgate::detail {
 
-// Appends `s` as a JSON string literal (quotes included), escaping per RFC 8259.
+// Appends `s` as a JSON string literal (quotes included), escaping per RFC 8259. JSON text
+// is UTF-8, so an ill-formed sequence (names are bytes the user chose) is written as U+FFFD,
+// as detail/utf8.hpp replaces it: what we write, our reader and every other one accepts.
 inline void json_escape(std::string& out, std::string_view s) {
     out += '"';
-    for (unsigned char c : s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            std::size_t skip = 1;
+            if (const std::size_t n = utf8_sequence(s, i, skip); n > 0) {
+                out.append(s.substr(i, n));
+                i += n;
+            } else {
+                out += "\xEF\xBF\xBD";  // U+FFFD
+                i += skip;
+            }
+            continue;
+        }
+        ++i;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;

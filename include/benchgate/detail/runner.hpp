@@ -21,6 +21,7 @@
 #include "reference.hpp"
 #include "sampler.hpp"
 #include "sysinfo.hpp"
+#include "utf8.hpp"
 
 namespace benchgate::detail {
 
@@ -155,6 +156,7 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
         }
         for (std::size_t c = 0; c < states[i].counters.size(); ++c) {
             Counter counter = states[i].counters[c];
+            counter.name = to_valid_utf8(counter.name);  // as the result files hold it
             counter.value /= states[i].counter_reports[c];
             b.counters.push_back(counter);
         }

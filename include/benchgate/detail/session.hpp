@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,12 +42,14 @@
 #include "flags.hpp"
 #include "history.hpp"
 #include "instructions.hpp"
+#include "one_line.hpp"
 #include "perf_counters.hpp"
 #include "process.hpp"
 #include "profile_driver.hpp"
 #include "runner.hpp"
 #include "selection.hpp"
 #include "sysinfo.hpp"
+#include "utf8.hpp"
 
 namespace benchgate::detail::cli {
 
@@ -78,7 +81,7 @@ inline bool color_enabled(ColorMode mode, int fd) {
     return ::isatty(fd) != 0;
 }
 
-inline void print_error(const std::string& message) { std::fprintf(stderr, "benchgate: error: %s\n", message.c_str()); }
+inline void print_error(const std::string& message) { std::fprintf(stderr, "benchgate: error: %s\n", one_line(message).c_str()); }
 
 // Starts this binary again as a fresh process that measures the same selection as this run,
 // in the same interleaving order (same --filter, same seed), and reads back its results. The
@@ -169,7 +172,7 @@ struct Session {
         if (show_progress) std::fprintf(stderr, "\r\x1b[2K");
     }
     void warn(const std::string& message) const {
-        std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + message).c_str());
+        std::fprintf(stderr, "%s\n", (err_style.yellow("warning: ") + one_line(message)).c_str());
     }
 };
 
@@ -182,7 +185,7 @@ inline int count_failed(const RunResult& run) {
 // ---------------------------------------------------------------- modes
 
 inline int list_mode(Session& s) {
-    for (const Registration* r : s.selected) std::printf("%s\n", r->name.c_str());
+    for (const Registration* r : s.selected) std::printf("%s\n", one_line(r->name).c_str());
     return exit_ok;
 }
 
@@ -268,7 +271,7 @@ inline int measure(Session& s, RunResult& run) {
     ProgressFn progress;
     if (s.show_progress)
         progress = [](const std::string& name, int index, int count, int round, int rounds) {
-            std::fprintf(stderr, "\r\x1b[2K[%d/%d] round %d/%d  %s", index + 1, count, round + 1, rounds, name.c_str());
+            std::fprintf(stderr, "\r\x1b[2K[%d/%d] round %d/%d  %s", index + 1, count, round + 1, rounds, one_line(name).c_str());
             std::fflush(stderr);
         };
     run = run_benchmarks(s.selected, s.config, progress);
@@ -388,8 +391,38 @@ inline void print_console(const Session& s, const RunResult& run, const GateRepo
     for (const auto& c : report->rows)
         if (c.status == Status::regression || c.status == Status::missing || c.status == Status::slower ||
             c.status == Status::undecided)
-            std::fprintf(s.console, "%s %s %s\n", report::paint_status(c.status, s.style).c_str(), c.name.c_str(),
+            std::fprintf(s.console, "%s %s %s\n", report::paint_status(c.status, s.style).c_str(), one_line(c.name).c_str(),
                          report::format_change(c.change.point).c_str());
+}
+
+// A name is the bytes its author chose; result files are UTF-8. Every ill-formed sequence in a
+// benchmark name or a group prefix becomes U+FFFD before anything is measured, so the name a
+// run reports, saves and is compared under is the one its baseline reads back.
+inline void normalize_names() {
+    for (auto& r : registry()) {
+        r.name = to_valid_utf8(r.name);
+        r.family = to_valid_utf8(r.family);
+    }
+    for (auto& g : groups()) g.first = to_valid_utf8(g.first);
+}
+
+// Every file this run will write, checked before measuring: minutes of measurement must not
+// end in "cannot write". Returns "" or the first problem.
+inline std::string check_outputs(const Options& opt) {
+    for (const auto& path : opt.outputs)
+        if (!path.empty())
+            if (std::string problem = check_writable(path); !problem.empty()) return problem;
+    if (!opt.save_baseline_path.empty())
+        if (std::string problem = check_writable(opt.save_baseline_path); !problem.empty()) return problem;
+    if (!opt.history_dir.empty()) {
+        struct stat st {};
+        if (::stat(opt.history_dir.c_str(), &st) != 0) return check_writable(opt.history_dir);  // it will be created
+        bool creatable = false;
+        if (std::string problem = history::open_dir(opt.history_dir, true, &creatable); !problem.empty())
+            return "not added to " + opt.history_dir + ": " + problem;
+        return check_writable(opt.history_dir + "/" + history::marker_name);
+    }
+    return {};
 }
 
 // Every export given on the command line, then the baseline. Returns "" or the first problem.
@@ -580,6 +613,7 @@ inline int main(int argc, char** argv) {
         std::printf("benchgate %s\n", BENCHGATE_VERSION_STRING);
         return exit_ok;
     }
+    normalize_names();
     if (const std::string problem = validate(registry()); !problem.empty()) {
         print_error(problem);
         return exit_usage;
@@ -636,6 +670,10 @@ inline int main(int argc, char** argv) {
             print_error(problem);
             return exit_usage;
         }
+    if (const std::string problem = check_outputs(opt); !problem.empty()) {
+        print_error(problem);
+        return exit_usage;
+    }
     if (opt.profile_time > 0.0) return profile_mode(s);
     return run_mode(s);
 }

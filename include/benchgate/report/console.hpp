@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../compare.hpp"
+#include "../detail/one_line.hpp"
 #include "../result.hpp"
 #include "format.hpp"
 
@@ -56,12 +57,12 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
     for (const auto& b : run.benchmarks) {
         if (b.failed()) {
             ++failed;
-            table.add({b.name, style.bold_red("FAILED")});
+            table.add({detail::one_line(b.name), style.bold_red("FAILED")});
             continue;
         }
         const Estimates& e = b.estimates;
         const std::string iters = b.iterations.empty() ? "0" : std::to_string(b.iterations.front());
-        std::vector<std::string> row = {b.name, format_time(e.median.point)};
+        std::vector<std::string> row = {detail::one_line(b.name), format_time(e.median.point)};
         if (any_throughput) row.push_back(format_throughput(b, e.median.point));
         std::vector<std::string> rest = {
             format_percent(ci_half_width(e.median)),
@@ -86,16 +87,16 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
         }
         if (any_hw) {
             std::string hw;
-            for (const auto& [name, value] : b.metrics.hardware) hw += (hw.empty() ? "" : ", ") + name + " " + format_count(value);
+            for (const auto& [name, value] : b.metrics.hardware) hw += (hw.empty() ? "" : ", ") + detail::one_line(name) + " " + format_count(value);
             row.push_back(hw);
         }
-        if (any_counters) row.push_back(format_counters(b));
+        if (any_counters) row.push_back(detail::one_line(format_counters(b)));
         table.add(row);
     }
     std::string out = table.render(style);
     for (const auto& fit : run.complexity) out += style.dim("complexity: ") + format_complexity(fit) + "\n";
     for (const auto& b : run.benchmarks)
-        if (b.failed()) out += style.bold_red("error: ") + b.name + " failed: " + b.error + "\n";
+        if (b.failed()) out += style.bold_red("error: ") + detail::one_line(b.name) + " failed: " + detail::one_line(b.error) + "\n";
     return out;
 }
 
@@ -118,8 +119,8 @@ inline std::string paint_status(Status s, const Style& style) {
 // Benchmark | Baseline | Current | Change [95% CI] | Status, then notes and a summary line.
 inline std::string console_comparison(const GateReport& report, const Style& style) {
     std::string out;
-    if (!report.machine_warning.empty()) out += style.yellow("warning: ") + report.machine_warning + "\n";
-    if (!report.baseline_warning.empty()) out += style.yellow("warning: ") + report.baseline_warning + "\n";
+    if (!report.machine_warning.empty()) out += style.yellow("warning: ") + detail::one_line(report.machine_warning) + "\n";
+    if (!report.baseline_warning.empty()) out += style.yellow("warning: ") + detail::one_line(report.baseline_warning) + "\n";
     if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
     if (!report.mode_note.empty()) out += style.dim("note: ") + report.mode_note + "\n";
     bool non_time = false;
@@ -131,7 +132,7 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
         std::string current = format_metric(c.current, c.metric);
         if (c.metric == Metric::time)
             if (const std::string rate = format_throughput(c, c.current); !rate.empty()) current += " (" + rate + ")";
-        std::vector<std::string> row = {c.name, format_metric(c.baseline, c.metric), current, format_change_ci(c.change),
+        std::vector<std::string> row = {detail::one_line(c.name), format_metric(c.baseline, c.metric), current, format_change_ci(c.change),
                                         paint_status(c.status, style)};
         if (non_time) row.push_back(format_time(c.current_time));
         table.add(row);
@@ -143,13 +144,13 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
         Table counters({"Counter (informational)", "Baseline/op", "Current/op", "Change"});
         for (const auto& c : report.rows)
             for (const auto& cc : c.counters)
-                counters.add({c.name + " " + cc.name, format_value(cc.baseline), format_value(cc.current), format_change(cc.change)});
+                counters.add({detail::one_line(c.name + " " + cc.name), format_value(cc.baseline), format_value(cc.current), format_change(cc.change)});
         out += "\n" + counters.render(style);
     }
     for (const auto& c : report.rows) {
-        if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + c.name + ": " + note + "\n";
-        if (c.status == Status::failed) out += "  " + c.name + ": " + style.bold_red("failed: ") + c.error + "\n";
-        else if (!c.error.empty()) out += "  " + c.name + ": " + c.error + "\n";
+        if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + detail::one_line(c.name) + ": " + note + "\n";
+        if (c.status == Status::failed) out += "  " + detail::one_line(c.name) + ": " + style.bold_red("failed: ") + detail::one_line(c.error) + "\n";
+        else if (!c.error.empty()) out += "  " + detail::one_line(c.name) + ": " + detail::one_line(c.error) + "\n";
     }
     const std::string judged = report.config.metric == Metric::time ? stats::to_string(report.config.estimator)
                                                                      : std::string(to_string(report.config.metric)) + ", exact";

@@ -15,8 +15,9 @@
 
 namespace benchgate::report {
 
-// Text for an XML attribute or element: the five entities, control characters (which XML
-// 1.0 cannot carry) as spaces, invalid UTF-8 as U+FFFD.
+// Text for an XML attribute or element: the five entities; tab, line feed and carriage return
+// as character references (a parser would normalise them if written raw); other control
+// characters, which XML 1.0 cannot carry, as spaces; invalid UTF-8 as U+FFFD.
 inline std::string xml_escape(std::string_view raw) {
     const std::string s = detail::to_valid_utf8(raw);
     std::string out;
@@ -31,6 +32,7 @@ inline std::string xml_escape(std::string_view raw) {
         case '\'': out += "&apos;"; break;
         case '\n': out += "&#10;"; break;
         case '\t': out += "&#9;"; break;
+        case '\r': out += "&#13;"; break;
         default: out += (c < 0x20 || c == 0x7f) ? ' ' : ch;
         }
     }

@@ -13,15 +13,15 @@ namespace benchgate {
 namespace report {
 
 // Escapes a name for a markdown table cell: backslash-escapes the characters that start
-// emphasis, code, links or HTML, and the pipe that would split the cell; flattens control
-// characters. Our own prose goes through unescaped.
+// emphasis, code, links, HTML or an entity (&lt; would show as <), and the pipe that would
+// split the cell; flattens control characters. Our own prose goes through unescaped.
 inline std::string markdown_escape(std::string_view s) {
     std::string out;
     for (char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
         if (c < 0x20 || c == 0x7f) {
             out += ' ';
-        } else if (std::string_view("\\`*_[]<>|~").find(ch) != std::string_view::npos) {
+        } else if (std::string_view("\\`*_[]<>|~&").find(ch) != std::string_view::npos) {
             out += '\\';
             out += ch;
         } else {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "../detail/one_line.hpp"
 #include "../result.hpp"
 #include "../trend.hpp"
 #include "format.hpp"
@@ -71,7 +72,7 @@ inline std::string console_trends(const std::vector<MachineTrends>& machines, co
         Table table({"Benchmark", "Runs", "Latest", "7-day", "30-day", "Drift", "Change points", "Trend"},
                     {true, false, false, false, false, false, true, true});
         for (const auto& r : m.rows)
-            table.add({r.name, std::to_string(r.points.size()), format_time(r.trend.latest), format_time(r.trend.mean7),
+            table.add({detail::one_line(r.name), std::to_string(r.points.size()), format_time(r.trend.latest), format_time(r.trend.mean7),
                        format_time(r.trend.mean30), format_change(r.trend.drift), change_points_cell(m, r),
                        paint_trend(r.trend, style)});
         out += table.render(style) + "\n";
