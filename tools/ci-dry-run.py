@@ -304,7 +304,10 @@ class Runner:
                             "GITHUB_SHA": ctx["github"]["sha"], "GITHUB_REPOSITORY": REPO, "GITHUB_RUN_ID": run_id,
                             "GITHUB_EVENT_NAME": ctx["github"]["event_name"], "CI": "true",
                             "PATH": self.bin + os.pathsep + os.environ.get("PATH", ""),
-                            "GH_STUB_STATE": self.state, "GH_STUB_CALLS": self.calls})
+                            "GH_STUB_STATE": self.state, "GH_STUB_CALLS": self.calls,
+                            # The jobs build the same sources many times over (each shard, each
+                            # run): Meson uses ccache when it is installed, with this run's cache.
+                            "CCACHE_DIR": os.path.join(self.base, "ccache")})
                 script = os.path.join(ws, f"step-{n}.sh")
                 open(script, "w").write(substitute(step["run"], ctx))
                 cwd = os.path.join(workspace, step.get("working-directory", ""))

@@ -67,7 +67,7 @@ if [ "${1:-}" = "--check" ]; then
     shift
 fi
 
-PACKAGES="meson ninja-build g++ pkg-config python3 python3-yaml catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind cmake"
+PACKAGES="meson ninja-build g++ pkg-config python3 python3-yaml catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind cmake ccache clang-14 libclang-rt-14-dev"
 [ $# -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""

@@ -14,12 +14,17 @@ import tempfile
 from checks import binaries, check, finish, one_error_line, run
 
 QUICKSTART, OVERHEAD, DEMO, ALLOCS = binaries("QUICKSTART", "OVERHEAD", "DEMO", "ALLOCATIONS")
+# Set by test/meson.build in a -Db_sanitize build (unoptimised, instrumented).
+SANITIZED = os.environ.get("TEST_SANITIZED_BUILD") == "1"
 
 r = run([OVERHEAD, "--quick", "--json", "-", "--filter", "empty_body"])
 doc = json.loads(r.stdout)
 empty = doc["benchmarks"][0]["estimates"]["median"]["point"]
-# Gross effect only: an empty body costs no call; far below a clock read (~20 ns).
-check("the empty body costs a few cycles at most (< 5 ns)", r.returncode == 0 and empty < 5.0, str(empty))
+# Gross effect only: an empty body costs no call; far below a clock read (~20 ns). Unoptimised,
+# the call stays and every access is instrumented, so the sanitized build checks only a bound.
+limit = 50.0 if SANITIZED else 5.0
+check(f"the empty body costs a few cycles at most (< {limit:g} ns)", r.returncode == 0 and empty < limit, str(empty))
+
 
 r = run([ALLOCS, "--quick", "--json", "-", "--color", "never"])
 allocs = {b["name"]: b.get("metrics", {}) for b in json.loads(r.stdout)["benchmarks"]} if r.returncode == 0 else {}
@@ -51,7 +56,6 @@ check("--counters: hardware counters, or (no PMU where the test runs) one note a
                              (note and any("hardware counters unavailable" in n for n in doc["context"].get("notes", [])))),
       r.stderr)
 
-SANITIZED = os.environ.get("TEST_SANITIZED_BUILD") == "1"  # set by test/meson.build in a -Db_sanitize build
 if SANITIZED:
     r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"])
     check("--metric instructions in an AddressSanitizer build: exit 2, one line saying valgrind cannot run it",

@@ -9,18 +9,30 @@
 //   FAULTS_FIRST_SLOWDOWN=PCT  faults/spin and faults/company/after do PCT% more work in the
 //                              first process only (needs FAULTS_MARKER)
 //   FAULTS_LATER_THROW=1       faults/spin throws in later processes only (needs FAULTS_MARKER)
-//   FAULTS_CUSTOM=zero|inf|nan|sometimes_zero   what faults/custom returns
+//   FAULTS_CUSTOM=zero|inf|nan|sometimes_zero|throw_int   what faults/custom returns (or throws)
+//   FAULTS_FAIL=KIND           how faults/fail fails (see fail_now below): std, int, struct,
+//                              run_std, run_int, exit0, exit7, quick_exit, _exit0, abort, segv,
+//                              null_write, hang, hang_setup
+//   FAULTS_FAIL_LATER=1        faults/fail fails in later processes only (needs FAULTS_MARKER)
+//   FAULTS_FIXTURE=setup_std|setup_int|teardown_std|teardown_int|teardown_exit   faults/fixture
+//   FAULTS_SLOW_MS=MS          faults/slow sleeps MS per iteration (0: 1 ms)
+//   FAULTS_LATER_HANG=1        faults/spin never returns in later processes (needs FAULTS_MARKER)
+//   FAULTS_PIDS=PATH           every later process appends its pid to PATH (one a line)
 #define BENCHGATE_COUNT_ALLOCATIONS
 #define BENCHGATE_MAIN
 #include <benchgate/benchgate.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
@@ -44,9 +56,16 @@ bool first_process() {
         const char* path = std::getenv("FAULTS_MARKER");
         if (!path) return true;
         const int fd = ::open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
-        if (fd < 0) return false;
-        ::close(fd);
-        return true;
+        if (fd >= 0) {
+            ::close(fd);
+            return true;
+        }
+        if (const char* pids = std::getenv("FAULTS_PIDS"))
+            if (std::FILE* f = std::fopen(pids, "a")) {
+                std::fprintf(f, "%d\n", static_cast<int>(::getpid()));
+                std::fclose(f);
+            }
+        return false;
     }();
     return first;
 }
@@ -70,9 +89,19 @@ std::vector<std::uint64_t>& company_table() {
 
 }  // namespace
 
+// A body that never returns: it sleeps (no CPU) until the process ends.
+[[noreturn]] static void hang() {
+    for (;;) ::pause();
+}
+
+struct NotAnException {
+    int code;
+};
+
 BENCHGATE_BENCH("faults/spin") {
     const bool later = !first_process();
     if (later && env_is("FAULTS_LATER_THROW", "1")) throw std::runtime_error("thrown in a later process");
+    if (later && env_is("FAULTS_LATER_HANG", "1")) hang();
     const int rounds = work(200, true);
     const bool throw_in_run = env_is("FAULTS_THROW_IN_RUN", "1");
     std::uint64_t x = 1;
@@ -112,6 +141,7 @@ BENCHGATE_BENCH("faults/custom") {
         if (m == "zero") return 0.0;
         if (m == "inf") return std::numeric_limits<double>::infinity();
         if (m == "nan") return std::numeric_limits<double>::quiet_NaN();
+        if (m == "throw_int") throw 42;
         benchgate::Stopwatch sw;
         sw.start();
         std::uint64_t x = calls;
@@ -127,4 +157,62 @@ BENCHGATE_GROUP("faults/instr", benchgate::GroupSettings{}.with_gate("instructio
 BENCHGATE_BENCH("faults/instr/spin") {
     std::uint64_t x = 11;
     bench.run([&] { return x = spin(x, 50); });
+}
+
+// Fails the way FAULTS_FAIL names, when it is time to: in every process, or with
+// FAULTS_FAIL_LATER=1 only in later ones. `where` is "setup" (before bench.run) or "run"
+// (inside the measured callable); each kind fails in one of them.
+static void fail_now(const char* where) {
+    const char* kind = std::getenv("FAULTS_FAIL");
+    if (!kind || (env_is("FAULTS_FAIL_LATER", "1") && first_process())) return;
+    const std::string k = kind;
+    const bool in_run = k.rfind("run_", 0) == 0 || k == "hang";
+    if (in_run != (std::string(where) == "run")) return;
+    if (k == "std" || k == "run_std") throw std::out_of_range("index 7 is out of range");
+    if (k == "int" || k == "run_int") throw 42;
+    if (k == "struct") throw NotAnException{5};
+    if (k == "exit0") std::exit(0);
+    if (k == "exit7") std::exit(7);
+    if (k == "quick_exit") std::quick_exit(0);
+    if (k == "_exit0") ::_exit(0);
+    if (k == "abort") std::abort();
+    if (k == "segv") std::raise(SIGSEGV);
+    if (k == "null_write") {
+        volatile int* p = nullptr;
+        *p = 1;
+    }
+    if (k == "hang" || k == "hang_setup") hang();
+}
+
+BENCHGATE_BENCH("faults/fail") {
+    fail_now("setup");
+    const int rounds = work(200, true);
+    std::uint64_t x = 13;
+    bench.run([&] {
+        fail_now("run");
+        return x = spin(x, rounds);
+    });
+}
+
+struct FailingFixture : benchgate::Fixture {
+    void setup(benchgate::Bench&) override {
+        if (env_is("FAULTS_FIXTURE", "setup_std")) throw std::runtime_error("setup could not open the data set");
+        if (env_is("FAULTS_FIXTURE", "setup_int")) throw 7;
+    }
+    void teardown() override {
+        if (env_is("FAULTS_FIXTURE", "teardown_std")) throw std::runtime_error("teardown could not close the data set");
+        if (env_is("FAULTS_FIXTURE", "teardown_int")) throw 8;
+        if (env_is("FAULTS_FIXTURE", "teardown_exit")) std::exit(0);
+    }
+    std::uint64_t x = 17;
+};
+
+BENCHGATE_FIXTURE(FailingFixture, "faults/fixture") {
+    bench.run([&] { return x = spin(x, 50); });
+}
+
+// Slow on purpose: a run of it lasts long enough to be interrupted.
+BENCHGATE_BENCH("faults/slow") {
+    const int ms = std::max(1, env_int("FAULTS_SLOW_MS"));
+    bench.run([&] { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); });
 }

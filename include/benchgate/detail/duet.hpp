@@ -6,11 +6,20 @@
 //   worker -> "benchgate-worker 2 VERSION"             on start
 //   "list"          -> "list [JSON array of names]"
 //   "bench INDEX"   -> "ready" | "missing" | "error MESSAGE"  (runs the INDEX-th listed body up to bench.run)
-//   "run N"         -> "time NANOSECONDS"                      (one timed batch of N calls)
-//   "end"           -> "done"                                  (leaves bench.run)
+//   "run N"         -> "time NANOSECONDS" | "error MESSAGE"     (one timed batch of N calls)
+//   "end"           -> "done" | "error MESSAGE"                 (leaves bench.run; answered once the
+//                                                                rest of the body and the fixture's
+//                                                                teardown ran)
 //   "quit"          -> the worker exits
+//   any command     -> "died REASON"                            (the body ended the worker: exit(),
+//                                                                a crash; guard.hpp)
 // The worker's own standard output is moved to standard error, so a body that prints cannot
 // corrupt the protocol.
+//
+// A benchmark whose body fails in the worker is FAILED and the duet goes on: after an "error"
+// with the same worker, after the worker died or hung in the benchmark (it is killed after the
+// wait's bound) with a new one. A worker that fails outside a benchmark (start, "list") or
+// breaks the protocol ends the run (exit 2).
 #pragma once
 
 #include <cerrno>
@@ -28,6 +37,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +45,7 @@
 #include "../registry.hpp"
 #include "../result_file.hpp"
 #include "../stats.hpp"
+#include "guard.hpp"
 #include "json_writer.hpp"
 #include "planner.hpp"
 #include "sampling.hpp"
@@ -57,13 +68,18 @@ public:
     // hello. Returns "" or one line saying what is wrong.
     std::string start(const std::string& path, const std::vector<std::string>& env, double timeout_s) {
         path_ = path;
+        env_ = env;
         timeout_s_ = timeout_s;
+        hung_ = false;
+        ended_.clear();
+        buffer_.clear();
         if (::access(path.c_str(), X_OK) != 0) return "cannot execute " + path + ": " + std::strerror(errno);
         int to_child[2], from_child[2];
         if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) return std::string("pipe failed: ") + std::strerror(errno);
         pid_ = ::fork();
         if (pid_ < 0) return std::string("fork failed: ") + std::strerror(errno);
         if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the worker does not outlive this process
             ::dup2(to_child[0], STDIN_FILENO);
             ::dup2(from_child[1], STDOUT_FILENO);
             const int devnull = ::open("/dev/null", O_WRONLY);
@@ -109,8 +125,18 @@ public:
         return read_line(reply, timeout_s);
     }
 
+    // A new worker in place of one that died or was killed. Returns "" or the problem.
+    std::string restart() {
+        stop();
+        return start(path_, std::vector<std::string>(env_), timeout_s_);
+    }
+
     double timeout() const { return timeout_s_; }
     const std::string& path() const { return path_; }
+    bool running() const { return pid_ > 0; }
+    bool hung() const { return hung_; }               // the last wait ran out; the worker was killed
+    double waited() const { return waited_s_; }       // how long that wait was
+    const std::string& ended() const { return ended_; }  // how a dead worker ended: "exit code 3"
 
     void stop() {
         if (out_fd_ >= 0) {
@@ -139,20 +165,30 @@ public:
     }
 
 private:
+    // The worker closed the channel: it is ending. Waits a moment for it (then kills it) and
+    // says how it ended.
     std::string died() {
         int status = 0;
-        std::string how = "the worker died";
-        if (pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            if (WIFEXITED(status)) how += " (exit code " + std::to_string(WEXITSTATUS(status)) + ")";
-            else if (WIFSIGNALED(status)) how += std::string(" (") + ::strsignal(WTERMSIG(status)) + ")";
+        bool reaped = false;
+        for (int i = 0; pid_ > 0 && i < 500 && !reaped; ++i) {
+            reaped = ::waitpid(pid_, &status, WNOHANG) == pid_;
+            if (!reaped) ::usleep(2000);
         }
-        return how;
+        if (pid_ > 0 && !reaped) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        pid_ = -1;
+        if (reaped && WIFEXITED(status)) ended_ = "exit code " + std::to_string(WEXITSTATUS(status));
+        else if (reaped && WIFSIGNALED(status)) ended_ = ::strsignal(WTERMSIG(status));
+        else ended_ = "killed";
+        return "the worker died (" + ended_ + ")";
     }
 
     std::string read_line(std::string& line, double timeout_s) {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
         for (;;) {
+            if (interrupted()) return "interrupted";
             const auto nl = buffer_.find('\n');
             if (nl != std::string::npos) {
                 line = buffer_.substr(0, nl);
@@ -167,6 +203,8 @@ private:
                     ::waitpid(pid_, nullptr, 0);
                     pid_ = -1;
                 }
+                hung_ = true;
+                waited_s_ = timeout_s;
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "%g", timeout_s);
                 return std::string("the worker did not answer within ") + buf + " s (hung); it was killed";
@@ -187,7 +225,11 @@ private:
     }
 
     std::string path_;
+    std::vector<std::string> env_;
     double timeout_s_ = 60.0;
+    bool hung_ = false;
+    double waited_s_ = 0.0;
+    std::string ended_;
     pid_t pid_ = -1;
     int out_fd_ = -1, in_fd_ = -1;
     std::string buffer_;
@@ -203,9 +245,12 @@ public:
 
     void measure(Sampling& s, const Batch& batch) override {
         if (!failure_.empty()) throw std::runtime_error("not measured: the worker failed earlier");
+        throw_if_interrupted();
         BenchmarkResult& out = s.out;
         const auto listed = std::find(worker_names_.begin(), worker_names_.end(), s.name);
         const bool shared = listed != worker_names_.end();
+        if (shared && !worker_.running())  // a body ended the last worker: this benchmark gets a new one
+            if (const std::string err = worker_.restart(); !err.empty()) fail("could not start a new worker: " + err);
         calibrate(s, batch);
         const std::uint64_t n = s.state.iterations_per_sample;
         const int samples = s.state.planned_samples;
@@ -225,6 +270,7 @@ public:
             stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657431ULL));
             out.samples.reserve(static_cast<std::size_t>(samples));
             for (int i = 0; i < samples; ++i) {
+                throw_if_interrupted();
                 double here = 0, there = 0;
                 if (!shared) {
                     here = local(s, batch, n);
@@ -241,9 +287,16 @@ public:
                 if (shared) out.paired_baseline.push_back(there / static_cast<double>(n));
             }
         } catch (const RemoteBodyFailed&) {
-            throw;  // the worker has left the benchmark already
+            throw;  // the worker has left the benchmark already (or is gone)
         } catch (...) {
-            if (shared && failure_.empty()) leave_benchmark();
+            // This side failed: the worker still leaves the benchmark, and this side's failure
+            // is the one reported.
+            if (shared && failure_.empty() && worker_.running() && !interrupted()) {
+                try {
+                    leave_benchmark();
+                } catch (const RemoteBodyFailed&) {
+                }
+            }
             throw;
         }
         if (shared) leave_benchmark();
@@ -260,12 +313,29 @@ private:
         failure_ = "--against " + worker_.path() + ": " + why;
         throw std::runtime_error(failure_);
     }
+    // One command inside a benchmark. A worker that dies or hangs here fails the benchmark
+    // (RemoteBodyFailed; the next one gets a new worker); any other problem ends the duet.
     void ask(const std::string& command, std::string& reply, double timeout_s) {
-        if (std::string err = worker_.request(command, reply, timeout_s); !err.empty()) fail(err);
+        const std::string err = worker_.request(command, reply, timeout_s);
+        if (interrupted()) throw Interrupted{};
+        if (err.empty() && reply.rfind("died ", 0) == 0) {
+            worker_.stop();
+            throw RemoteBodyFailed("the --against build's body " + reply.substr(5));
+        }
+        if (err.empty()) return;
+        if (worker_.running()) fail(err);
+        if (worker_.hung()) {
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "the --against build did not answer within %g s in this benchmark (hung); it was killed",
+                          worker_.waited());
+            throw RemoteBodyFailed(buf);
+        }
+        throw RemoteBodyFailed("the --against build's worker died in this benchmark (" + worker_.ended() + ")");
     }
     void leave_benchmark() {
         std::string reply;
         ask("end", reply, worker_.timeout());
+        if (reply.rfind("error ", 0) == 0) throw RemoteBodyFailed("the --against build's body failed: " + reply.substr(6));
         if (reply != "done") fail("the worker answered '" + reply + "' to 'end'");
     }
     // One batch on this side; a time must be positive and finite where it is measured.
@@ -307,28 +377,25 @@ public:
                 double ns = 0;
                 try {
                     ns = checked_time(s.timed(batch, n), n);
-                } catch (const std::exception& e) {
+                } catch (...) {
                     // The answer to this "run", then out of bench.run: the parent marks the
                     // benchmark FAILED and goes on with the next one.
-                    send("error " + one_line(e.what()));
-                    throw;
-                } catch (...) {
-                    send("error unknown exception");
+                    send("error " + one_line(current_exception_text()));
                     throw;
                 }
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "time %.17g", ns);
                 send(buf);
             } else if (line == "end") {
-                send("done");
+                left_ = true;  // run_worker answers once the body and its teardown are done
                 return;
             } else if (line == "quit") {
-                std::exit(0);
+                exit_from_body(0);
             } else {
                 send("error unexpected command inside a benchmark: " + line.substr(0, 60));
             }
         }
-        std::exit(0);  // the parent went away
+        exit_from_body(0);  // the parent went away
     }
 
     static std::string one_line(std::string text) {
@@ -349,17 +416,18 @@ public:
         while (sent < line.size()) {
             const ssize_t n = ::write(out_fd_, line.data() + sent, line.size() - sent);
             if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) std::exit(0);  // the parent went away
+            if (n <= 0) exit_from_body(0);  // the parent went away
             sent += static_cast<std::size_t>(n);
         }
     }
     bool entered() const { return entered_; }
-    void reset() { entered_ = false; }
+    bool left() const { return left_; }  // told "end", still to be answered
+    void reset() { entered_ = left_ = false; }
 
 private:
     std::FILE* in_;
     int out_fd_;
-    bool entered_ = false;
+    bool entered_ = false, left_ = false;
 };
 
 // `--worker`: the protocol loop. Returns the process exit code.
@@ -367,6 +435,7 @@ inline int run_worker(const MeasureConfig& base_config) {
     const int protocol_fd = ::dup(STDOUT_FILENO);
     ::dup2(STDERR_FILENO, STDOUT_FILENO);  // bodies that print cannot corrupt the protocol
     WorkerDuetDriver driver(stdin, protocol_fd);
+    report_to_worker_parent(protocol_fd);
     driver.send("benchgate-worker " + std::to_string(worker_protocol_version) + " " BENCHGATE_VERSION_STRING);
     const MeasureConfig& config = base_config;
     std::string line;
@@ -404,21 +473,26 @@ inline int run_worker(const MeasureConfig& base_config) {
             {
                 Bench bench(Sampling{result.name, config, state, result, driver});
                 try {
+                    const RunningBody running(result.name);
                     reg->body(bench);
                     if (!bench.ran()) error = "the body never called bench.run()";
-                } catch (const std::exception& e) {
-                    error = e.what();
                 } catch (...) {
-                    error = "unknown exception";
+                    error = current_exception_text();
                 }
             }
             if (reg->finish) {
                 try {
+                    const RunningBody running(result.name);
                     reg->finish();
                 } catch (...) {
+                    if (error.empty()) error = "teardown failed: " + current_exception_text();
                 }
             }
-            if (!driver.entered()) driver.send("error " + WorkerDuetDriver::one_line(error.empty() ? std::string("failed") : error));
+            // The answer to "bench" (the body failed before bench.run) or to "end"; a body that
+            // failed inside bench.run has had its answer.
+            if (!driver.entered() || driver.left())
+                driver.send(error.empty() && driver.entered() ? std::string("done")
+                                                              : "error " + WorkerDuetDriver::one_line(error.empty() ? "failed" : error));
             continue;
         }
         driver.send("error unknown command: " + line.substr(0, 60));

@@ -29,6 +29,7 @@ struct Options {
     int shard_index = 0;             // --shard I/N: measure shard I of N (0: no sharding)
     int shard_count = 0;
     double profile_time = 0.0;
+    double timeout = -1.0;           // --timeout: seconds per body call; 0 off; -1 not given
     ColorMode color = ColorMode::automatic;
     std::uint64_t seed = 0;
     // the regression gate
@@ -156,6 +157,13 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string&) { o.quick = true; return std::string(); }},
         {"--profile-time", "SECONDS", "run each selected body for SECONDS with no analysis (for perf)",
          [](Options& o, const std::string& v) { return parse_seconds(v, o.profile_time); }},
+        {"--timeout", "SECONDS", "stop the run (exit 3) when one body call runs longer (default: no bound; with --profile-time S: max(10, 10 x S))",
+         [](Options& o, const std::string& v) {
+             double d = 0;
+             if (!parse_double(v, d) || d < 0 || d > 86400) return "expects seconds >= 0, got '" + v + "'";
+             o.timeout = d;
+             return std::string();
+         }},
         {"--color", "WHEN", "colour the console: auto, always or never",
          [](Options& o, const std::string& v) {
              if (v == "auto") o.color = ColorMode::automatic;

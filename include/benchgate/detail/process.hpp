@@ -1,5 +1,6 @@
 // benchgate: starting a child process and waiting for it. Used to re-measure
 // suspects in a fresh process, where code and data placement and process luck are redrawn.
+// The wait is bounded, and ends (the child killed) as soon as this process is interrupted.
 #pragma once
 
 #include <algorithm>
@@ -13,8 +14,11 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "guard.hpp"
 
 namespace benchgate::detail {
 
@@ -29,7 +33,10 @@ inline std::string self_executable() {
 
 struct ProcessResult {
     int exit_code = -1;  // valid when error is empty
-    std::string error;   // could not start, killed by a signal, or timed out
+    std::string error;   // could not start, killed by a signal, timed out, or interrupted
+    int killed_by = 0;   // the signal that killed it, when it was
+    bool timed_out = false;
+    bool interrupted = false;  // this process was interrupted (SIGINT, SIGTERM); the child was killed
 };
 
 // Runs `argv` (argv[0] is the program path) with stdin from /dev/null and stdout/stderr
@@ -51,6 +58,7 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::chro
         return result;
     }
     if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the child does not outlive this process
         const int devnull = ::open("/dev/null", O_RDWR);
         if (devnull >= 0) {
             ::dup2(devnull, STDIN_FILENO);
@@ -68,9 +76,19 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::chro
             result.error = std::string("waitpid failed: ") + std::strerror(errno);
             return result;
         }
+        if (interrupted()) {
+            ::kill(pid, SIGKILL);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            result.interrupted = true;
+            result.error = "interrupted";
+            return result;
+        }
         if (std::chrono::steady_clock::now() >= deadline) {
             ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            result.timed_out = true;
             result.error = "timed out after " + std::to_string(timeout.count() / 1000) + " s";
             return result;
         }
@@ -80,6 +98,7 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::chro
         result.exit_code = WEXITSTATUS(status);
         if (result.exit_code == 127) result.error = "could not execute " + argv[0];
     } else if (WIFSIGNALED(status)) {
+        result.killed_by = WTERMSIG(status);
         result.error = std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
                        ::strsignal(WTERMSIG(status)) + ")";
     }

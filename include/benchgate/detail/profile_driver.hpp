@@ -1,9 +1,12 @@
 // benchgate: `--profile-time`: runs each selected body for a fixed time in sample-sized
-// batches and records nothing, for an external profiler (perf, flamegraphs).
+// batches and records nothing, for an external profiler (perf, flamegraphs). A body call that
+// outlasts its share by far is stopped by the watchdog (profile_watchdog_s, guard.hpp).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 
+#include "guard.hpp"
 #include "planner.hpp"
 #include "sampling.hpp"
 
@@ -17,7 +20,10 @@ public:
         if (s.state.iterations_per_sample == 0) calibrate(s, batch);
         const auto deadline =
             Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds_));
-        while (Clock::now() < deadline) s.timed(batch, s.state.iterations_per_sample);
+        while (Clock::now() < deadline) {
+            throw_if_interrupted();
+            s.timed(batch, s.state.iterations_per_sample);
+        }
     }
 
     double seconds() const { return seconds_; }
@@ -25,5 +31,9 @@ public:
 private:
     double seconds_;
 };
+
+// The watchdog's bound on one body call under --profile-time SECONDS when --timeout is not
+// given: ten times the call's share, and never less than 10 s (setup and calibration included).
+inline double profile_watchdog_s(double seconds) { return std::max(10.0, 10.0 * seconds); }
 
 }  // namespace benchgate::detail

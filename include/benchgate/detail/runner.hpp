@@ -1,5 +1,7 @@
 // benchgate: measures the selected benchmarks in interleaved rounds through the run's driver
-// and summarises them. Never prints: progress goes to a callback the caller supplies.
+// and summarises them. Never prints: progress goes to a callback the caller supplies. Every
+// body call is a RunningBody (guard.hpp); once the run is interrupted no further body starts,
+// and the caller finds the partial run discarded by checking interrupted().
 #pragma once
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include "../result.hpp"
 #include "../result_file.hpp"
 #include "allocation_counting.hpp"
+#include "guard.hpp"
 #include "perf_counters.hpp"
 #include "planner.hpp"
 #include "reference.hpp"
@@ -104,11 +107,11 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
     for (std::size_t i = 0; i < count; ++i) order[i] = i;
     stats::Rng rng(config.seed ^ 0x5eedULL);
 
-    for (int round = 0; round < rounds; ++round) {
+    for (int round = 0; round < rounds && !interrupted(); ++round) {
         if (round > 0)  // first round keeps registration order: the progress display reads naturally
             for (std::size_t i = count; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
         int shown = 0;
-        for (std::size_t k = 0; k < count; ++k) {
+        for (std::size_t k = 0; k < count && !interrupted(); ++k) {
             const std::size_t i = order[k];
             BenchmarkResult& result = results[i];
             if (result.failed()) continue;
@@ -118,12 +121,13 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
             states[i].round = round;
             Bench bench(Sampling{result.name, plans[i], states[i], result, driver});
             try {
+                const RunningBody running(result.name);
                 items[i]->body(bench);
                 if (!bench.ran()) result.error = "the body never called bench.run()";
-            } catch (const std::exception& e) {
-                result.error = e.what()[0] ? e.what() : "exception with an empty message";
+            } catch (const Interrupted&) {
+                break;
             } catch (...) {
-                result.error = "unknown exception";
+                result.error = current_exception_text();
             }
             if (result.failed()) {
                 result.samples.clear();
@@ -137,11 +141,10 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
         BenchmarkResult& b = results[i];
         if (items[i]->finish) {
             try {
+                const RunningBody running(b.name);
                 items[i]->finish();
-            } catch (const std::exception& e) {
-                if (!b.failed()) b.error = std::string("teardown failed: ") + e.what();
             } catch (...) {
-                if (!b.failed()) b.error = "teardown failed: unknown exception";
+                if (!b.failed()) b.error = "teardown failed: " + current_exception_text();
             }
         }
         if (states[i].metric_iterations > 0) {
@@ -164,7 +167,7 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
             b.samples.clear();
             b.iterations.clear();
             b.rounds.clear();
-        } else if (config.summarize) {
+        } else if (config.summarize && !interrupted()) {
             summarize(b, config.seed);
         }
     }

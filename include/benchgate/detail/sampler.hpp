@@ -11,6 +11,7 @@
 
 #include "allocation_counting.hpp"
 #include "compiler.hpp"
+#include "guard.hpp"
 #include "perf_counters.hpp"
 #include "planner.hpp"
 #include "sampling.hpp"
@@ -105,6 +106,7 @@ public:
             }
         } reset{s};
         for (int i = 0; i < count; ++i) {
+            throw_if_interrupted();  // between samples: an interrupted run stops within one batch
             const double t = checked_time(s.timed(batch, n), n);
             s.out.samples.push_back(t / static_cast<double>(n));
             s.out.iterations.push_back(n);

@@ -9,6 +9,10 @@
 //   --confirm-child FILE      a confirmation: measure the selected benchmarks, write FILE
 //   --profile-time S          run each body for S seconds, record nothing
 //   otherwise                 measure; compare with --baseline FILE or --against BUILD; report
+//
+// Every mode runs under the guards of guard.hpp: a body that calls exit(), crashes or outlasts
+// --timeout is named on one line, and an interrupted run (SIGINT, SIGTERM) writes nothing and
+// exits 128 + the signal's number.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -40,6 +45,7 @@
 #include "duet.hpp"
 #include "files.hpp"
 #include "flags.hpp"
+#include "guard.hpp"
 #include "history.hpp"
 #include "instructions.hpp"
 #include "one_line.hpp"
@@ -83,21 +89,64 @@ inline bool color_enabled(ColorMode mode, int fd) {
 
 inline void print_error(const std::string& message) { std::fprintf(stderr, "benchgate: error: %s\n", one_line(message).c_str()); }
 
+// The end of an interrupted run: one line, nothing written, 128 + the signal's number.
+inline int interrupted_exit() {
+    std::fprintf(stderr, "benchgate: interrupted; nothing written\n");
+    return 128 + interrupted();
+}
+
+// What a fresh process left in its result file when it ended inside a body: the benchmark's
+// name and, when its guard could say it, why (guard.hpp). Empty when the file holds results.
+struct Unfinished {
+    std::string name, reason;
+};
+
+inline Unfinished read_unfinished(const std::string& path) {
+    const std::string text = read_text_file(path);
+    Unfinished u;
+    if (text.empty() || text[0] == '{') return u;
+    const std::size_t nl = text.find('\n');
+    u.name = text.substr(0, nl);
+    if (nl != std::string::npos) u.reason = text.substr(nl + 1, text.find('\n', nl + 1) - nl - 1);
+    return u;
+}
+
+// The FAILED reason of the benchmark a fresh process ended in, or "" when its end is not the
+// body's doing (this process or the fresh one was interrupted).
+inline std::string fresh_process_end(const ProcessResult& r, const Unfinished& u) {
+    if (u.name.empty() || r.interrupted || r.exit_code == 128 + SIGINT || r.exit_code == 128 + SIGTERM ||
+        r.killed_by == SIGINT || r.killed_by == SIGTERM)
+        return {};
+    if (!u.reason.empty()) return u.reason;
+    if (r.timed_out) return "did not finish: the wait for the fresh process " + r.error;
+    if (r.killed_by) return "was " + r.error + " during measurement";
+    return "ended the process (exit code " + std::to_string(r.exit_code) + ") during measurement";
+}
+
 // Starts this binary again as a fresh process that measures the same selection as this run,
 // in the same interleaving order (same --filter, same seed), and reads back its results. The
 // suspects are measured in the company they were measured in: alone, a benchmark can run in
 // another state of the allocator and the caches than the one it was judged in.
-inline LoadedRun remeasure_in_fresh_process(const Options& opt) {
+//
+// A fresh process that ends inside a body (exit(), a crash, its --timeout) names the benchmark
+// in its result file: the run returned then holds that benchmark alone, FAILED with the reason,
+// and `ended_in` remembers it so that no further fresh process is started for this run.
+inline LoadedRun remeasure_in_fresh_process(const Options& opt, std::string& ended_in) {
     LoadedRun out;
+    if (!ended_in.empty()) {
+        out.error = "not measured again: a fresh process ended in " + ended_in;
+        return out;
+    }
     const std::string self = self_executable();
     if (self.empty()) {
         out.error = "cannot find this executable (/proc/self/exe)";
         return out;
     }
-    char path[] = "/tmp/benchgate-confirm-XXXXXX";
-    const int fd = ::mkstemp(path);
+    const char* tmpdir = std::getenv("TMPDIR");
+    std::string path = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/benchgate-confirm-XXXXXX";
+    const int fd = ::mkstemp(path.data());
     if (fd < 0) {
-        out.error = std::string("cannot create a temporary file: ") + std::strerror(errno);
+        out.error = "cannot create a temporary file in " + path.substr(0, path.rfind('/')) + ": " + std::strerror(errno);
         return out;
     }
     ::close(fd);
@@ -105,15 +154,27 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt) {
     if (!opt.filter.empty()) args.insert(args.end(), {"--filter", opt.filter});
     if (opt.shard_count > 0) args.insert(args.end(), {"--shard", opt.shard()});
     if (opt.quick) args.push_back("--quick");
+    if (opt.timeout > 0) args.insert(args.end(), {"--timeout", std::to_string(opt.timeout)});
     if (!opt.against_path.empty()) {
         args.insert(args.end(), {"--against", opt.against_path, "--worker-timeout", std::to_string(opt.worker_timeout)});
         for (const auto& kv : opt.against_env) args.insert(args.end(), {"--against-env", kv});
     }
     const ProcessResult r = run_process(args, std::chrono::minutes(30));
-    if (!r.error.empty()) out.error = "fresh process " + r.error;
-    else if (r.exit_code != 0) out.error = "fresh process exited with code " + std::to_string(r.exit_code);
-    else out = read_run_file(path);
-    ::unlink(path);
+    const Unfinished unfinished = read_unfinished(path);
+    if (const std::string reason = fresh_process_end(r, unfinished); !reason.empty()) {
+        BenchmarkResult failed;
+        failed.name = unfinished.name;
+        failed.error = reason;
+        out.run.benchmarks.push_back(failed);
+        ended_in = unfinished.name;
+    } else if (!r.error.empty()) {
+        out.error = "fresh process " + r.error;
+    } else if (r.exit_code != 0) {
+        out.error = "fresh process exited with code " + std::to_string(r.exit_code);
+    } else {
+        out = read_run_file(path);
+    }
+    ::unlink(path.c_str());
     return out;
 }
 
@@ -162,6 +223,7 @@ struct Session {
     report::Style style, err_style;
     bool show_progress = false;
     int pinned_cpu = -1;
+    std::string fresh_process_ended_in;  // a benchmark a fresh process ended in (remeasure_in_fresh_process)
 
     void progress_line(const std::string& text) const {
         if (!show_progress) return;
@@ -202,12 +264,16 @@ inline int callgrind_child_mode(Session& s) {
     CallgrindDriver driver(s.opt.callgrind_child);
     use_single_pass_driver(s, driver);
     const RunResult run = run_benchmarks(s.selected, s.config);
+    if (interrupted()) return 128 + interrupted();
     return count_failed(run) ? exit_failed : exit_ok;
 }
 
-// A confirmation run: measure, write the JSON, say nothing.
+// A confirmation run: measure, write the JSON, say nothing. Until the JSON replaces it, the
+// file names the benchmark being measured, for the parent should this process end in a body.
 inline int confirm_child_mode(Session& s) {
+    report_to_file(::open(s.opt.confirm_child_path.c_str(), O_WRONLY | O_CLOEXEC));
     const RunResult run = run_benchmarks(s.selected, s.config);
+    if (interrupted()) return 128 + interrupted();
     if (s.duet && !s.duet->failure().empty()) {
         print_error(s.duet->failure());
         return exit_usage;
@@ -276,6 +342,7 @@ inline int measure(Session& s, RunResult& run) {
         };
     run = run_benchmarks(s.selected, s.config, progress);
     s.clear_progress();
+    if (interrupted()) return interrupted_exit();
     if (s.duet && !s.duet->failure().empty()) {
         print_error(s.duet->failure());
         return exit_usage;
@@ -337,7 +404,7 @@ inline GateReport compare_with_file(Session& s, RunResult& run) {
     GateReport report = gate(s.baseline.run, run, opt.gate, sequential_plan(opt), [&](const std::vector<std::string>& names, int attempt) {
         s.progress_line("measuring fresh process " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                         " benchmark(s) not yet decided");
-        return remeasure_in_fresh_process(opt);
+        return remeasure_in_fresh_process(opt, s.fresh_process_ended_in);
     });
     s.clear_progress();
     return report;
@@ -351,7 +418,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
         [&](const std::vector<std::string>& names, int attempt) {
             s.progress_line("measuring fresh duet " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                             " benchmark(s) not yet decided");
-            return remeasure_in_fresh_process(opt);
+            return remeasure_in_fresh_process(opt, s.fresh_process_ended_in);
         },
         [&](const RunResult& cur) { return compare_duet(cur, s.against_only, opt.gate); });
     s.clear_progress();
@@ -368,7 +435,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
 inline std::string measure_more_processes(Session& s, RunResult& run) {
     for (int p = 1; p < s.opt.processes; ++p) {
         s.progress_line("measuring process " + std::to_string(p + 1) + "/" + std::to_string(s.opt.processes) + " of the baseline");
-        const LoadedRun fresh = remeasure_in_fresh_process(s.opt);
+        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, s.fresh_process_ended_in);
         if (!fresh.ok()) return fresh.error;
         merge_process(run, fresh.run, static_cast<std::uint32_t>(run.context.processes));
     }
@@ -523,6 +590,14 @@ inline std::string check_comparison(const Session& s, const GateReport& report) 
 // The end of every comparing mode: input errors of the comparison, the console, the exports
 // (and the baseline to save), then the exit code. `failed`: benchmarks that failed in `run`.
 inline int finish_report(const Session& s, const RunResult& run, const GateReport* report, int failed) {
+    // The run is complete: an interrupt from here on waits until the outputs are written (and
+    // is dropped when the process exits).
+    sigset_t interrupts;
+    sigemptyset(&interrupts);
+    sigaddset(&interrupts, SIGINT);
+    sigaddset(&interrupts, SIGTERM);
+    ::sigprocmask(SIG_BLOCK, &interrupts, nullptr);
+    if (interrupted()) return interrupted_exit();
     if (report)
         if (const std::string problem = check_comparison(s, *report); !problem.empty()) {
             print_error(problem);
@@ -547,6 +622,7 @@ inline int run_mode(Session& s) {
     else if (const int rc = measure(s, run); rc != exit_ok) return rc;
     if (s.opt.measure_instructions && !run.benchmarks.empty())
         if (const std::string problem = count_instructions(s, run); !problem.empty()) {
+            if (interrupted()) return interrupted_exit();
             print_error(problem);
             return exit_usage;
         }
@@ -574,6 +650,7 @@ inline int run_mode(Session& s) {
     else if (compared) report = compare_with_file(s, run);
     else if (!s.opt.save_baseline_path.empty() && !failed && !s.selected.empty())
         if (const std::string problem = measure_more_processes(s, run); !problem.empty()) {
+            if (interrupted()) return interrupted_exit();
             print_error("cannot measure the baseline's processes: " + problem);
             return exit_usage;
         }
@@ -618,6 +695,11 @@ inline int main(int argc, char** argv) {
         print_error(problem);
         return exit_usage;
     }
+    // The duet worker leaves interrupts to its parent's handling and its hangs to the parent's
+    // wait; every other mode has the watchdog when a bound is set.
+    install_guards(!opt.worker);
+    if (opt.timeout >= 0.0 && !opt.worker) set_body_timeout(opt.timeout, "--timeout");
+    else if (opt.profile_time > 0.0 && !opt.worker) set_body_timeout(profile_watchdog_s(opt.profile_time), "--profile-time's watchdog");
     s.config.measure = measure_config(opt, measure_clock());
     s.config.seed = opt.seed;
     if (opt.worker) return run_worker(s.config.measure);
@@ -660,6 +742,7 @@ inline int main(int argc, char** argv) {
     }
     if (!opt.against_path.empty())
         if (const std::string problem = start_duet(s); !problem.empty()) {
+            if (interrupted()) return interrupted_exit();
             print_error(problem);
             return exit_usage;
         }
