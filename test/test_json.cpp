@@ -275,6 +275,30 @@ TEST_CASE("files: a directory, a file over the size limit, a missing file: one l
     rmdir(dir_template);
 }
 
+TEST_CASE("the duet worker's replies: ready, a time, a body's error; anything else is the protocol broken") {
+    CHECK(parse_bench_reply("ready").kind == WorkerReply::ok);
+    CHECK(parse_bench_reply("error boom").kind == WorkerReply::body_error);
+    CHECK(parse_bench_reply("error boom").message == "boom");
+    CHECK(parse_bench_reply("missing").kind == WorkerReply::bad);
+    CHECK(parse_bench_reply("ready\r").message == "the worker answered 'ready\\r' to 'bench'");
+    const WorkerReply t = parse_run_reply("time 1234.5");
+    CHECK(t.kind == WorkerReply::ok);
+    CHECK(t.ns == 1234.5);
+    CHECK(parse_run_reply("time 2.5e+03").ns == 2500.0);
+    for (const char* bad : {"time", "time ", "time 5abc", "time nan", "time inf", "time -1", "time 0", "time 1e999",
+                            "time  5", "time 0x10", "TIME 5", "time 5 "})
+        CHECK(parse_run_reply(bad).kind == WorkerReply::bad);
+    CHECK(parse_run_reply("time 5abc").message == "the worker answered 'time 5abc' to 'run'");
+    CHECK(parse_run_reply("error it threw").message == "it threw");
+    std::vector<std::string> names;
+    CHECK(parse_worker_list("list [\"a\",\"b\\nc\"]", names).empty());
+    CHECK(names == std::vector<std::string>{"a", "b\nc"});
+    names.clear();
+    CHECK(parse_worker_list("list " + std::string(2000, '[') + std::string(2000, ']'), names) ==
+          "the worker sent a malformed benchmark list");
+    CHECK(parse_worker_list("lisp []\x01", names) == "the worker answered 'lisp []\\x01' to 'list'");
+}
+
 TEST_CASE("history times: the whole string, in the years an entry's name can hold") {
     date::sys_seconds t;
     CHECK(history::parse_time("2026-11-28T04:00:00Z", t));
