@@ -4,6 +4,7 @@
 
 #define BENCHGATE_FULL
 #include <benchgate/benchgate.hpp>
+#include <benchgate/detail/tool/args.hpp>
 #include <benchgate/import_gbench.hpp>
 #include <benchgate/merge.hpp>
 #include <benchgate/report/bmf.hpp>
@@ -402,6 +403,20 @@ TEST_CASE("--shard I/N parses, with its environment mirror, and bad values name 
     for (const char* bad : {"0/3", "4/3", "1/0", "x", "1/", "/2", "-1/2", "1/2/3", "1/10001"})
         CHECK(parse({"--shard", bad}).error.find("option '--shard' expects I/N") != std::string::npos);
     CHECK(parse({}, "5/2").error.find("BENCHGATE_SHARD") != std::string::npos);
+}
+
+TEST_CASE("command-line errors stay one line when the value they quote has line breaks") {
+    const char* argv[] = {"bench", "--shard", "1\n2"};
+    const cli::Parsed p = cli::parse(3, argv, [](const char*) -> const char* { return nullptr; });
+    CHECK(p.error == "option '--shard' expects I/N with 1 <= I <= N <= 10000 (e.g. 2/4), got '1\\n2'");
+    const char* env_argv[] = {"bench"};
+    CHECK(cli::parse(1, env_argv, [](const char* n) -> const char* { return std::string(n) == "BENCHGATE_COLOR" ? "red\r" : nullptr; })
+              .error == "environment variable BENCHGATE_COLOR expects auto, always or never, got 'red\\r'");
+    const tool::Args a = tool::parse_args({"--kee\np"}, {{"--keep", true}});
+    CHECK(a.error == "unknown option --kee\\np");
+    const tool::Args k = tool::parse_args({"--keep", "5\n"}, {{"--keep", true}});
+    std::size_t keep = 0;
+    CHECK(tool::count_value(k, "--keep", 1, 10, keep) == "--keep expects an integer from 1 to 10, got '5\\n'");
 }
 
 TEST_CASE("the shard is recorded in the context and read back") {
