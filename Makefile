@@ -82,3 +82,11 @@ test: build browser-deps
 
 clean:
 	rm -rf $(BUILD) $(BENCH_BUILD)
+
+# libFuzzer runs of every parser (fuzz/, tools/fuzz.sh; needs clang-14 and libclang-rt-14-dev):
+# each target for FUZZ_SECONDS, one after another; the corpus grows in build-fuzz/corpus (seeded
+# from fuzz/corpus), findings land in build-fuzz/findings. make fuzz FUZZ_SECONDS=60 for a short run.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz
+fuzz:
+	tools/fuzz.sh run $(FUZZ_SECONDS)
