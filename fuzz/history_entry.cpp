@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string error = history::parse_entry("hist", name, padded(content), e);
     if (!error.empty()) {
         FUZZ_CHECK(fuzz::one_line(error));
-        FUZZ_CHECK(error.rfind("hist/" + name + ": ", 0) == 0);
+        FUZZ_CHECK(error.rfind("hist/" + one_line(name) + ": ", 0) == 0);
         return 0;
     }
     FUZZ_CHECK(e.file == name);

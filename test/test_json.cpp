@@ -317,3 +317,22 @@ TEST_CASE("history times: the whole string, in the years an entry's name can hol
     CHECK(history::is_entry_name(name));
     CHECK(history::machine_of_name(name) == "0c3e9a71");
 }
+
+TEST_CASE("numbers beyond 64-bit integers are written with an exponent, so they read back") {
+    RunResult run = sample_run();
+    run.benchmarks[0].counters.push_back({"huge", 18446744073709551615.0, false});
+    run.benchmarks[0].counters.push_back({"negative", -1e19, false});
+    const std::string json = to_json(run);
+    CHECK(json.find("18446744073709552000") == std::string::npos);
+    const LoadedRun back = parse_run(json, "c.json");
+    REQUIRE(back.ok());
+    CHECK(back.run.benchmarks[0].counters[0].value == 18446744073709551615.0);
+    CHECK(back.run.benchmarks[0].counters[1].value == -1e19);
+}
+
+TEST_CASE("a history entry whose name holds a line break is named on one line") {
+    std::string text = "{}";
+    history::Entry e;
+    CHECK(history::parse_entry("h", "20261101T040000Z-x\n-y.json", padded(text), e) ==
+          "h/20261101T040000Z-x\\n-y.json: not a benchgate file (no \"schema\" string)");
+}

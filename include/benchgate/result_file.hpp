@@ -659,7 +659,7 @@ inline LoadedRun read_run_file(const std::string& path, bool summaries = false) 
         out.error = file.error;
         return out;
     }
-    return detail::parse_run_padded(detail::padded(file.text), path, summaries);
+    return detail::parse_run_padded(detail::padded(file.text), detail::one_line(path), summaries);
 }
 
 }  // namespace benchgate

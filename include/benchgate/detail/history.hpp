@@ -338,7 +338,7 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
 // One entry from its file's name (in the directory `dir`, for messages) and its text, which
 // holds simdjson's padding in its capacity. Returns "" or one line naming the file.
 inline std::string parse_entry(const std::string& dir, const std::string& name, simdjson::padded_string_view text, Entry& e) {
-    const std::string path = dir + "/" + name;
+    const std::string path = one_line(dir + "/" + name);  // a name in the directory may hold any byte but '/'
     LoadedRun r = benchgate::detail::parse_run_padded(text, path, true);
     if (!r.ok()) return r.error;
     e.file = name;

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "one_line.hpp"
+
 namespace benchgate::detail {
 
 // The largest file benchgate reads as JSON: a baseline of 100 000 benchmarks with their
@@ -31,9 +33,11 @@ inline std::string size_text(std::uint64_t bytes) {
     return bytes >= (std::uint64_t(1) << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes) + " bytes";
 }
 
-inline InputFile read_input_file(const std::string& path, std::size_t max_bytes = max_input_bytes) {
+// `path_arg` is named in errors with its control characters escaped, so they stay one line.
+inline InputFile read_input_file(const std::string& path_arg, std::size_t max_bytes = max_input_bytes) {
     InputFile out;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const std::string path = one_line(path_arg);
+    const int fd = ::open(path_arg.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         out.error = "cannot read " + path + ": " + std::strerror(errno);
         return out;
