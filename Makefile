@@ -100,3 +100,11 @@ test: deps browser-deps $(BUILD)/build.ninja $(if $(filter 1,$(SANITIZE)),$(SANI
 
 clean:
 	rm -rf $(BUILD) $(BENCH_BUILD) $(SANITIZE_BUILD)
+
+# libFuzzer runs of every parser (fuzz/, tools/fuzz.sh; needs clang-14 and libclang-rt-14-dev):
+# each target for FUZZ_SECONDS, one after another; the corpus grows in build-fuzz/corpus (seeded
+# from fuzz/corpus), findings land in build-fuzz/findings. make fuzz FUZZ_SECONDS=60 for a short run.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz
+fuzz: deps
+	tools/fuzz.sh run $(FUZZ_SECONDS)

@@ -4,6 +4,7 @@
 
 #define BENCHGATE_FULL
 #include <benchgate/benchgate.hpp>
+#include <benchgate/detail/tool/args.hpp>
 #include <benchgate/import_gbench.hpp>
 #include <benchgate/merge.hpp>
 #include <benchgate/report/bmf.hpp>
@@ -326,6 +327,36 @@ TEST_CASE("import-gbench: NaN and Infinity are replaced outside strings only") {
     CHECK(n == 0);
 }
 
+TEST_CASE("import-gbench: values that overflow in ns or in a mean are refused or left out, never infinite") {
+    const std::string row = R"({"name": "big", "iterations": 1, "time_unit": "s", "cpu_time": 1e300, "real_time": )";
+    const GbenchImport t = import_gbench({{R"({"benchmarks": [)" + row + "1e300}]}", "gb.json"}});
+    REQUIRE(t.ok());
+    CHECK(t.run.benchmarks[0].failed());
+    CHECK(t.run.benchmarks[0].error.find("real_time is not a positive time in range") != std::string::npos);
+    const std::string rows = R"({"benchmarks": [
+        {"name": "c", "iterations": 1, "real_time": 1, "cpu_time": 1, "bytes_per_second": 1e308, "frames": 1.7e308, "allocs_per_iter": -3},
+        {"name": "c", "iterations": 1, "real_time": 1, "cpu_time": 1e300, "bytes_per_second": 1e308, "frames": 1.7e308}]})";
+    const GbenchImport c = import_gbench({{rows, "gb.json"}});
+    REQUIRE(c.ok());
+    const BenchmarkResult& b = c.run.benchmarks[0];
+    CHECK(b.throughput_unit.empty());  // 1e308 B/s over 1e291 s: no finite bytes per iteration
+    CHECK(b.counters.empty());         // the mean of 1.7e308 and 1.7e308 overflows
+    CHECK(std::isnan(b.metrics.allocations));
+    CHECK(has_note(c, "counter 'frames' overflows when averaged: left out"));
+    const LoadedRun back = parse_run(to_json(c.run), "out.json");
+    CHECK(back.error.empty());
+}
+
+TEST_CASE("import-gbench: a date with fields of other widths is not a time (and never reaches date::parse)") {
+    bool no_offset = false;
+    CHECK(gbench::date_to_utc("2019-08-06 15:47:13", no_offset) == "2019-08-06T15:47:13Z");
+    CHECK(no_offset);
+    CHECK(gbench::date_to_utc("2026-12-01T23:40:39+0200", no_offset) == "2026-12-01T21:40:39Z");
+    CHECK(gbench::date_to_utc("2019-08-06 15:471:3", no_offset).empty());
+    CHECK(gbench::date_to_utc("2019-08-06 15:47:13 junk", no_offset).empty());
+    CHECK(gbench::date_to_utc("2019-8-6 15:47:13", no_offset).empty());
+}
+
 // ---------------------------------------------------------------- shards
 
 TEST_CASE("shards: every name in exactly one shard of N, by FNV-1a 64 of the name, stable") {
@@ -372,6 +403,20 @@ TEST_CASE("--shard I/N parses, with its environment mirror, and bad values name 
     for (const char* bad : {"0/3", "4/3", "1/0", "x", "1/", "/2", "-1/2", "1/2/3", "1/10001"})
         CHECK(parse({"--shard", bad}).error.find("option '--shard' expects I/N") != std::string::npos);
     CHECK(parse({}, "5/2").error.find("BENCHGATE_SHARD") != std::string::npos);
+}
+
+TEST_CASE("command-line errors stay one line when the value they quote has line breaks") {
+    const char* argv[] = {"bench", "--shard", "1\n2"};
+    const cli::Parsed p = cli::parse(3, argv, [](const char*) -> const char* { return nullptr; });
+    CHECK(p.error == "option '--shard' expects I/N with 1 <= I <= N <= 10000 (e.g. 2/4), got '1\\n2'");
+    const char* env_argv[] = {"bench"};
+    CHECK(cli::parse(1, env_argv, [](const char* n) -> const char* { return std::string(n) == "BENCHGATE_COLOR" ? "red\r" : nullptr; })
+              .error == "environment variable BENCHGATE_COLOR expects auto, always or never, got 'red\\r'");
+    const tool::Args a = tool::parse_args({"--kee\np"}, {{"--keep", true}});
+    CHECK(a.error == "unknown option --kee\\np");
+    const tool::Args k = tool::parse_args({"--keep", "5\n"}, {{"--keep", true}});
+    std::size_t keep = 0;
+    CHECK(tool::count_value(k, "--keep", 1, 10, keep) == "--keep expects an integer from 1 to 10, got '5\\n'");
 }
 
 TEST_CASE("the shard is recorded in the context and read back") {

@@ -149,3 +149,190 @@ TEST_CASE("timestamps are ISO 8601 UTC") {
     const auto tp = date::sys_days(date::year{2026} / 11 / 28) + hours(4) + minutes(5) + seconds(6);
     CHECK(utc_timestamp(tp) == "2026-11-28T04:05:06Z");
 }
+
+// ---------------------------------------------------------------- hostile files
+// A baseline is input from anywhere (an artifact, a hand edit): each of these is refused with
+// one line naming the field, or read correctly; none is read as something it does not say.
+
+namespace {
+
+std::string with_context(const std::string& context) {
+    return R"({"schema":"benchgate/1","context":)" + context + R"(,"benchmarks":[{"name":"a","samples":[1,2]}]})";
+}
+
+}  // namespace
+
+TEST_CASE("context cores: an integral double is that integer; a fraction, a negative or a string is an error") {
+    const auto two = parse_run(with_context(R"({"cores":2.0,"cpu":"x"})"), "b.json");
+    REQUIRE(two.ok());
+    CHECK(two.run.context.cores == 2);
+    CHECK(parse_run(with_context(R"({"cores":2})"), "b.json").run.context.cores == 2);
+    // Written by this build and read back: no machine mismatch between a file and itself.
+    RunResult run = two.run;
+    CHECK(machine_mismatch(parse_run(to_json(run), "c.json").run.context, two.run.context).empty());
+    for (const char* bad : {R"({"cores":2.5})", R"({"cores":-1})", R"({"cores":"2"})", R"({"cores":1e300})",
+                            R"({"cores":true})"}) {
+        const auto r = parse_run(with_context(bad), "b.json");
+        CHECK(r.error == "b.json: context \"cores\" is not an integer from 0 to 1048576");
+    }
+    CHECK(parse_run(with_context(R"({"cores":null})"), "b.json").run.context.cores == 0);  // null: not known
+}
+
+TEST_CASE("wrong types at every level are errors naming the field") {
+    auto err = [](const std::string& text) { return parse_run(text, "b.json").error; };
+    const std::string head = R"({"schema":"benchgate/1","benchmarks":[)";
+    CHECK(err(with_context(R"("linux")")) == "b.json: \"context\" is not an object");
+    CHECK(err(with_context(R"({"cpu":7})")) == "b.json: context \"cpu\" is not a string");
+    CHECK(err(with_context(R"({"notes":["a",1]})")) == "b.json: context \"notes\" is not an array of strings");
+    CHECK(err(with_context(R"({"processes":0})")) == "b.json: context \"processes\" is not an integer from 1 to 1024");
+    CHECK(err(R"({"schema":"benchgate/1","created":5,"benchmarks":[]})") == "b.json: \"created\" is not a string");
+    CHECK(err(R"({"schema":"benchgate/1","benchmarks":{}})") == "b.json: no \"benchmarks\" array");
+    CHECK(err(head + "7]}") == "b.json: benchmark #1 is not an object");
+    CHECK(err(head + R"({"name":5,"samples":[1]}]})") == "b.json: benchmark #1: \"name\" is not a string");
+    CHECK(err(head + R"({"name":"a","samples":"1,2"}]})") == "b.json: benchmark \"a\" has no \"samples\" array");
+    CHECK(err(head + R"({"name":"a","samples":["1"]}]})") == "b.json: benchmark \"a\": a sample is not a number");
+    CHECK(err(head + R"({"name":"a","samples":[1],"iterations":["1"]}]})") ==
+          "b.json: benchmark \"a\": an iteration count is not a positive integer");
+    CHECK(err(head + R"({"name":"a","samples":[1],"iterations":5}]})") == "b.json: benchmark \"a\": \"iterations\" is not an array");
+    CHECK(err(head + R"({"name":"a","samples":[1],"unit":3}]})") == "b.json: benchmark \"a\": \"unit\" is not a string");
+    CHECK(err(head + R"({"name":"a","samples":[1],"error":false}]})") == "b.json: benchmark \"a\": \"error\" is not a string");
+    CHECK(err(head + R"({"name":"a","samples":[1],"thresholds":{"threshold":"5"}}]})") ==
+          "b.json: benchmark \"a\": threshold \"threshold\" is not a number from 0 to 10");
+    CHECK(err(head + R"({"name":"a","samples":[1],"thresholds":{"threshold":-0.1}}]})") ==
+          "b.json: benchmark \"a\": threshold \"threshold\" is not a number from 0 to 10");
+    CHECK(err(head + R"({"name":"a","samples":[1],"thresholds":{"gate":"speed"}}]})") ==
+          "b.json: benchmark \"a\": threshold \"gate\" is \"speed\", not time, instructions or allocations");
+    CHECK(err(head + R"({"name":"a","samples":[1],"metrics":{"instructions":-5}}]})") ==
+          "b.json: benchmark \"a\": metric \"instructions\" is not a number from 0 to 1e+300");
+    CHECK(err(head + R"({"name":"a","samples":[1],"counters":{"c":{"per_iteration":1,"rate":"yes"}}}]})") ==
+          "b.json: benchmark \"a\": counter \"c\": \"rate\" is not true or false");
+    CHECK(err(head + R"({"name":"a","samples":[1],"rounds":{}}]})") == "b.json: benchmark \"a\": \"rounds\" is not an array");
+    CHECK(err(head + R"({"name":"a","samples":[1],"paired":{"baseline_samples":[1,2]}}]})") ==
+          "b.json: benchmark \"a\": \"paired\" and \"samples\" differ in length");
+    CHECK(err(head + R"({"name":"a","samples":[1,2],"processes":[0]}]})") ==
+          "b.json: benchmark \"a\": \"processes\" has 1 entries and \"samples\" 2");
+    // Fields the writer spells null when it has no value are absent, not errors.
+    CHECK(err(head + R"({"name":"a","samples":[1],"unit":null,"thresholds":{"noise":null}}]})").empty());
+}
+
+TEST_CASE("non-JSON tokens, a BOM, trailing garbage, deep nesting and hostile names") {
+    auto err = [](const std::string& text) { return parse_run(text, "b.json").error; };
+    const std::string head = R"({"schema":"benchgate/1","benchmarks":[{"name":"a","samples":)";
+    CHECK(err(head + "[NaN]}]}").rfind("b.json: not valid JSON", 0) == 0);
+    CHECK(err(head + "[Infinity]}]}").rfind("b.json: not valid JSON", 0) == 0);
+    CHECK(err(head + "[1e999]}]}").rfind("b.json: not valid JSON", 0) == 0);
+    CHECK(err(head + "[1]}]} trailing").rfind("b.json: not valid JSON", 0) == 0);
+    CHECK(err(head + "[1]}]}\xff").rfind("b.json: not valid JSON", 0) == 0);
+    CHECK(err(R"({"schema":"benchgate/1","benchmarks":[{"name":"a\xc3","samples":[1]}]})").rfind("b.json: not valid JSON", 0) == 0);
+    CHECK(err("\xEF\xBB\xBF" + head + "[1]}]}").empty());  // a byte order mark is skipped
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK(err(deep) == "b.json: not valid JSON for benchgate (arrays and objects nested deeper than 1024 levels)");
+    CHECK(err(std::string(1025, '[')) == "b.json: not valid JSON for benchgate (arrays and objects nested deeper than 1024 levels)");
+    // Brackets inside strings do not count.
+    CHECK(err(R"({"schema":"benchgate/1","x":")" + std::string(5000, '[') + R"(","benchmarks":[]})").empty());
+    // A name with a line break stays on the error's one line.
+    const std::string twice = R"({"schema":"benchgate/1","benchmarks":[{"name":"a\nb","samples":[1]},{"name":"a\nb","samples":[1]}]})";
+    CHECK(err(twice) == "b.json: benchmark \"a\\nb\" appears twice");
+    CHECK(err(R"({"schema":"benchgate/1","benchmarks":[{"name":"x\r\ny","samples":[0]}]})") ==
+          "b.json: benchmark \"x\\r\\ny\": sample 1 is not a positive finite time (at most 1e18 ns)");
+    CHECK(err(R"({"schema":"bench\ngate/1","benchmarks":[]})") == "b.json: unknown schema \"bench\\ngate/1\" (expected benchgate/1)");
+}
+
+TEST_CASE("a sample that overflows when scaled to ns, and a stored p10 missing from another unit") {
+    auto err = [](const std::string& text) { return parse_run(text, "b.json").error; };
+    CHECK(err(R"({"schema":"benchgate/1","benchmarks":[{"name":"a","unit":"s","samples":[1e300]}]})") ==
+          "b.json: benchmark \"a\": sample 1 is not a positive finite time (at most 1e18 ns)");
+    CHECK(err(R"({"schema":"benchgate/1","benchmarks":[{"name":"a","samples":[1.7e308,1.7e308]}]})") ==
+          "b.json: benchmark \"a\": sample 1 is not a positive finite time (at most 1e18 ns)");
+    const auto r = parse_run(R"({"schema":"benchgate/1","benchmarks":[{"name":"a","unit":"us","samples":[1,2,3,4,5,6,7,8,9,10],
+        "estimates":{"median":{"point":5.5,"lower":4,"upper":7},"mean":{"point":5.5,"lower":4,"upper":7},
+        "stddev":3,"mad":2,"min":1,"max":10}}]})", "b.json");
+    REQUIRE(r.ok());
+    CHECK(r.run.benchmarks[0].estimates.min == Approx(1000.0));
+    CHECK(r.run.benchmarks[0].estimates.p10 == Approx(stats::quantile(r.run.benchmarks[0].samples, 0.10)));
+}
+
+TEST_CASE("files: a directory, a file over the size limit, a missing file: one line each, nothing read") {
+    char dir_template[] = "/tmp/benchgate-test-XXXXXX";
+    REQUIRE(mkdtemp(dir_template) != nullptr);
+    const std::string dir = dir_template;
+    CHECK(read_run_file(dir).error == "cannot read " + dir + ": it is a directory, not a file");
+    const std::string big = dir + "/big.json";
+    {
+        std::ofstream f(big);
+        f << to_json(sample_run());
+    }
+    const InputFile small_limit = read_input_file(big, 100);
+    CHECK(small_limit.text.empty());
+    CHECK(small_limit.error.find("cannot read " + big + ": it is ") == 0);
+    CHECK(small_limit.error.find("larger than the 100 bytes benchgate reads") != std::string::npos);
+    // A sparse file of 1 GiB is refused from its size, before any of it is read.
+    REQUIRE(truncate(big.c_str(), off_t(1) << 30) == 0);
+    CHECK(read_run_file(big).error == "cannot read " + big + ": it is 1024 MiB, larger than the 256 MiB benchgate reads");
+    // A pipe is read only up to the limit.
+    CHECK(read_input_file("/dev/zero", 1 << 20).error == "cannot read /dev/zero: it is more than 1 MiB, larger than the 1 MiB benchgate reads");
+    std::remove(big.c_str());
+    rmdir(dir_template);
+}
+
+TEST_CASE("the duet worker's replies: ready, a time, a body's error; anything else is the protocol broken") {
+    CHECK(parse_bench_reply("ready").kind == WorkerReply::ok);
+    CHECK(parse_bench_reply("error boom").kind == WorkerReply::body_error);
+    CHECK(parse_bench_reply("error boom").message == "boom");
+    CHECK(parse_bench_reply("missing").kind == WorkerReply::bad);
+    CHECK(parse_bench_reply("ready\r").message == "the worker answered 'ready\\r' to 'bench'");
+    const WorkerReply t = parse_run_reply("time 1234.5");
+    CHECK(t.kind == WorkerReply::ok);
+    CHECK(t.ns == 1234.5);
+    CHECK(parse_run_reply("time 2.5e+03").ns == 2500.0);
+    for (const char* bad : {"time", "time ", "time 5abc", "time nan", "time inf", "time -1", "time 0", "time 1e999",
+                            "time  5", "time 0x10", "TIME 5", "time 5 "})
+        CHECK(parse_run_reply(bad).kind == WorkerReply::bad);
+    CHECK(parse_run_reply("time 5abc").message == "the worker answered 'time 5abc' to 'run'");
+    CHECK(parse_run_reply("error it threw").message == "it threw");
+    std::vector<std::string> names;
+    CHECK(parse_worker_list("list [\"a\",\"b\\nc\"]", names).empty());
+    CHECK(names == std::vector<std::string>{"a", "b\nc"});
+    names.clear();
+    CHECK(parse_worker_list("list " + std::string(2000, '[') + std::string(2000, ']'), names) ==
+          "the worker sent a malformed benchmark list");
+    CHECK(parse_worker_list("lisp []\x01", names) == "the worker answered 'lisp []\\x01' to 'list'");
+}
+
+TEST_CASE("history times: the whole string, in the years an entry's name can hold") {
+    date::sys_seconds t;
+    CHECK(history::parse_time("2026-11-28T04:00:00Z", t));
+    CHECK(history::format_time(t) == "2026-11-28T04:00:00Z");
+    CHECK(history::parse_time("2026-11-28T04:00:00.250Z", t));
+    CHECK_FALSE(history::parse_time("2026-11-28T04:00:00Zjunk", t));
+    CHECK_FALSE(history::parse_time("0500-01-01T00:00:00Z", t));  // would name an entry "5000101T..."
+    CHECK_FALSE(history::parse_time("2026-13-01T00:00:00Z", t));
+    // Fields of other widths never reach date::parse, which converts them out of range.
+    CHECK_FALSE(history::parse_time("2026-11-28T04:00:,0.123Z", t));
+    CHECK_FALSE(history::parse_time("2026-11-28T04:00:471Z", t));
+    CHECK_FALSE(history::parse_time("2026-11-28T04:00:00.1234567890Z", t));
+    // Every time it accepts names an entry that reads back with its machine.
+    REQUIRE(history::parse_time("1000-01-01T00:00:00Z", t));
+    const std::string name = history::entry_name(t, "c0ffee", "0c3e9a71") + ".json";
+    CHECK(history::is_entry_name(name));
+    CHECK(history::machine_of_name(name) == "0c3e9a71");
+}
+
+TEST_CASE("numbers beyond 64-bit integers are written with an exponent, so they read back") {
+    RunResult run = sample_run();
+    run.benchmarks[0].counters.push_back({"huge", 18446744073709551615.0, false});
+    run.benchmarks[0].counters.push_back({"negative", -1e19, false});
+    const std::string json = to_json(run);
+    CHECK(json.find("18446744073709552000") == std::string::npos);
+    const LoadedRun back = parse_run(json, "c.json");
+    REQUIRE(back.ok());
+    CHECK(back.run.benchmarks[0].counters[0].value == 18446744073709551615.0);
+    CHECK(back.run.benchmarks[0].counters[1].value == -1e19);
+}
+
+TEST_CASE("a history entry whose name holds a line break is named on one line") {
+    std::string text = "{}";
+    history::Entry e;
+    CHECK(history::parse_entry("h", "20261101T040000Z-x\n-y.json", padded(text), e) ==
+          "h/20261101T040000Z-x\\n-y.json: not a benchgate file (no \"schema\" string)");
+}

@@ -37,7 +37,9 @@
 #include <simdjson.h>
 
 #include "compare.hpp"
+#include "detail/json_reader.hpp"
 #include "detail/one_line.hpp"
+#include "detail/time_text.hpp"
 #include "result.hpp"
 #include "result_file.hpp"
 #include "version.hpp"
@@ -110,6 +112,9 @@ inline std::string replace_nonfinite_tokens(std::string_view text, std::size_t& 
 // versions: "2019-08-06 15:47:13", no offset, read as UTC and said so) as ISO 8601 UTC, or "".
 inline std::string date_to_utc(const std::string& s, bool& no_offset) {
     no_offset = false;
+    std::size_t end = 0;
+    if (!fixed_width_date_time(s, 'T', end) && !fixed_width_date_time(s, ' ', end)) return {};
+    if (end != s.size() && !utc_offset(std::string_view(s).substr(end))) return {};
     for (const char* fmt : {"%FT%T%Ez", "%FT%T%z", "%F %T%Ez", "%F %T%z"}) {
         std::istringstream in(s);
         date::sys_seconds tp;
@@ -183,11 +188,10 @@ inline std::string read_source(const GbenchSource& src, const GbenchOptions& opt
     const std::string& label = src.label;
     if (src.text.find_first_not_of(" \t\r\n") == std::string::npos) return label + ": file is empty";
     std::size_t replaced = 0;
-    const std::string text = replace_nonfinite_tokens(src.text, replaced);
+    std::string text = replace_nonfinite_tokens(src.text, replaced);
     dom::parser parser;
     dom::element doc;
-    const padded_string padded(text);
-    if (auto err = parser.parse(padded).get(doc)) return label + ": not valid JSON (" + error_message(err) + ")";
+    if (std::string problem = parse_json(parser, padded(text), doc); !problem.empty()) return label + ": " + problem;
     dom::object root;
     if (doc.get_object().get(root)) return label + ": not a Google Benchmark JSON file (the top level is not an object)";
     std::string_view schema;
@@ -292,8 +296,8 @@ inline std::string read_source(const GbenchSource& src, const GbenchOptions& opt
             p.b.error = rep + ": " + time_key + " is missing, NaN or Infinity in the Google Benchmark file";
             continue;
         }
-        if (!(t > 0)) {
-            p.b.error = rep + ": " + time_key + " is not a positive time (" + std::to_string(t) + ")";
+        if (!(t > 0 && t * scale <= detail::max_sample_ns)) {  // what a benchgate file holds
+            p.b.error = rep + ": " + time_key + " is not a positive time in range (" + std::to_string(t) + ")";
             continue;
         }
         if (o["iterations"].get_uint64().get(iterations) || iterations == 0) {
@@ -391,16 +395,21 @@ inline GbenchImport import_gbench(const std::vector<GbenchSource>& sources, cons
             b.throughput_unit = "elements";
             b.throughput = mean_of(p.items);
         }
-        if (!p.bytes.empty() && !p.items.empty()) b.counters.push_back({"items", mean_of(p.items), true});
-        if (!(b.throughput > 0)) {  // a zero rate: nothing declared
+        if (!p.bytes.empty() && !p.items.empty() && std::isfinite(mean_of(p.items))) b.counters.push_back({"items", mean_of(p.items), true});
+        if (!(b.throughput > 0) || !std::isfinite(b.throughput)) {  // a zero rate: nothing declared; an overflow: nothing usable
             b.throughput_unit.clear();
             b.throughput = 0.0;
         }
-        if (!p.allocs.empty()) b.metrics.allocations = mean_of(p.allocs);
+        if (!p.allocs.empty() && std::isfinite(mean_of(p.allocs)) && mean_of(p.allocs) >= 0) b.metrics.allocations = mean_of(p.allocs);
         for (const auto& [name, values] : p.counters) {
             if (std::find(p.bad_counters.begin(), p.bad_counters.end(), name) != p.bad_counters.end()) {
                 add_note(out.notes, detail::one_line(b.name) + ": counter '" + detail::one_line(name) +
                                         "' is NaN or Infinity in the file: left out");
+                continue;
+            }
+            if (!std::isfinite(mean_of(values))) {  // finite values whose mean overflows
+                add_note(out.notes, detail::one_line(b.name) + ": counter '" + detail::one_line(name) +
+                                        "' overflows when averaged: left out");
                 continue;
             }
             b.counters.push_back({name, mean_of(values), false});

@@ -16,7 +16,10 @@
 #include <simdjson.h>
 
 #include "version.hpp"
+#include "detail/input_file.hpp"
+#include "detail/json_reader.hpp"
 #include "detail/json_writer.hpp"
+#include "detail/one_line.hpp"
 #include "result.hpp"
 #include "stats.hpp"
 
@@ -195,6 +198,11 @@ namespace detail {
 inline constexpr std::uint64_t max_round_index = 65535;
 // Nor anywhere near this many processes per file.
 inline constexpr std::uint64_t max_process_index = 1023;
+// Nor a time per iteration this long (31 years, in ns): every statistic of such samples,
+// sums of squares included, stays finite.
+inline constexpr double max_sample_ns = 1e18;
+// Nor a machine this many cores.
+inline constexpr std::int64_t max_cores = 1 << 20;
 
 inline double unit_scale(std::string_view unit) {
     if (unit == "ns") return 1.0;
@@ -226,12 +234,69 @@ inline long schema_major(std::string_view s) {
     return n;
 }
 
+// Typed reads of an optional field. Absent or null (how the writer spells a value it does not
+// have): `out` is left alone and "" returned. Present with another type, or out of range: the
+// problem, naming the field as `where` "key".
+inline bool present(simdjson::dom::object o, const char* key, simdjson::dom::element& e) {
+    return !o[key].get(e) && !e.is_null();
+}
+inline std::string read_string(simdjson::dom::object o, const char* key, const std::string& where, std::string& out) {
+    simdjson::dom::element e;
+    if (!present(o, key, e)) return {};
+    std::string_view v;
+    if (e.get_string().get(v)) return where + "\"" + key + "\" is not a string";
+    out = std::string(v);
+    return {};
+}
+inline std::string read_number(simdjson::dom::object o, const char* key, const std::string& where, double lo, double hi,
+                               double& out) {
+    simdjson::dom::element e;
+    if (!present(o, key, e)) return {};
+    double v = 0;
+    if (e.get_double().get(v) || !(v >= lo && v <= hi)) {
+        char range[96];
+        std::snprintf(range, sizeof range, "a number from %g to %g", lo, hi);
+        return where + "\"" + key + "\" is not " + range;
+    }
+    out = v;
+    return {};
+}
+// An integer, also when written as an integral double (2.0): JSON does not tell them apart.
+inline std::string read_integer(simdjson::dom::object o, const char* key, const std::string& where, std::int64_t lo,
+                                std::int64_t hi, std::int64_t& out) {
+    simdjson::dom::element e;
+    if (!present(o, key, e)) return {};
+    std::int64_t v = 0;
+    double d = 0;
+    bool ok = !e.get_int64().get(v);
+    if (!ok && !e.get_double().get(d) && d == std::floor(d) && std::fabs(d) <= 9e15) {
+        v = static_cast<std::int64_t>(d);
+        ok = true;
+    }
+    if (!ok || v < lo || v > hi)
+        return where + "\"" + key + "\" is not an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+    out = v;
+    return {};
+}
+inline std::string read_bool(simdjson::dom::object o, const char* key, const std::string& where, bool& out) {
+    simdjson::dom::element e;
+    if (!present(o, key, e)) return {};
+    if (e.get_bool().get(out)) return where + "\"" + key + "\" is not true or false";
+    return {};
+}
+
 // An optional array of per-sample indices (`key`: "rounds", "processes"), each at most `max`
 // (range-checked before anything loops over them) and one per sample. Returns "" or the problem.
 inline std::string read_index_array(simdjson::dom::object o, const char* key, const char* what, std::uint64_t max,
                                     std::size_t samples, const std::string& bname, std::vector<std::uint32_t>& out) {
+    simdjson::dom::element el;
+    if (!present(o, key, el)) return {};
     simdjson::dom::array values;
-    if (o[key].get_array().get(values)) return {};
+    if (el.get_array().get(values)) return bname + ": \"" + key + "\" is not an array";
+    if (values.size() != samples)
+        return bname + ": \"" + key + "\" has " + std::to_string(values.size()) + " entries and \"samples\" " +
+               std::to_string(samples);
+    out.reserve(samples);
     for (simdjson::dom::element e : values) {
         uint64_t v = 0;
         if (e.get_uint64().get(v)) return bname + ": a " + what + " index is not a non-negative integer";
@@ -239,10 +304,23 @@ inline std::string read_index_array(simdjson::dom::object o, const char* key, co
             return bname + ": " + what + " index " + std::to_string(v) + " is out of range (0 to " + std::to_string(max) + ")";
         out.push_back(static_cast<std::uint32_t>(v));
     }
-    if (out.size() != samples)
-        return bname + ": \"" + key + "\" has " + std::to_string(out.size()) + " entries and \"samples\" " +
-               std::to_string(samples);
     return {};
+}
+
+// Whether stored estimates can be what the writer computed from `samples` (none: a summary):
+// the extremes are the samples' own, and each estimate and interval bound lies between them
+// (up to rounding: a mean of equal samples can differ from them in the last bit). Estimates
+// that are not are recomputed (or, for a summary, missing): the gate never judges by them.
+inline bool estimates_consistent(const Estimates& e, const std::vector<double>& samples) {
+    if (!samples.empty()) {
+        const auto [lo, hi] = std::minmax_element(samples.begin(), samples.end());
+        if (e.min != *lo || e.max != *hi) return false;
+    }
+    auto inside = [&](double v) { return v >= e.min * (1 - 1e-9) && v <= e.max * (1 + 1e-9); };
+    auto interval = [&](const Estimate& x) {
+        return x.lower <= x.upper && inside(x.point) && inside(x.lower) && inside(x.upper);
+    };
+    return e.min > 0 && e.min <= e.max && interval(e.median) && interval(e.mean) && inside(e.p10) && e.stddev >= 0 && e.mad >= 0;
 }
 
 // Reads one benchmark object; returns "" or the problem (naming the benchmark).
@@ -253,82 +331,104 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
     dom::object o;
     if (item.get_object().get(o)) return where + " is not an object";
     std::string_view name;
-    if (o["name"].get_string().get(name) || name.empty()) return where + " has no name";
+    dom::element name_el;
+    if (o["name"].get(name_el)) return where + " has no name";
+    if (name_el.get_string().get(name)) return where + ": \"name\" is not a string";
+    if (name.empty()) return where + " has an empty name";
     b.name = std::string(name);
-    const std::string bname = "benchmark \"" + b.name + "\"";
-    std::string_view unit = "ns";
-    dom::element unit_el;
-    if (!o["unit"].get(unit_el) && unit_el.get_string().get(unit)) return bname + ": \"unit\" is not a string";
+    const std::string bname = "benchmark \"" + one_line(b.name) + "\"";
+    const std::string in = bname + ": ";
+    std::string unit = "ns";
+    if (std::string p = read_string(o, "unit", in, unit); !p.empty()) return p;
     const double scale = unit_scale(unit);
-    if (scale == 0.0) return bname + ": unknown unit \"" + std::string(unit) + "\"";
-    dom::element error_el;
-    if (!o["error"].get(error_el)) b.error = str(error_el);
-    dom::element family_el;
-    if (!o["family"].get(family_el)) b.family = str(family_el);
-    dom::object params;
-    if (!o["params"].get_object().get(params))
+    if (scale == 0.0) return bname + ": unknown unit \"" + one_line(unit) + "\"";
+    if (std::string p = read_string(o, "error", in, b.error); !p.empty()) return p;
+    if (std::string p = read_string(o, "family", in, b.family); !p.empty()) return p;
+    dom::element el;
+    if (present(o, "params", el)) {
+        dom::object params;
+        if (el.get_object().get(params)) return bname + ": \"params\" is not an object";
         for (auto field : params) {
             double v = 0;
             if (field.value.get_double().get(v) || v != std::floor(v) || std::fabs(v) > 9e15)
-                return bname + ": parameter \"" + std::string(field.key) + "\" is not an integer";
+                return bname + ": parameter \"" + one_line(field.key) + "\" is not an integer";
             b.params.push_back({std::string(field.key), static_cast<std::int64_t>(v)});
         }
-    dom::object throughput;
-    if (!o["throughput"].get_object().get(throughput)) {
+    }
+    if (present(o, "throughput", el)) {
+        dom::object throughput;
         std::string_view tu;
         double per = 0;
-        if (throughput["unit"].get_string().get(tu) || (tu != "bytes" && tu != "elements") ||
-            throughput["per_iteration"].get_double().get(per) || !(per > 0))
+        if (el.get_object().get(throughput) || throughput["unit"].get_string().get(tu) ||
+            (tu != "bytes" && tu != "elements") || throughput["per_iteration"].get_double().get(per) || !(per > 0) ||
+            !std::isfinite(per))
             return bname + ": \"throughput\" needs a unit (bytes or elements) and a positive per_iteration";
         b.throughput_unit = std::string(tu);
         b.throughput = per;
     }
-    dom::object counters;
-    if (!o["counters"].get_object().get(counters))
+    if (present(o, "counters", el)) {
+        dom::object counters;
+        if (el.get_object().get(counters)) return bname + ": \"counters\" is not an object";
         for (auto field : counters) {
             Counter c;
             c.name = std::string(field.key);
             dom::object co;
             if (field.value.get_object().get(co) || co["per_iteration"].get_double().get(c.value) || !std::isfinite(c.value))
-                return bname + ": counter \"" + c.name + "\" has no finite per_iteration value";
-            bool rate = false;
-            if (!co["rate"].get_bool().get(rate)) c.rate = rate;
+                return bname + ": counter \"" + one_line(c.name) + "\" has no finite per_iteration value";
+            if (std::string p = read_bool(co, "rate", bname + ": counter \"" + one_line(c.name) + "\": ", c.rate); !p.empty())
+                return p;
             b.counters.push_back(c);
         }
-    dom::object paired;
-    if (!o["paired"].get_object().get(paired)) {
+    }
+    if (present(o, "paired", el)) {
+        dom::object paired;
         dom::array ps;
-        if (!paired["baseline_samples"].get_array().get(ps))
-            for (dom::element e : ps) {
+        if (el.get_object().get(paired) || paired["baseline_samples"].get_array().get(ps))
+            return bname + ": \"paired\" has no \"baseline_samples\" array";
+        b.paired_baseline.reserve(ps.size());
+        for (dom::element e : ps) {
+            double v = 0;
+            if (e.get_double().get(v) || !(v > 0 && v * scale <= max_sample_ns))
+                return bname + ": a paired baseline sample is not a positive time of at most 1e18 ns";
+            b.paired_baseline.push_back(v * scale);
+        }
+    }
+    if (present(o, "metrics", el)) {
+        dom::object metrics;
+        if (el.get_object().get(metrics)) return bname + ": \"metrics\" is not an object";
+        const std::string mwhere = bname + ": metric ";
+        const double big = 1e300;
+        const std::pair<const char*, double*> values[] = {{"instructions", &b.metrics.instructions},
+                                                          {"estimated_cycles", &b.metrics.estimated_cycles},
+                                                          {"allocations", &b.metrics.allocations},
+                                                          {"allocated_bytes", &b.metrics.allocated_bytes}};
+        for (const auto& [key, out] : values)
+            if (std::string p = read_number(metrics, key, mwhere, 0, big, *out); !p.empty()) return p;
+        if (present(metrics, "hardware", el)) {
+            dom::object hw;
+            if (el.get_object().get(hw)) return bname + ": metric \"hardware\" is not an object";
+            for (auto field : hw) {
                 double v = 0;
-                if (e.get_double().get(v) || !std::isfinite(v) || v <= 0)
-                    return bname + ": a paired baseline sample is not a positive finite time";
-                b.paired_baseline.push_back(v * scale);
+                if (field.value.is_null()) continue;
+                if (field.value.get_double().get(v))
+                    return bname + ": hardware counter \"" + one_line(field.key) + "\" is not a number";
+                b.metrics.hardware.emplace_back(std::string(field.key), v);
             }
+        }
     }
-    dom::object metrics;
-    if (!o["metrics"].get_object().get(metrics)) {
-        double v = 0;
-        auto read = [&](const char* key, double& out) {
-            if (!metrics[key].get_double().get(v) && std::isfinite(v) && v >= 0) out = v;
-        };
-        read("instructions", b.metrics.instructions);
-        read("estimated_cycles", b.metrics.estimated_cycles);
-        read("allocations", b.metrics.allocations);
-        read("allocated_bytes", b.metrics.allocated_bytes);
-        dom::object hw;
-        if (!metrics["hardware"].get_object().get(hw))
-            for (auto field : hw)
-                if (!field.value.get_double().get(v)) b.metrics.hardware.emplace_back(std::string(field.key), v);
-    }
-    dom::object thresholds;
-    if (!o["thresholds"].get_object().get(thresholds)) {
-        dom::element gate_el;
-        if (!thresholds["gate"].get(gate_el)) b.thresholds.gate = str(gate_el);
-        double v = 0;
-        if (!thresholds["threshold"].get_double().get(v)) b.thresholds.threshold = v;
-        if (!thresholds["warn_threshold"].get_double().get(v)) b.thresholds.warn_threshold = v;
-        if (!thresholds["noise"].get_double().get(v)) b.thresholds.noise = v;
+    if (present(o, "thresholds", el)) {
+        dom::object thresholds;
+        if (el.get_object().get(thresholds)) return bname + ": \"thresholds\" is not an object";
+        const std::string twhere = bname + ": threshold ";
+        if (std::string p = read_string(thresholds, "gate", twhere, b.thresholds.gate); !p.empty()) return p;
+        const std::string& g = b.thresholds.gate;
+        if (!g.empty() && g != "time" && g != "instructions" && g != "allocations")
+            return bname + ": threshold \"gate\" is \"" + one_line(g) + "\", not time, instructions or allocations";
+        // Fractions: at most 1000% (the command line's limit); the noise band at most 100%.
+        if (std::string p = read_number(thresholds, "threshold", twhere, 0, 10, b.thresholds.threshold); !p.empty()) return p;
+        if (std::string p = read_number(thresholds, "warn_threshold", twhere, 0, 10, b.thresholds.warn_threshold); !p.empty())
+            return p;
+        if (std::string p = read_number(thresholds, "noise", twhere, 0, 1, b.thresholds.noise); !p.empty()) return p;
     }
 
     dom::array samples;
@@ -340,41 +440,47 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
     } else if (o["samples"].get_array().get(samples)) {
         return bname + " has no \"samples\" array";
     }
-    if (!b.summary())
-    for (dom::element s : samples) {
-        double v = 0;
-        if (s.get_double().get(v)) return bname + ": a sample is not a number";
-        if (!std::isfinite(v) || v <= 0.0)
-            return bname + ": sample " + std::to_string(b.samples.size() + 1) + " is not a positive finite time";
-        b.samples.push_back(v * scale);
+    if (!b.summary()) {
+        b.samples.reserve(samples.size());
+        for (dom::element s : samples) {
+            double v = 0;
+            if (s.get_double().get(v)) return bname + ": a sample is not a number";
+            if (!(v > 0 && v * scale <= max_sample_ns))
+                return bname + ": sample " + std::to_string(b.samples.size() + 1) + " is not a positive finite time (at most 1e18 ns)";
+            b.samples.push_back(v * scale);
+        }
     }
     if (b.samples.empty() && !b.failed() && !b.summary()) return bname + " has no samples";
-    dom::array iterations;
-    if (!o["iterations"].get_array().get(iterations)) {
+    if (present(o, "iterations", el)) {
+        dom::array iterations;
+        if (el.get_array().get(iterations)) return bname + ": \"iterations\" is not an array";
+        if (iterations.size() != b.samples.size()) return bname + ": \"iterations\" and \"samples\" differ in length";
+        b.iterations.reserve(b.samples.size());
         for (dom::element s : iterations) {
             uint64_t n = 0;
             if (s.get_uint64().get(n) || n == 0) return bname + ": an iteration count is not a positive integer";
             b.iterations.push_back(n);
         }
-        if (b.iterations.size() != b.samples.size()) return bname + ": \"iterations\" and \"samples\" differ in length";
     } else {
         b.iterations.assign(b.samples.size(), 1);
     }
     // Stored estimates are what the writer computed from these same samples; reading them
-    // spares a bootstrap per benchmark. Absent or incomplete: recomputed by the caller.
+    // spares a bootstrap per benchmark. Absent, incomplete or not finite: recomputed by the caller.
     dom::object est;
     if (!o["estimates"].get_object().get(est)) {
+        auto number = [&](dom::object from, const char* key, double& out) {
+            return !from[key].get_double().get(out) && std::isfinite(out) && std::isfinite(out * scale);
+        };
         auto estimate = [&](const char* key, Estimate& e) {
             dom::object eo;
-            return !est[key].get_object().get(eo) && !eo["point"].get_double().get(e.point) &&
-                   !eo["lower"].get_double().get(e.lower) && !eo["upper"].get_double().get(e.upper);
+            return !est[key].get_object().get(eo) && number(eo, "point", e.point) && number(eo, "lower", e.lower) &&
+                   number(eo, "upper", e.upper);
         };
         Estimates& e = b.estimates;
-        has_estimates = estimate("median", e.median) && estimate("mean", e.mean) &&
-                        !est["stddev"].get_double().get(e.stddev) && !est["mad"].get_double().get(e.mad) &&
-                        !est["min"].get_double().get(e.min) && !est["max"].get_double().get(e.max);
-        if (has_estimates && est["p10"].get_double().get(e.p10))
-            e.p10 = b.samples.empty() ? e.min : stats::quantile(b.samples, 0.10);
+        has_estimates = estimate("median", e.median) && estimate("mean", e.mean) && number(est, "stddev", e.stddev) &&
+                        number(est, "mad", e.mad) && number(est, "min", e.min) && number(est, "max", e.max);
+        if (has_estimates && !number(est, "p10", e.p10))
+            e.p10 = b.samples.empty() ? e.min : stats::quantile(b.samples, 0.10) / scale;
         if (has_estimates && scale != 1.0) {
             for (Estimate* x : {&e.median, &e.mean}) {
                 x->point *= scale;
@@ -387,6 +493,8 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             e.max *= scale;
             e.p10 *= scale;
         }
+        has_estimates = has_estimates && estimates_consistent(e, b.samples);
+        if (!has_estimates) e = Estimates{};
     }
     if (b.summary()) {
         if (!has_estimates) return bname + ": a summary without its estimates";
@@ -413,80 +521,86 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
     return {};
 }
 
-}  // namespace detail
+// The context object; returns "" or the problem (naming the field).
+inline std::string parse_context(simdjson::dom::object ctx, Context& c) {
+    const std::string where = "context ";
+    const std::pair<const char*, std::string*> strings[] = {
+        {"host", &c.host}, {"cpu", &c.cpu}, {"compiler", &c.compiler}, {"flags", &c.flags}, {"build_type", &c.build_type},
+        {"benchgate_version", &c.benchgate_version}, {"commit", &c.commit}, {"shard", &c.shard}};
+    for (const auto& [key, out] : strings)
+        if (std::string p = read_string(ctx, key, where, *out); !p.empty()) return p;
+    std::int64_t cores = c.cores, rss = c.peak_rss_kib, cpu = c.pinned_cpu, procs = c.processes;
+    if (std::string p = read_integer(ctx, "cores", where, 0, max_cores, cores); !p.empty()) return p;
+    if (std::string p = read_integer(ctx, "peak_rss_kib", where, 0, std::int64_t(1) << 50, rss); !p.empty()) return p;
+    if (std::string p = read_integer(ctx, "pinned_cpu", where, -1, 65535, cpu); !p.empty()) return p;
+    if (std::string p = read_integer(ctx, "processes", where, 1, 1024, procs); !p.empty()) return p;
+    c.cores = static_cast<int>(cores);
+    c.peak_rss_kib = static_cast<long>(rss);
+    c.pinned_cpu = static_cast<int>(cpu);
+    c.processes = static_cast<int>(procs);
+    if (std::string p = read_number(ctx, "clock_resolution_ns", where, -1e18, 1e18, c.clock_resolution_ns); !p.empty()) return p;
+    if (std::string p = read_number(ctx, "clock_cost_ns", where, -1e18, 1e18, c.clock_cost_ns); !p.empty()) return p;
+    simdjson::dom::element el;
+    if (present(ctx, "notes", el)) {
+        simdjson::dom::array notes;
+        if (el.get_array().get(notes)) return "context \"notes\" is not an array of strings";
+        for (simdjson::dom::element n : notes) {
+            std::string_view v;
+            if (n.get_string().get(v)) return "context \"notes\" is not an array of strings";
+            c.notes.emplace_back(v);
+        }
+    }
+    return {};
+}
 
-// Parses a benchgate JSON document. `label` names the source in error messages. `summaries`:
-// accept benchmarks that are summaries without samples (history entries); a comparison needs
-// samples, so everything else refuses them.
-inline LoadedRun parse_run(std::string_view json, const std::string& label, bool summaries = false) {
+// parse_run on text with simdjson's padding in its capacity (what read_run_file reads).
+inline LoadedRun parse_run_padded(simdjson::padded_string_view json, const std::string& label, bool summaries) {
     using namespace simdjson;
     LoadedRun out;
     auto fail = [&](const std::string& problem) {
         out.error = label + ": " + problem;
+        out.run = RunResult{};
         return out;
     };
-    if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return fail("file is empty");
+    if (std::string_view(json).find_first_not_of(" \t\r\n") == std::string_view::npos) return fail("file is empty");
 
     dom::parser parser;
     dom::element doc;
-    const padded_string padded(json);
-    if (auto err = parser.parse(padded).get(doc))
-        return fail(std::string("not valid JSON (") + error_message(err) + ")");
+    if (std::string problem = parse_json(parser, json, doc); !problem.empty()) return fail(problem);
     dom::object root;
     if (doc.get_object().get(root)) return fail("not a benchgate file (top level is not an object)");
 
     std::string_view schema;
     if (root["schema"].get_string().get(schema)) return fail("not a benchgate file (no \"schema\" string)");
-    const long major = detail::schema_major(schema);
-    if (major < 0) return fail("unknown schema \"" + std::string(schema) + "\" (expected " BENCHGATE_SCHEMA ")");
+    const long major = schema_major(schema);
+    if (major < 0) return fail("unknown schema \"" + one_line(schema) + "\" (expected " BENCHGATE_SCHEMA ")");
     if (major > BENCHGATE_SCHEMA_MAJOR)
-        return fail("schema " + std::string(schema) + " is newer than this benchgate " BENCHGATE_VERSION_STRING
+        return fail("schema " + one_line(schema) + " is newer than this benchgate " BENCHGATE_VERSION_STRING
                     " reads (" BENCHGATE_SCHEMA "); upgrade benchgate");
-    if (major < 1) return fail("unsupported schema \"" + std::string(schema) + "\"");
+    if (major < 1) return fail("unsupported schema \"" + one_line(schema) + "\"");
     out.run.schema = std::string(schema);
 
-    dom::element created;
-    if (!root["created"].get(created)) out.run.created = detail::str(created);
-    dom::object ctx;
-    if (!root["context"].get_object().get(ctx)) {
-        Context& c = out.run.context;
-        dom::element v;
-        if (!ctx["host"].get(v)) c.host = detail::str(v);
-        if (!ctx["cpu"].get(v)) c.cpu = detail::str(v);
-        int64_t cores = 0;
-        if (!ctx["cores"].get_int64().get(cores)) c.cores = static_cast<int>(cores);
-        if (!ctx["compiler"].get(v)) c.compiler = detail::str(v);
-        if (!ctx["flags"].get(v)) c.flags = detail::str(v);
-        if (!ctx["build_type"].get(v)) c.build_type = detail::str(v);
-        if (!ctx["benchgate_version"].get(v)) c.benchgate_version = detail::str(v);
-        if (!ctx["commit"].get(v)) c.commit = detail::str(v);
-        double d = 0;
-        if (!ctx["clock_resolution_ns"].get_double().get(d)) c.clock_resolution_ns = d;
-        if (!ctx["clock_cost_ns"].get_double().get(d)) c.clock_cost_ns = d;
-        int64_t rss = 0;
-        if (!ctx["peak_rss_kib"].get_int64().get(rss)) c.peak_rss_kib = static_cast<long>(rss);
-        std::int64_t cpu = -1, procs = 1;
-        if (!ctx["pinned_cpu"].get_int64().get(cpu) && cpu >= -1 && cpu < 65536) c.pinned_cpu = static_cast<int>(cpu);
-        if (!ctx["processes"].get_int64().get(procs) && procs >= 1 && procs <= 1024) c.processes = static_cast<int>(procs);
-        if (!ctx["shard"].get(v)) c.shard = detail::str(v);
-        dom::array notes;
-        if (!ctx["notes"].get_array().get(notes))
-            for (dom::element n : notes) c.notes.push_back(detail::str(n));
+    if (std::string p = read_string(root, "created", "", out.run.created); !p.empty()) return fail(p);
+    dom::element el;
+    if (present(root, "context", el)) {
+        dom::object ctx;
+        if (el.get_object().get(ctx)) return fail("\"context\" is not an object");
+        if (std::string p = parse_context(ctx, out.run.context); !p.empty()) return fail(p);
     }
 
     dom::array benchmarks;
     if (root["benchmarks"].get_array().get(benchmarks)) return fail("no \"benchmarks\" array");
     std::size_t index = 0;
     std::unordered_set<std::string> seen;
+    out.run.benchmarks.reserve(benchmarks.size());
     for (dom::element item : benchmarks) {
         ++index;
         BenchmarkResult b;
         bool has_estimates = false;
-        if (std::string problem =
-                detail::parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates, summaries);
+        if (std::string problem = parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates, summaries);
             !problem.empty())
             return fail(problem);
-        if (!seen.insert(b.name).second) return fail("benchmark \"" + b.name + "\" appears twice");
+        if (!seen.insert(b.name).second) return fail("benchmark \"" + one_line(b.name) + "\" appears twice");
         if (b.summary()) {
         } else if (has_estimates) {
             b.outliers = stats::classify_outliers(b.samples);
@@ -495,14 +609,14 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label, bool
         }
         out.run.benchmarks.push_back(std::move(b));
     }
-    dom::element reference;
-    if (!root["reference"].get(reference)) {
+    if (present(root, "reference", el)) {
         bool has_estimates = false;
-        if (std::string problem =
-                detail::parse_benchmark(reference, "the reference", out.run.reference, has_estimates, summaries);
+        if (std::string problem = parse_benchmark(el, "the reference", out.run.reference, has_estimates, summaries);
             !problem.empty())
             return fail(problem);
         if (!has_estimates && !out.run.reference.summary()) summarize(out.run.reference);
+        // A reference without samples (its workload failed) is none: the writer leaves it out too.
+        if (out.run.reference.samples.empty() && !out.run.reference.summary()) out.run.reference = BenchmarkResult{};
     }
     dom::array complexity;
     if (!root["complexity"].get_array().get(complexity))
@@ -511,9 +625,9 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label, bool
             dom::object co;
             if (item.get_object().get(co)) continue;
             dom::element v;
-            if (!co["family"].get(v)) f.family = detail::str(v);
-            if (!co["axis"].get(v)) f.axis = detail::str(v);
-            if (!co["best"].get(v)) f.best = detail::str(v);
+            if (!co["family"].get(v)) f.family = str(v);
+            if (!co["axis"].get(v)) f.axis = str(v);
+            if (!co["best"].get(v)) f.best = str(v);
             double d = 0;
             if (!co["coefficient"].get_double().get(d)) f.coefficient = d;
             if (!co["rms"].get_double().get(d)) f.rms = d;
@@ -522,24 +636,30 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label, bool
     return out;
 }
 
+}  // namespace detail
+
+// Parses a benchgate JSON document. `label` names the source in error messages. `summaries`:
+// accept benchmarks that are summaries without samples (history entries); a comparison needs
+// samples, so everything else refuses them. A field of the wrong type, a non-finite or
+// non-positive sample, arrays of per-sample values of another length than "samples", a
+// duplicate name: an error, one line.
+inline LoadedRun parse_run(std::string_view json, const std::string& label, bool summaries = false) {
+    std::string text;
+    text.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+    text.assign(json);
+    return detail::parse_run_padded(detail::padded(text), label, summaries);
+}
+
+// Reads and parses a file of at most detail::max_input_bytes (larger ones are refused before
+// they are read).
 inline LoadedRun read_run_file(const std::string& path, bool summaries = false) {
-    LoadedRun out;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-        out.error = "cannot read " + path + ": " + std::strerror(errno);
+    detail::InputFile file = detail::read_input_file(path);
+    if (!file.ok()) {
+        LoadedRun out;
+        out.error = file.error;
         return out;
     }
-    std::string content;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
-    const bool bad = std::ferror(f) != 0;
-    std::fclose(f);
-    if (bad) {
-        out.error = "cannot read " + path + ": read error";
-        return out;
-    }
-    return parse_run(content, path, summaries);
+    return detail::parse_run_padded(detail::padded(file.text), detail::one_line(path), summaries);
 }
 
 }  // namespace benchgate

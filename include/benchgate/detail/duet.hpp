@@ -46,6 +46,8 @@
 #include "../result_file.hpp"
 #include "../stats.hpp"
 #include "guard.hpp"
+#include "json_reader.hpp"
+#include "one_line.hpp"
 #include "json_writer.hpp"
 #include "planner.hpp"
 #include "sampling.hpp"
@@ -235,6 +237,54 @@ private:
     std::string buffer_;
 };
 
+// The worker's reply to "bench INDEX" or "run N", parsed: what the parent does next.
+struct WorkerReply {
+    enum Kind {
+        ok,          // "ready", or "time NS" with a positive finite NS
+        body_error,  // "error MESSAGE": the --against build's body failed (the benchmark is FAILED)
+        bad          // anything else: the protocol is broken (the duet stops)
+    } kind = bad;
+    double ns = 0.0;      // "time": nanoseconds for the batch
+    std::string message;  // body_error: MESSAGE; bad: what was wrong, one line
+};
+
+// The start of a reply for a message: at most 60 bytes, on one line.
+inline std::string reply_excerpt(const std::string& reply) { return benchgate::detail::one_line(reply.substr(0, 60)); }
+
+inline WorkerReply parse_bench_reply(const std::string& reply) {
+    WorkerReply r;
+    if (reply.rfind("error ", 0) == 0) {
+        r.kind = WorkerReply::body_error;
+        r.message = benchgate::detail::one_line(reply.substr(6));
+    } else if (reply == "ready") {
+        r.kind = WorkerReply::ok;
+    } else {
+        r.message = "the worker answered '" + reply_excerpt(reply) + "' to 'bench'";
+    }
+    return r;
+}
+
+// "time NS": NS a decimal number (what the worker writes with %.17g) that is positive and finite.
+inline WorkerReply parse_run_reply(const std::string& reply) {
+    WorkerReply r;
+    if (reply.rfind("error ", 0) == 0) {
+        r.kind = WorkerReply::body_error;
+        r.message = benchgate::detail::one_line(reply.substr(6));
+        return r;
+    }
+    r.message = "the worker answered '" + reply_excerpt(reply) + "' to 'run'";
+    if (reply.rfind("time ", 0) != 0 || reply.size() > 64) return r;
+    const std::string number = reply.substr(5);
+    if (number.empty() || number.find_first_not_of("0123456789.eE+-") != std::string::npos) return r;
+    char* end = nullptr;
+    const double ns = std::strtod(number.c_str(), &end);
+    if (end != number.c_str() + number.size() || !(ns > 0) || !std::isfinite(ns)) return r;
+    r.kind = WorkerReply::ok;
+    r.ns = ns;
+    r.message.clear();
+    return r;
+}
+
 // Parent side: for each benchmark the worker also has, calibrate here, warm both sides up,
 // then take the planned number of pairs, each in a random order. Benchmarks the worker lacks
 // are measured here alone (they become NEW).
@@ -258,8 +308,9 @@ public:
         std::string reply;
         if (shared) {
             ask("bench " + std::to_string(listed - worker_names_.begin()), reply, worker_.timeout());
-            if (reply.rfind("error ", 0) == 0) throw std::runtime_error("the --against build's body failed: " + reply.substr(6));
-            if (reply != "ready") fail("the worker answered '" + reply + "' to 'bench'");
+            const WorkerReply r = parse_bench_reply(reply);
+            if (r.kind == WorkerReply::body_error) throw std::runtime_error("the --against build's body failed: " + r.message);
+            if (r.kind == WorkerReply::bad) fail(r.message);
         }
         // From here the worker is inside this benchmark's bench.run until it is sent "end"
         // (or reports that its body threw): a failure of this side's body must still send it
@@ -335,8 +386,8 @@ private:
     void leave_benchmark() {
         std::string reply;
         ask("end", reply, worker_.timeout());
-        if (reply.rfind("error ", 0) == 0) throw RemoteBodyFailed("the --against build's body failed: " + reply.substr(6));
-        if (reply != "done") fail("the worker answered '" + reply + "' to 'end'");
+        if (reply.rfind("error ", 0) == 0) throw RemoteBodyFailed("the --against build's body failed: " + one_line(reply.substr(6)));
+        if (reply != "done") fail("the worker answered '" + reply_excerpt(reply) + "' to 'end'");
     }
     // One batch on this side; a time must be positive and finite where it is measured.
     double local(Sampling& s, const Batch& batch, std::uint64_t n) {
@@ -348,11 +399,10 @@ private:
     double remote(std::uint64_t n) {
         std::string reply;
         ask("run " + std::to_string(n), reply, std::max(worker_.timeout(), 20.0 * last_local_ns_ / 1e9));
-        if (reply.rfind("error ", 0) == 0) throw RemoteBodyFailed("the --against build's body failed: " + reply.substr(6));
-        double ns = -1;
-        if (reply.rfind("time ", 0) != 0 || std::sscanf(reply.c_str() + 5, "%lf", &ns) != 1 || !(ns > 0) || !std::isfinite(ns))
-            fail("the worker answered '" + reply.substr(0, 60) + "' to 'run'");
-        return ns;
+        const WorkerReply r = parse_run_reply(reply);
+        if (r.kind == WorkerReply::body_error) throw RemoteBodyFailed("the --against build's body failed: " + r.message);
+        if (r.kind == WorkerReply::bad) fail(r.message);
+        return r.ns;
     }
 
     WorkerProcess& worker_;
@@ -502,11 +552,13 @@ inline int run_worker(const MeasureConfig& base_config) {
 
 // Parses the worker's reply to "list".
 inline std::string parse_worker_list(const std::string& reply, std::vector<std::string>& names) {
-    if (reply.rfind("list ", 0) != 0) return "the worker answered '" + reply.substr(0, 60) + "' to 'list'";
+    if (reply.rfind("list ", 0) != 0) return "the worker answered '" + reply_excerpt(reply) + "' to 'list'";
     simdjson::dom::parser parser;
+    simdjson::dom::element doc;
     simdjson::dom::array arr;
-    const simdjson::padded_string json(reply.substr(5));
-    if (parser.parse(json).get_array().get(arr)) return "the worker sent a malformed benchmark list";
+    std::string json = reply.substr(5);
+    if (!parse_json(parser, padded(json), doc).empty() || doc.get_array().get(arr))
+        return "the worker sent a malformed benchmark list";
     for (simdjson::dom::element e : arr) {
         std::string_view v;
         if (e.get_string().get(v)) return "the worker sent a malformed benchmark list";

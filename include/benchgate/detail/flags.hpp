@@ -13,6 +13,7 @@
 
 #include "../compare.hpp"
 #include "../report/exporters.hpp"
+#include "one_line.hpp"
 
 namespace benchgate::detail::cli {
 
@@ -316,9 +317,8 @@ inline const std::vector<Flag>& hidden_flags() {
 
 using EnvLookup = std::function<const char*(const char*)>;
 
-// Environment mirrors first (BENCHGATE_FILTER=..., switches take 1/0, true/false, yes/no),
-// then the command line, which wins.
-inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_fn = [](const char* n) { return std::getenv(n); }) {
+// parse() before its error is made one line.
+inline Parsed parse_lines(int argc, const char* const* argv, const EnvLookup& getenv_fn) {
     Parsed p;
     for (const Flag& f : flags()) {
         if (std::string(f.name) == "--help" || std::string(f.name) == "--version") continue;
@@ -379,6 +379,15 @@ inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_f
         p.error = "option '--warn-threshold' must not exceed '--threshold'";
     // --metric instructions gates on instructions unless --gate says otherwise.
     if (p.options.measure_instructions && !p.options.gate_explicit) p.options.gate.metric = Metric::instructions;
+    return p;
+}
+
+// Environment mirrors first (BENCHGATE_FILTER=..., switches take 1/0, true/false, yes/no),
+// then the command line, which wins. The error quotes the value it refuses, with line breaks
+// and other control characters escaped.
+inline Parsed parse(int argc, const char* const* argv, const EnvLookup& getenv_fn = [](const char* n) { return std::getenv(n); }) {
+    Parsed p = parse_lines(argc, argv, getenv_fn);
+    p.error = one_line(p.error);
     return p;
 }
 

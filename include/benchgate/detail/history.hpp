@@ -34,6 +34,7 @@
 #include "../result.hpp"
 #include "../result_file.hpp"
 #include "files.hpp"
+#include "time_text.hpp"
 
 namespace benchgate::detail::history {
 
@@ -60,13 +61,18 @@ struct Loaded {
     bool ok() const { return error.empty(); }
 };
 
-// ISO 8601 UTC ("2026-11-28T04:00:00Z", fractional seconds allowed).
+// ISO 8601 UTC ("2026-11-28T04:00:00Z", fractional seconds allowed), the whole string, in the
+// years 1000 to 9999: those an entry's name (a fixed-width YYYYMMDD) can hold.
 inline bool parse_time(const std::string& iso, date::sys_seconds& out) {
+    std::size_t end = 0;
+    if (!fixed_width_date_time(iso, 'T', end) || iso.compare(end, std::string::npos, "Z") != 0) return false;
     std::istringstream in(iso);
     date::sys_time<std::chrono::milliseconds> t;
     in >> date::parse("%FT%TZ", t);
-    if (in.fail()) return false;
-    out = std::chrono::time_point_cast<std::chrono::seconds>(t);
+    if (in.fail() || in.peek() != std::char_traits<char>::eof()) return false;
+    const date::year y = date::year_month_day(date::floor<date::days>(t)).year();
+    if (y < date::year(1000) || y > date::year(9999)) return false;
+    out = date::floor<std::chrono::seconds>(t);
     return true;
 }
 
@@ -257,7 +263,7 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
     Added out;
     date::sys_seconds t;
     if (!parse_time(run.created, t)) {
-        out.error = "the run has no valid \"created\" time ('" + run.created + "'), so it has no place in a history";
+        out.error = "the run has no valid \"created\" time ('" + one_line(run.created) + "'), so it has no place in a history";
         return out;
     }
     if (!run.context.shard.empty()) {
@@ -329,6 +335,26 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
     return out;
 }
 
+// One entry from its file's name (in the directory `dir`, for messages) and its text, which
+// holds simdjson's padding in its capacity. Returns "" or one line naming the file.
+inline std::string parse_entry(const std::string& dir, const std::string& name, simdjson::padded_string_view text, Entry& e) {
+    const std::string path = one_line(dir + "/" + name);  // a name in the directory may hold any byte but '/'
+    LoadedRun r = benchgate::detail::parse_run_padded(text, path, true);
+    if (!r.ok()) return r.error;
+    e.file = name;
+    if (!parse_time(r.run.created, e.time)) return path + ": no valid \"created\" time";
+    e.machine = machine_id(r.run.context);
+    e.run = std::move(r.run);
+    return {};
+}
+
+// Reads the entry `name` of the history at `dir` (at most max_input_bytes). Returns "" or the problem.
+inline std::string read_entry(const std::string& dir, const std::string& name, Entry& e) {
+    InputFile file = read_input_file(dir + "/" + name);
+    if (!file.ok()) return file.error;
+    return parse_entry(dir, name, padded(file.text), e);
+}
+
 // Reads every entry, oldest first. A damaged entry is an error naming it.
 inline Loaded load(const std::string& dir) {
     Loaded out;
@@ -344,21 +370,11 @@ inline Loaded load(const std::string& dir) {
                 names.end());
     out.entries.reserve(names.size());
     for (const auto& n : names) {
-        LoadedRun r = read_run_file(dir + "/" + n, true);
-        if (!r.ok()) {
-            out.error = r.error;
-            out.entries.clear();
-            return out;
-        }
         Entry e;
-        e.file = n;
-        if (!parse_time(r.run.created, e.time)) {
-            out.error = dir + "/" + n + ": no valid \"created\" time";
+        if ((out.error = read_entry(dir, n, e)); !out.error.empty()) {
             out.entries.clear();
             return out;
         }
-        e.machine = machine_id(r.run.context);
-        e.run = std::move(r.run);
         out.entries.push_back(std::move(e));
     }
     return out;

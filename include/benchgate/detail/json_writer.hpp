@@ -60,7 +60,10 @@ inline void json_number(std::string& out, double v) {
         return;
     }
     char buf[32];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    // Beyond 64-bit integers the shortest text can be all digits ("18446744073709552000"),
+    // which JSON readers (simdjson) refuse as an integer out of range: an exponent then.
+    const auto r = std::fabs(v) >= 9e18 ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific)
+                                        : std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
 }
 

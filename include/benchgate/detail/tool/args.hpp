@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../flags.hpp"
+#include "../one_line.hpp"
 
 namespace benchgate::detail::tool {
 
@@ -27,8 +28,14 @@ struct Args {
     }
 };
 
+// `args` by `spec`: a flag not in it, given twice, or without its value is an error (one
+// line: what it quotes has its control characters escaped).
 inline Args parse_args(const std::vector<std::string>& args, const std::vector<ArgSpec>& spec) {
     Args out;
+    auto fail = [&](const std::string& problem) {
+        out.error = one_line(problem);
+        return out;
+    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string a = args[i];
         if (a.size() < 2 || a[0] != '-' || a == "-") {
@@ -46,22 +53,18 @@ inline Args parse_args(const std::vector<std::string>& args, const std::vector<A
         for (const ArgSpec& x : spec)
             if (a == x.name) s = &x;
         if (!s) {
-            out.error = "unknown option " + a;
-            return out;
+            return fail("unknown option " + a);
         }
         if (out.has(a)) {
-            out.error = a + " given twice";
-            return out;
+            return fail(a + " given twice");
         }
         if (s->takes_value && !inline_value) {
             if (i + 1 >= args.size()) {
-                out.error = a + " needs a value";
-                return out;
+                return fail(a + " needs a value");
             }
             value = args[++i];
         } else if (!s->takes_value && inline_value) {
-            out.error = a + " takes no value";
-            return out;
+            return fail(a + " takes no value");
         }
         out.values[a] = value;
     }
@@ -74,7 +77,7 @@ inline std::string count_value(const Args& a, const std::string& flag, std::size
     std::uint64_t n = 0;
     if (!cli::parse_u64(a.get(flag), n) || n < lo || n > hi)
         return flag + " expects an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
-               a.get(flag) + "'";
+               one_line(a.get(flag)) + "'";
     out = static_cast<std::size_t>(n);
     return {};
 }

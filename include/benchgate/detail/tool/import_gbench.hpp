@@ -14,6 +14,7 @@
 #include "../../import_gbench.hpp"
 #include "../../result_file.hpp"
 #include "../files.hpp"
+#include "../input_file.hpp"
 #include "../session.hpp"
 #include "args.hpp"
 
@@ -31,20 +32,11 @@ inline std::string import_gbench_usage(const std::string& program) {
            "exit codes: 0 written, 2 usage or input error (nothing written)\n";
 }
 
-// The whole file, or "" and the problem in `error`.
+// The whole file (at most max_input_bytes), or "" and the problem in `error`.
 inline std::string read_input_file(const std::string& path, std::string& error) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) {
-        error = "cannot read " + path + ": " + std::strerror(errno);
-        return {};
-    }
-    std::string content;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) content.append(buf, n);
-    if (std::ferror(f)) error = "cannot read " + path + ": read error";
-    std::fclose(f);
-    return content;
+    InputFile file = detail::read_input_file(path);
+    error = file.error;
+    return std::move(file.text);
 }
 
 inline int import_gbench_mode(const std::string& program, const std::vector<std::string>& argv) {

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Integration checks of hostile input files: every reader of a file benchgate did not write
+itself gets each of a table of damaged, malicious and merely odd files. Each file is refused
+with exit 2 and exactly one "benchgate: error:" line, or read correctly; never a crash, within a
+time limit, and within 1 GiB of address space (RLIMIT_AS), which proves the memory bound.
+
+The readers: a bench binary's --baseline FILE; `benchgate compare` with the file as the
+baseline and as the current run; `benchgate history list` and `benchgate trend` on a history
+holding the file as an entry; `benchgate import-gbench` on Google Benchmark JSON.
+
+    test/integration/hostile_input.py BENCHGATE DEMO
+"""
+import copy
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+from checks import binaries, check, finish, one_error_line
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools"))
+import benchkit  # noqa: E402
+
+TOOL, DEMO = binaries("BENCHGATE", "DEMO")
+ADDRESS_SPACE = 1 << 30  # bytes: every reader runs within this
+TIME_LIMIT = 60          # seconds per run, measuring included
+
+
+def bounded():
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+
+def run(args):
+    """Runs args with the address-space limit; the CompletedProcess gets .seconds. A timeout
+    is a result too (returncode None)."""
+    start = time.monotonic()
+    try:
+        r = subprocess.run(args, capture_output=True, encoding="utf-8", errors="replace", timeout=TIME_LIMIT,
+                           preexec_fn=bounded, env=benchkit.environment_without_benchgate(None))
+    except subprocess.TimeoutExpired as e:
+        r = subprocess.CompletedProcess(args, None, e.stdout or "", e.stderr or "")
+        r.stdout = r.stdout if isinstance(r.stdout, str) else r.stdout.decode("utf-8", "replace")
+        r.stderr = r.stderr if isinstance(r.stderr, str) else r.stderr.decode("utf-8", "replace")
+    r.seconds = time.monotonic() - start
+    return r
+
+
+def refused(r, needle):
+    """Exit 2 with one error line that says `needle`."""
+    return r.returncode == 2 and one_error_line(r) and needle in r.stderr
+
+
+def shown(r):
+    return f"exit {r.returncode} after {r.seconds:.1f} s; stderr: {r.stderr.strip()[:400]!r}"
+
+
+with tempfile.TemporaryDirectory() as d:
+    def path(name):
+        return os.path.join(d, name)
+
+    good = path("good.json")
+    r = subprocess.run([DEMO, "--quick", "--quiet", "--filter", "demo/vector_sum", "--save-baseline", good],
+                       capture_output=True, text=True, env=benchkit.environment_without_benchgate(None), timeout=120)
+    assert r.returncode == 0, r.stderr
+    real = json.load(open(good))
+    text = open(good, "rb").read()
+
+    def edited(change):
+        doc = copy.deepcopy(real)
+        change(doc)
+        return json.dumps(doc).encode()
+
+    def bench(doc):
+        return doc["benchmarks"][0]
+
+    def setitem(obj, key, value):
+        obj[key] = value
+
+    # (name, the file's bytes or None for a special file, what a refusal says; None: read correctly)
+    cases = [
+        ("NaN token", text.replace(b'"samples": [', b'"samples": [NaN, ', 1), "not valid JSON"),
+        ("Infinity token", text.replace(b'"samples": [', b'"samples": [Infinity, ', 1), "not valid JSON"),
+        ("number out of double range", text.replace(b'"samples": [', b'"samples": [1e999, ', 1), "not valid JSON"),
+        ("negative sample", edited(lambda doc: bench(doc)["samples"].__setitem__(0, -1.0)), "is not a positive finite time"),
+        ("zero sample", edited(lambda doc: bench(doc)["samples"].__setitem__(0, 0)), "is not a positive finite time"),
+        ("duplicate benchmark names", edited(lambda doc: doc["benchmarks"].append(copy.deepcopy(bench(doc)))), "appears twice"),
+        ("hostile duplicate name with a line break",
+         edited(lambda doc: [setitem(bench(doc), "name", "a\nb\r\x1b[31m")] + [doc["benchmarks"].append(copy.deepcopy(bench(doc)))]),
+         "appears twice"),
+        ("samples as strings", edited(lambda doc: setitem(bench(doc), "samples", [str(s) for s in bench(doc)["samples"]])),
+         "a sample is not a number"),
+        ("cores as a string", edited(lambda doc: setitem(doc["context"], "cores", "2")), "context \"cores\" is not an integer"),
+        ("cores 2.5", edited(lambda doc: setitem(doc["context"], "cores", 2.5)), "context \"cores\" is not an integer"),
+        ("cores -4", edited(lambda doc: setitem(doc["context"], "cores", -4)), "context \"cores\" is not an integer"),
+        ("iterations shorter than samples", edited(lambda doc: bench(doc)["iterations"].pop()), "differ in length"),
+        ("rounds shorter than samples", edited(lambda doc: setitem(bench(doc), "rounds", [0])), "\"rounds\" has 1 entries"),
+        ("processes longer than samples",
+         edited(lambda doc: setitem(bench(doc), "processes", [0] * (len(bench(doc)["samples"]) + 1))), "\"processes\" has"),
+        ("paired baseline of another length", edited(lambda doc: setitem(bench(doc), "paired", {"baseline_samples": [1.0]})),
+         "\"paired\" and \"samples\" differ in length"),
+        ("a round index out of range", edited(lambda doc: setitem(bench(doc), "rounds", [2 ** 40] * len(bench(doc)["samples"]))),
+         "out of range"),
+        ("no schema", edited(lambda doc: doc.pop("schema")), "no \"schema\" string"),
+        ("no benchmarks", edited(lambda doc: doc.pop("benchmarks")), "no \"benchmarks\" array"),
+        ("a benchmark without a name", edited(lambda doc: bench(doc).pop("name")), "has no name"),
+        ("a benchmark without samples", edited(lambda doc: bench(doc).pop("samples")), "has no \"samples\" array"),
+        ("top level an array", b"[1, 2]", "top level is not an object"),
+        ("benchmarks an object", edited(lambda doc: setitem(doc, "benchmarks", {"a": 1})), "no \"benchmarks\" array"),
+        ("a benchmark a string", edited(lambda doc: setitem(doc, "benchmarks", ["demo"])), "is not an object"),
+        ("name a number", edited(lambda doc: setitem(bench(doc), "name", 7)), "\"name\" is not a string"),
+        ("context a string", edited(lambda doc: setitem(doc, "context", "linux")), "\"context\" is not an object"),
+        ("cpu a number", edited(lambda doc: setitem(doc["context"], "cpu", 7)), "context \"cpu\" is not a string"),
+        ("samples an object", edited(lambda doc: setitem(bench(doc), "samples", {"0": 1})), "has no \"samples\" array"),
+        ("iterations a number", edited(lambda doc: setitem(bench(doc), "iterations", 5)), "\"iterations\" is not an array"),
+        ("thresholds a string", edited(lambda doc: setitem(bench(doc), "thresholds", "5%")), "\"thresholds\" is not an object"),
+        ("a negative threshold", edited(lambda doc: setitem(bench(doc), "thresholds", {"threshold": -1})),
+         "threshold \"threshold\" is not a number"),
+        ("sample overflows in ns", edited(lambda doc: [setitem(bench(doc), "unit", "s"), bench(doc)["samples"].__setitem__(0, 1e300)]),
+         "is not a positive finite time"),
+        ("invalid UTF-8", text.replace(b'"demo/vector_sum"', b'"demo/\xc3\x28vector"', 1), "not valid JSON"),
+        ("trailing garbage", text + b"\n}{garbage", "not valid JSON"),
+        ("truncated", text[: len(text) // 2], "not valid JSON"),
+        ("empty file", b"", "file is empty"),
+        ("only whitespace", b" \n\t\r\n", "file is empty"),
+        ("50 MB of [", b"[" * (50 << 20), "nested deeper than 1024 levels"),
+        ("100 000 levels of nesting", b"[" * 100000 + b"]" * 100000, "nested deeper than 1024 levels"),
+        ("a sparse 1 GiB file", None, "larger than the 256 MiB benchgate reads"),
+        ("a directory", None, "it is a directory"),
+        ("a missing file", None, "No such file"),
+        # Read correctly:
+        ("a byte order mark", b"\xef\xbb\xbf" + text, None),
+        ("cores 2.0", edited(lambda doc: setitem(doc["context"], "cores", float(doc["context"]["cores"]))), None),
+        ("estimates of the wrong type (recomputed)", edited(lambda doc: setitem(bench(doc), "estimates", "fast")), None),
+        ("unknown fields", edited(lambda doc: [setitem(doc, "future", {"x": [1]}), setitem(bench(doc), "extra", None)]), None),
+    ]
+
+    def materialise(name, content):
+        p = path(name.replace(" ", "_").replace("/", "_") + ".json")
+        if name.endswith("a sparse 1 GiB file"):
+            with open(p, "wb") as f:
+                f.write(text)
+            os.truncate(p, 1 << 30)
+        elif name.endswith("a directory"):
+            os.makedirs(p, exist_ok=True)
+        elif name.endswith("a missing file"):
+            pass
+        else:
+            with open(p, "wb") as f:
+                f.write(content)
+        return p
+
+    # The cases a bench binary measures for (accepted baselines): two, to keep the time down.
+    measured = {"a byte order mark", "cores 2.0"}
+    for name, content, needle in cases:
+        p = materialise(name, content)
+        runs = [("compare FILE GOOD", [TOOL, "compare", p, good, "--color", "never"]),
+                ("compare GOOD FILE", [TOOL, "compare", good, p, "--color", "never"])]
+        if needle is not None or name in measured:
+            runs.append(("bench --baseline FILE",
+                         [DEMO, "--quick", "--quiet", "--filter", "demo/vector_sum", "--confirm", "0", "--baseline", p]))
+        for how, args in runs:
+            r = run(args)
+            if needle is not None:
+                check(f"{how}, {name}: exit 2, one line saying '{needle}'", refused(r, needle) and r.seconds < 20, shown(r))
+            else:
+                # Read correctly: the same benchmarks compare, no error, no machine mismatch (cores 2.0 is 2).
+                ok = r.returncode in (0, 1) and "error" not in r.stderr and "cores" not in r.stdout + r.stderr
+                check(f"{how}, {name}: read correctly", ok and r.seconds < TIME_LIMIT, shown(r) + " stdout: " + r.stdout[-300:])
+
+    # A history holding one good entry and then the hostile file as the newest entry.
+    hist = path("history")
+    r = run([TOOL, "history", "add", hist, good])
+    assert r.returncode == 0, r.stderr
+    entry = "20991231T235959Z-nocommit-0c3e9a71.json"
+    for name, content, needle in cases:
+        if name in ("a missing file",):
+            continue
+        target = os.path.join(hist, entry)
+        if name == "a directory":
+            os.makedirs(target)
+        elif name == "a sparse 1 GiB file":
+            with open(target, "wb") as f:
+                f.write(text)
+            os.truncate(target, 1 << 30)
+        else:
+            with open(target, "wb") as f:
+                f.write(content if needle is not None else content.replace(real["created"].encode(), b"2099-12-31T23:59:59Z"))
+        for how, args in (("history list", [TOOL, "history", "list", hist]), ("trend", [TOOL, "trend", hist, "--color", "never"])):
+            r = run(args)
+            if needle is not None:
+                check(f"{how} with an entry, {name}: exit 2, one line naming the entry",
+                      refused(r, needle) and entry in r.stderr and r.seconds < 20, shown(r))
+            else:
+                check(f"{how} with an entry, {name}: read, two runs", r.returncode == 0 and "error" not in r.stderr, shown(r))
+        if os.path.isdir(target):
+            os.rmdir(target)
+        else:
+            os.remove(target)
+
+    # Google Benchmark JSON.
+    gb_row = {"name": "BM_x", "run_name": "BM_x", "run_type": "iteration", "iterations": 100, "real_time": 12.5,
+              "cpu_time": 12.0, "time_unit": "ns"}
+    gb = {"context": {"date": "2026-12-01T10:00:00+00:00", "num_cpus": 2}, "benchmarks": [gb_row] * 6}
+    gb_text = json.dumps(gb).encode()
+
+    def gb_edited(change):
+        doc = copy.deepcopy(gb)
+        change(doc)
+        return json.dumps(doc).encode()
+
+    gb_cases = [
+        ("deep nesting", b"[" * 100000 + b"]" * 100000, "nested deeper than 1024 levels"),
+        ("50 MB of [", b"[" * (50 << 20), "nested deeper than 1024 levels"),
+        ("a sparse 1 GiB file", None, "larger than the 256 MiB benchgate reads"),
+        ("a directory", None, "it is a directory"),
+        ("empty file", b"", "file is empty"),
+        ("trailing garbage", gb_text + b" ]", "not valid JSON"),
+        ("invalid UTF-8", gb_text.replace(b"BM_x", b"BM_\xff", 1), "not valid JSON"),
+        ("benchmarks an object", gb_edited(lambda doc: setitem(doc, "benchmarks", {})), "no \"benchmarks\" array"),
+        ("a row a number", gb_edited(lambda doc: setitem(doc, "benchmarks", [3])), "is not an object"),
+        ("a row without a name", gb_edited(lambda doc: setitem(doc, "benchmarks", [{"iterations": 1}])), "has no name"),
+        ("time_unit a number", gb_edited(lambda doc: setitem(doc, "benchmarks", [dict(gb_row, time_unit=3)])),
+         "time_unit is not a string"),
+        # Read correctly (a benchmark FAILED or a value left out, with a note, is a correct result):
+        ("NaN and Infinity tokens", gb_text.replace(b"12.0", b"NaN").replace(b'"num_cpus": 2', b'"num_cpus": 2, "x": -Infinity'), None),
+        ("a byte order mark", b"\xef\xbb\xbf" + gb_text, None),
+        ("iterations as a string", gb_edited(lambda doc: setitem(doc, "benchmarks", [dict(gb_row, iterations="100")] * 6)), None),
+        ("a time that overflows in ns", gb_edited(lambda doc: setitem(doc, "benchmarks", [dict(gb_row, time_unit="s", real_time=1e300)] * 6)), None),
+    ]
+    for name, content, needle in gb_cases:
+        p = materialise("gbench " + name, content)
+        out = path("imported.json")
+        r = run([TOOL, "import-gbench", p, "-o", out])
+        if needle is not None:
+            check(f"import-gbench, {name}: exit 2, one line saying '{needle}'", refused(r, needle) and r.seconds < 20, shown(r))
+        else:
+            back = run([TOOL, "compare", out, out, "--color", "never"]) if r.returncode == 0 else None
+            check(f"import-gbench, {name}: imported, and the result reads back",
+                  r.returncode == 0 and "error" not in r.stderr and back is not None and back.returncode in (0, 3)
+                  and "error:" not in back.stderr, shown(r) + ("; compare: " + shown(back) if back else ""))
+
+finish()
