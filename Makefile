@@ -95,8 +95,11 @@ $(SANITIZE_BUILD)/build.ninja: | deps
 
 # meson test builds only what the selected tests run (`make build` builds everything).
 test: deps browser-deps $(BUILD)/build.ninja $(if $(filter 1,$(SANITIZE)),$(SANITIZE_BUILD)/build.ninja)
-	meson test -C $(BUILD) --print-errorlogs
-	$(if $(filter 1,$(SANITIZE)),meson test -C $(SANITIZE_BUILD) --print-errorlogs --suite unit --suite integration)
+	@rm -f $(SANITIZE_BUILD)/meson-logs/testlog.json
+	status=0; \
+	meson test -C $(BUILD) --print-errorlogs || status=1; \
+	$(if $(filter 1,$(SANITIZE)),meson test -C $(SANITIZE_BUILD) --print-errorlogs --suite unit --suite integration || status=1;) \
+	exit $$status
 
 clean:
 	rm -rf $(BUILD) $(BENCH_BUILD) $(SANITIZE_BUILD)
