@@ -26,24 +26,57 @@ def binaries(*roles):
     return sys.argv[1:]
 
 
+# Set by test/meson.build in make test's second pass: binaries built unoptimised with
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+SANITIZED = os.environ.get("TEST_SANITIZED_BUILD") == "1"
+_since_last_check = []  # what run() ran since the last check
+
+
 def run(args, env=None, timeout=120):
     """Runs a bench binary to completion and returns the CompletedProcess (text output).
     The environment is the caller's minus every BENCHGATE_* variable (a bench binary reads
     them as flags), plus `env`: a check sees only the variables it sets itself."""
-    return subprocess.run(args, capture_output=True, text=True, env=benchkit.environment_without_benchgate(env),
-                          timeout=timeout)
+    r = subprocess.run(args, capture_output=True, text=True, env=benchkit.environment_without_benchgate(env),
+                       timeout=timeout)
+    _since_last_check.append(r)
+    return r
 
 
-def check(name, cond, detail=""):
+def sanitizer_report(r):
+    """The first line of a sanitizer's report in what `r` printed, or "" (a report aborts the
+    process: every finding is fatal in the sanitized build)."""
+    for line in (r.stderr or "").splitlines():
+        if "Sanitizer" in line or "runtime error:" in line:
+            return line.strip()
+    return ""
+
+
+def check(name, cond, detail="", verdict=False):
     """Records one check: prints "ok   NAME", or "FAIL NAME" with `detail` (what the binary
-    printed, usually) on the next line."""
-    global _passed
+    printed, usually) on the next line. In the sanitized build a check also fails when a
+    process run() started since the last check printed a sanitizer report; and a check of a
+    measured verdict (`verdict=True`: a REGRESSION found, an identical rerun STABLE) checks only
+    that, since unoptimised, instrumented code measures nothing the gate could judge."""
+    global _passed, _since_last_check
+    runs, _since_last_check = _since_last_check, []
+    if SANITIZED:
+        reports = [rep for rep in map(sanitizer_report, runs) if rep]
+        if verdict:
+            name += " [sanitized build: the processes ran clean; the verdict is checked in the optimised build]"
+            cond = True
+        if reports:
+            cond, detail = False, "\n     ".join(reports) + "\n     " + str(detail)
     if cond:
         _passed += 1
         print(f"ok   {name}")
     else:
         _failures.append(name)
         print(f"FAIL {name}\n     {detail}")
+
+
+def verdict_check(name, cond, detail=""):
+    """check() of a measured verdict or speed (see check)."""
+    check(name, cond, detail, verdict=True)
 
 
 # In the sanitized build (unoptimised) every bench binary also warns that its timings do not
@@ -55,7 +88,7 @@ def one_error_line(r):
     """True when the process printed exactly one non-blank stderr line, benchgate's error
     format: input errors are reported as a single "benchgate: error: ..." line."""
     lines = [l for l in r.stderr.splitlines() if l.strip()]
-    if os.environ.get("TEST_SANITIZED_BUILD") == "1":
+    if SANITIZED:
         lines = [l for l in lines if _BUILD_WARNING not in l]
     return len(lines) == 1 and lines[0].startswith("benchgate: error:")
 

@@ -12,23 +12,23 @@ import os
 import tempfile
 import time
 
-from checks import binaries, check, finish, one_error_line, run
+from checks import binaries, check, finish, one_error_line, run, verdict_check
 
 DEMO, DEMO_SLOW = binaries("DEMO", "DEMO_SLOW")
 FAKE_WORKERS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fake_workers")
 
 r = run([DEMO, "--quick", "--against", DEMO, "--color", "never"])
-check("duet A/A: two processes of the same build, no REGRESSION, exit 0, says it is interleaved",
+verdict_check("duet A/A: two processes of the same build, no REGRESSION, exit 0, says it is interleaved",
       r.returncode == 0 and "REGRESSION" not in r.stdout and "duet: interleaved comparison against" in r.stdout, r.stdout + r.stderr)
 r = run([DEMO_SLOW, "--quick", "--against", DEMO, "--color", "never"])
-check("duet: a build with 25% more work against the old build is a confirmed REGRESSION, exit 1",
+verdict_check("duet: a build with 25% more work against the old build is a confirmed REGRESSION, exit 1",
       r.returncode == 1 and r.stdout.count("REGRESSION") >= 3 and "judged on 2 processes" in r.stdout, r.stdout + r.stderr)
 r = run([DEMO, "--quick", "--against", DEMO_SLOW, "--color", "never"])
-check("duet: the old build against the slower one is FASTER/IMPROVED, exit 0",
+verdict_check("duet: the old build against the slower one is FASTER/IMPROVED, exit 0",
       r.returncode == 0 and (r.stdout.count("IMPROVED") + r.stdout.count("FASTER")) >= 3, r.stdout + r.stderr)
 r = run([DEMO, "--quick", "--quiet", "--against", DEMO, "--against-env", "BENCHGATE_DEMO_SLOWDOWN=0"],
         env={"BENCHGATE_DEMO_SLOWDOWN": "25"})
-check("--against-env sets the worker's environment only (this side slowed 25%: REGRESSION)",
+verdict_check("--against-env sets the worker's environment only (this side slowed 25%: REGRESSION)",
       r.returncode == 1 and "REGRESSION" in r.stdout, r.stdout + r.stderr)
 with tempfile.TemporaryDirectory() as d:
     saved = os.path.join(d, "duet.json")

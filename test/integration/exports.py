@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 
-from checks import binaries, check, finish, run
+from checks import binaries, check, finish, run, verdict_check
 
 QUICKSTART, DEMO = binaries("QUICKSTART", "DEMO")
 
@@ -42,15 +42,15 @@ with tempfile.TemporaryDirectory() as d:
     r = run([DEMO, "--quick", "--baseline", base, "--markdown", md, "--csv", csv_path, "--json", js, "--color", "never"],
             env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
     text = open(md).read() if os.path.exists(md) else ""
-    check("markdown: heading, results table, summary of regressions",
+    verdict_check("markdown: heading, results table, summary of regressions",
           text.startswith("## \U0001F4CA Benchmark Results") and "| Benchmark | Baseline | Current | Change | Status |" in text
           and "\U0001F534 REGRESSION" in text and "### Summary" in text and "Performance Regressions Detected:" in text
           and "- demo/hash\\_chain: +" in text, text)
     rows = open(csv_path).read().splitlines() if os.path.exists(csv_path) else []
-    check("CSV: a header and one row per benchmark", len(rows) == 5 and rows[0].startswith("name,status,")
+    verdict_check("CSV: a header and one row per benchmark", len(rows) == 5 and rows[0].startswith("name,status,")
           and all(",REGRESSION," in row for row in rows[1:]), "\n".join(rows))
     cmp_doc = json.load(open(js)) if os.path.exists(js) else {}
-    check("JSON: per-benchmark comparison with status, change interval and confirmation",
+    verdict_check("JSON: per-benchmark comparison with status, change interval and confirmation",
           cmp_doc.get("gate", {}).get("failed") is True
           and all(b["comparison"]["status"] == "REGRESSION" and b["comparison"]["confirmation"]["confirmed"]
                   and b["comparison"]["change"]["lower"] > 0.25 for b in cmp_doc.get("benchmarks", [])),

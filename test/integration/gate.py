@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 
-from checks import binaries, check, finish, run
+from checks import binaries, check, finish, run, verdict_check
 
 [DEMO] = binaries("DEMO")
 
@@ -24,17 +24,17 @@ with tempfile.TemporaryDirectory() as d:
           r.stderr)
 
     r = run([DEMO, "--quick", "--baseline", base, "--color", "never"])
-    check("an identical rerun is not a REGRESSION (exit 0)",
+    verdict_check("an identical rerun is not a REGRESSION (exit 0)",
           r.returncode == 0 and "REGRESSION" not in r.stdout and "Change [95% CI]" in r.stdout, r.stdout + r.stderr)
 
     # BENCHGATE_DEMO_SLOWDOWN=100: every demo benchmark does twice the work.
     r = run([DEMO, "--quick", "--baseline", base, "--color", "never"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
-    check("a 2x slowdown is a confirmed REGRESSION, exit 1",
+    verdict_check("a 2x slowdown is a confirmed REGRESSION, exit 1",
           r.returncode == 1 and r.stdout.count("REGRESSION") >= 4 and "judged on 2 processes" in r.stdout,
           r.stdout + r.stderr)
 
     r = run([DEMO, "--quick", "--quiet", "--baseline", base, "--confirm", "0"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
-    check("--confirm 0: still a REGRESSION, exit 1, no fresh process", r.returncode == 1 and "REGRESSION" in r.stdout,
+    verdict_check("--confirm 0: still a REGRESSION, exit 1, no fresh process", r.returncode == 1 and "REGRESSION" in r.stdout,
           r.stdout + r.stderr)
 
     r = run([DEMO, "--quick", "--quiet", "--baseline", base, "--save-baseline", base], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})

@@ -9,7 +9,7 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 
-from checks import binaries, check, finish, one_error_line, run
+from checks import binaries, check, finish, one_error_line, run, verdict_check
 
 TOOL, DEMO = binaries("BENCHGATE", "DEMO")
 
@@ -19,15 +19,15 @@ with tempfile.TemporaryDirectory() as d:
         r = run([DEMO, "--quick", "--quiet", "--save-baseline", path], env={"BENCHGATE_DEMO_SLOWDOWN": slowdown})
         assert r.returncode == 0, r.stderr
     r = run([TOOL, "compare", old, slow, "--color", "never"])
-    check("compare OLD NEW with 30% more work in NEW: REGRESSION rows, exit 1",
+    verdict_check("compare OLD NEW with 30% more work in NEW: REGRESSION rows, exit 1",
           r.returncode == 1 and r.stdout.count("REGRESSION") >= 4 and "gate FAILED" in r.stdout, r.stdout + r.stderr)
     r = run([TOOL, "compare", old, new, "--color", "never"])
-    check("compare OLD NEW of two identical builds: no REGRESSION, exit 0",
+    verdict_check("compare OLD NEW of two identical builds: no REGRESSION, exit 0",
           r.returncode == 0 and "REGRESSION" not in r.stdout, r.stdout + r.stderr)
     r = run([TOOL, "compare", old, slow, "--json", "-", "--markdown", os.path.join(d, "pr.md"), "--threshold", "50"])
     doc = json.loads(r.stdout) if r.stdout.strip().startswith("{") else {}
     md = open(os.path.join(d, "pr.md")).read() if os.path.exists(os.path.join(d, "pr.md")) else ""
-    check("--threshold 50 and the exports: the JSON names OLD as the baseline, +30% is not a REGRESSION, markdown written",
+    verdict_check("--threshold 50 and the exports: the JSON names OLD as the baseline, +30% is not a REGRESSION, markdown written",
           r.returncode == 0 and doc.get("gate", {}).get("baseline") == old and doc["gate"]["threshold"] == 0.5
           and "| Benchmark | Baseline | Current | Change | Status |" in md, r.stderr + str(doc)[:200])
     # JUnit XML, read back as GitLab and the GitHub JUnit actions read it (testsuite/testcase,
@@ -38,7 +38,7 @@ with tempfile.TemporaryDirectory() as d:
     suite = root.find("testsuite") if root is not None else None
     cases = suite.findall("testcase") if suite is not None else []
     failures = [c for c in cases if c.find("failure") is not None]
-    check("--junit from compare: one testcase per benchmark (classname = suite, time in seconds), REGRESSION as <failure> with change and interval",
+    verdict_check("--junit from compare: one testcase per benchmark (classname = suite, time in seconds), REGRESSION as <failure> with change and interval",
           r.returncode == 1 and suite is not None and suite.get("name") == "slow" and len(cases) == 4 and
           all(c.get("classname") == "slow" and float(c.get("time")) >= 0 for c in cases) and
           len(failures) == int(suite.get("failures")) >= 3 and
