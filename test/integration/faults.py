@@ -20,12 +20,12 @@ import time
 
 from checks import binaries, check, finish, one_error_line, run, verdict_check
 
-# Bodies that crash on purpose: in the sanitized build AddressSanitizer would take the SIGSEGV
-# benchgate re-raises and end the process with its own report; leave those signals alone (its
-# checks of memory accesses stay on).
 # The first process's extra work that makes a suspect to confirm: unoptimised and instrumented,
 # the body's fixed costs hide a doubling.
 FIRST_SLOWDOWN = "400" if os.environ.get("TEST_SANITIZED_BUILD") == "1" else "100"
+# Bodies that crash on purpose: in the sanitized build AddressSanitizer would take the SIGSEGV
+# benchgate re-raises and end the process with its own report; leave those signals alone (its
+# checks of memory accesses stay on).
 DELIBERATE_CRASH = {"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") + ":handle_segv=0:handle_sigbus=0:handle_sigfpe=0:handle_sigill=0"}
 import benchkit  # noqa: E402 (on sys.path through checks)
 
