@@ -336,3 +336,23 @@ TEST_CASE("a history entry whose name holds a line break is named on one line") 
     CHECK(history::parse_entry("h", "20261101T040000Z-x\n-y.json", padded(text), e) ==
           "h/20261101T040000Z-x\\n-y.json: not a benchgate file (no \"schema\" string)");
 }
+
+TEST_CASE("stored estimates: those of the first process are kept; ones no subset of the samples gives are recomputed") {
+    // Two processes; the writer's estimates summarise process 0 (samples 10 to 12).
+    const std::string head = R"({"schema":"benchgate/1","benchmarks":[{"name":"a","samples":[10,11,12,9,13],"processes":[0,0,0,1,1],)";
+    auto estimates = [](double min, double max, double median) {
+        return R"("estimates":{"median":{"point":)" + std::to_string(median) + R"(,"lower":10,"upper":12},"mean":{"point":11,"lower":10.5,"upper":11.5},"stddev":1,"mad":1,"min":)" +
+               std::to_string(min) + R"(,"max":)" + std::to_string(max) + "}}]}";
+    };
+    const auto kept = parse_run(head + estimates(10, 12, 11.5), "b.json");
+    REQUIRE(kept.ok());
+    CHECK(kept.run.benchmarks[0].estimates.median.point == 11.5);  // as stored, not recomputed (11)
+    CHECK(kept.run.benchmarks[0].estimates.min == 10);
+    const auto below = parse_run(head + estimates(1, 12, 11.5), "b.json");  // a min below every sample
+    REQUIRE(below.ok());
+    CHECK(below.run.benchmarks[0].estimates.min == 9);
+    CHECK(below.run.benchmarks[0].estimates.median.point == 11);
+    const auto outside = parse_run(head + estimates(10, 12, 50), "b.json");  // a median outside min..max
+    REQUIRE(outside.ok());
+    CHECK(outside.run.benchmarks[0].estimates.median.point == 11);
+}

@@ -7,6 +7,7 @@ as `checks` (Python puts the file's own directory on sys.path). The clean enviro
 from tools/benchkit.py, which this module finds relative to its own location.
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,8 @@ def binaries(*roles):
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 SANITIZED = os.environ.get("TEST_SANITIZED_BUILD") == "1"
 _since_last_check = []  # what run() ran since the last check
+# The lines that start a sanitizer's report (not a message that merely names a sanitizer).
+_REPORT = re.compile(r"==\d+==ERROR: \w*Sanitizer|\w+Sanitizer:DEADLYSIGNAL|: runtime error: |SUMMARY: \w*Sanitizer")
 
 
 def run(args, env=None, timeout=120):
@@ -46,7 +49,7 @@ def sanitizer_report(r):
     """The first line of a sanitizer's report in what `r` printed, or "" (a report aborts the
     process: every finding is fatal in the sanitized build)."""
     for line in (r.stderr or "").splitlines():
-        if "Sanitizer" in line or "runtime error:" in line:
+        if _REPORT.search(line):
             return line.strip()
     return ""
 
