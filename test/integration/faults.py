@@ -34,8 +34,15 @@ SPIN = "^faults/spin$"
 
 
 def timed_run(args, env=None, timeout=120):
+    """run() and its wall time. A process still running after `timeout` is killed and given
+    the exit code None, so that a hang fails its check instead of ending this file."""
     t0 = time.monotonic()
-    r = run(args, env=env, timeout=timeout)
+    try:
+        r = run(args, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        r = subprocess.CompletedProcess(args, None, e.stdout or "", e.stderr or "")
+        r.stdout = r.stdout.decode() if isinstance(r.stdout, bytes) else r.stdout
+        r.stderr = r.stderr.decode() if isinstance(r.stderr, bytes) else r.stderr
     return r, time.monotonic() - t0
 
 
@@ -321,7 +328,9 @@ with tempfile.TemporaryDirectory() as d:
     def interrupt(args, extra_env, when, sig=signal.SIGINT, limit=30):
         """Starts a bench binary, waits until when() is true, sends `sig`; returns (exit code,
         stderr, seconds from the signal to the exit)."""
-        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # Its own process group, so that a child it leaves running (holding the pipes) can be
+        # killed with it when it does not end.
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                              env=benchkit.environment_without_benchgate({**env, **extra_env}))
         t0 = time.monotonic()
         while not when() and p.poll() is None and time.monotonic() - t0 < limit:
@@ -331,7 +340,7 @@ with tempfile.TemporaryDirectory() as d:
         try:
             _, err = p.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
-            p.kill()
+            os.killpg(p.pid, signal.SIGKILL)
             _, err = p.communicate()
         return p.returncode, err, time.monotonic() - sent
 
