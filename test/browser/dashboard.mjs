@@ -134,17 +134,26 @@ async function screenshots(browser, pagePng, tipPng) {
   }
 }
 
-// A generated page whose names try to inject markup and script (window.__benchgate_pwned).
-async function pageChecks(browser, file, names) {
+// A page whose names try to inject markup and script, opened with every chart drawn (so that
+// hostile statuses and commits reach the DOM too): checks that `pwned` (a window property the
+// injected code would set) stays undefined, that no alert, no script but the page's two and no
+// element matching `injected` appear. Returns the open page, its log and the names shown.
+async function openHostile(browser, file, prefix, pwned, injected) {
   const { page, log } = await open(browser, file);
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width: 1280, height: Math.min(height, 30000) });
   await page.waitForFunction(() => [...document.querySelectorAll('[data-chart] svg')].every((s) => s.childElementCount > 0));
-  check((await page.evaluate(() => typeof window.__benchgate_pwned)) === 'undefined', 'window.__benchgate_pwned stays undefined');
-  check(log.dialogs.length === 0, 'no alert');
-  check((await page.evaluate(() => document.scripts.length)) === 2, 'only the two scripts of the page');
-  check((await page.evaluate(() => document.querySelectorAll('img, [onerror]').length)) === 0, 'no injected element');
+  check((await page.evaluate((p) => typeof window[p], pwned)) === 'undefined', `${prefix}window.${pwned} stays undefined`);
+  check(log.dialogs.length === 0, `${prefix}no alert`);
+  check((await page.evaluate(() => document.scripts.length)) === 2, `${prefix}only the two scripts of the page`);
+  check((await page.evaluate((sel) => document.querySelectorAll(sel).length, injected)) === 0, `${prefix}no injected element`);
   const shown = await page.$$eval('[data-chart] .name', (e) => e.map((x) => x.textContent));
+  return { page, log, shown };
+}
+
+// A page `benchgate dashboard` wrote from hostile names (window.__benchgate_pwned).
+async function pageChecks(browser, file, names) {
+  const { page, log, shown } = await openHostile(browser, file, '', '__benchgate_pwned', 'img, [onerror]');
   for (const n of names)
     check(shown.includes(n), `the name ${JSON.stringify(n.length > 60 ? n.slice(0, 30) + '...' : n)} appears as text`);
   check(log.errors.length === 0, `no console or page errors${log.errors.length ? ': ' + log.errors.join('; ') : ''}`);
@@ -200,17 +209,8 @@ async function checks(browser) {
   // The hostile page: names, title, fingerprint, commit, trend and status made of markup.
   {
     const file = makePage('hostile.html', 30, 20, true);
-    const { page, log } = await open(browser, file);
-    // Every chart drawn, so the hostile status and commit reach the DOM too.
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: 1280, height: Math.min(height, 30000) });
-    await page.waitForFunction(() => [...document.querySelectorAll('[data-chart] svg')].every((s) => s.childElementCount > 0));
-    check((await page.evaluate(() => typeof window.__pwned)) === 'undefined', 'hostile page: window.__pwned stays undefined');
-    check(log.dialogs.length === 0, 'hostile page: no alert');
-    check((await page.evaluate(() => document.scripts.length)) === 2, 'hostile page: only the two scripts of the page');
-    check((await page.evaluate(() => document.querySelectorAll('img, i, [onerror]').length)) === 0, 'hostile page: no injected element');
+    const { page, log, shown } = await openHostile(browser, file, 'hostile page: ', '__pwned', 'img, i, [onerror]');
     check((await page.locator('[data-chart]').count()) === 40, 'hostile page: 40 charts');
-    const shown = await page.$$eval('[data-chart] .name', (e) => e.map((x) => x.textContent));
     for (const n of ['"quoted" \'name\'', 'back\\slash\\name', 'new\nline', 'tab\tname', 'pipe|name',
       '</script><script>alert(1)</script>', 'amp & ersand &amp; &lt;', 'comma, name', 'bad utf8 \uFFFD\uFFFD end',
       '<img src=x onerror=window.__pwned=1>', '</script><script>window.__pwned=1</script>',
