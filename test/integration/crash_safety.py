@@ -69,15 +69,38 @@ def timed(args):
     return time.monotonic() - started, r
 
 
+def typical_duration(args):
+    """The median of three runs of `args` to the end, in seconds."""
+    return sorted(timed(args)[0] for _ in range(3))[1]
+
+
+def killed_at(args, delay):
+    """Starts `args`, SIGKILLs it after `delay` seconds unless it has ended, and waits for it.
+    True when it was killed while running."""
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    time.sleep(delay)
+    running = p.poll() is None
+    if running:
+        p.send_signal(signal.SIGKILL)
+    p.wait(timeout=60)
+    return running
+
+
+def steered(typical, killed):
+    """The next attempt's typical duration: a little longer after a kill, a little shorter
+    after a run that ended first, so that the kills keep landing around the end of the run
+    (where the file is written) when the machine's load, and with it the run's length, moves."""
+    return typical * (1.1 if killed else 0.9)
+
+
 def kill_campaign(label, args, target, is_complete, workdir, prepare=None):
     """Runs `args` KILLS times, each SIGKILLed at a random moment between 0.7 and 1.4 times
-    its typical duration: about half end before the kill, and the others die in their last
+    its typical duration (steered): about half end before the kill, and the others die in their last
     part, where the file is written. `prepare` runs before each attempt (to make the next
     version differ from the last). After each: the target is the previous
     version byte for byte or a new complete one. Then one run to the end: it leaves no
-    temporary file. Returns the counts for the summary line."""
-    durations = sorted(timed(args)[0] for _ in range(3))
-    typical = durations[1]
+    temporary file."""
+    typical = typical_duration(args)
     previous = open(target, "rb").read() if os.path.exists(target) else None
     stats = {"killed": 0, "finished": 0, "old": 0, "new": 0, "temporaries": 0}
     bad = []
@@ -85,14 +108,9 @@ def kill_campaign(label, args, target, is_complete, workdir, prepare=None):
         if prepare:
             prepare()
         delay = typical * rng.uniform(0.7, 1.4)
-        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-        time.sleep(delay)
-        if p.poll() is None:
-            p.send_signal(signal.SIGKILL)
-            stats["killed"] += 1
-        else:
-            stats["finished"] += 1
-        p.wait(timeout=60)
+        killed = killed_at(args, delay)
+        stats["killed" if killed else "finished"] += 1
+        typical = steered(typical, killed)
         stats["temporaries"] += len(temporaries(workdir))
         now = open(target, "rb").read() if os.path.exists(target) else None
         if now == previous:
@@ -109,13 +127,10 @@ def kill_campaign(label, args, target, is_complete, workdir, prepare=None):
           f"always the old ({stats['old']}) or a new complete ({stats['new']}) file; "
           f"{stats['temporaries']} temporary file(s) seen after the kills",
           not bad and stats["killed"] > 0, "\n".join(bad[:5]))
-    kills.append((label, stats))
     check(f"{label}: no temporary file once the next run has written it ({len(left_before)} were there before it)",
           r.returncode == 0 and not left_after, str(left_after) + r.stderr.decode(errors="replace")[-400:])
-    return stats
 
 
-kills = []
 with tempfile.TemporaryDirectory() as d:
     # --save-baseline and --json of a bench binary.
     base = os.path.join(d, "baseline", "main.json")
@@ -160,17 +175,13 @@ with tempfile.TemporaryDirectory() as d:
 
     # A history is a directory of files: after each kill every entry must be whole and `list` work.
     bad_history = []
-    durations = sorted(timed(add)[0] for _ in range(3))
-    typical = durations[1]
+    typical = typical_duration(add)
     killed = 0
     for i in range(KILLS):
         next_run()
-        p = subprocess.Popen(add, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
-        time.sleep(typical * rng.uniform(0.3, 1.4))
-        if p.poll() is None:
-            p.send_signal(signal.SIGKILL)
-            killed += 1
-        p.wait(timeout=60)
+        was_killed = killed_at(add, typical * rng.uniform(0.3, 1.4))
+        killed += was_killed
+        typical = steered(typical, was_killed)
         r = run([TOOL, "history", "list", hist])
         if r.returncode != 0 or not history_state():
             bad_history.append(f"kill {i}: {r.stderr.strip()[:200]}")
