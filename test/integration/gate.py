@@ -8,9 +8,10 @@ machine is flagged.
 """
 import json
 import os
+import re
 import tempfile
 
-from checks import binaries, check, finish, run, verdict_check
+from checks import binaries, check, compute_bound, finish, run, statuses, verdict_check
 
 [DEMO] = binaries("DEMO")
 
@@ -27,10 +28,13 @@ with tempfile.TemporaryDirectory() as d:
     verdict_check("an identical rerun is not a REGRESSION (exit 0)",
           r.returncode == 0 and "REGRESSION" not in r.stdout and "Change [95% CI]" in r.stdout, r.stdout + r.stderr)
 
-    # BENCHGATE_DEMO_SLOWDOWN=100: every demo benchmark does twice the work.
+    # BENCHGATE_DEMO_SLOWDOWN=100: every demo benchmark does twice the work. Asserted: the gate
+    # fails, the compute-bound benchmarks are confirmed REGRESSIONs and none is called faster.
     r = run([DEMO, "--quick", "--baseline", base, "--color", "never"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
     verdict_check("a 2x slowdown is a confirmed REGRESSION, exit 1",
-          r.returncode == 1 and r.stdout.count("REGRESSION") >= 4 and "judged on 2 processes" in r.stdout,
+          r.returncode == 1 and len(statuses(r.stdout)) == 4 and compute_bound(r.stdout, "REGRESSION")
+          and not set(statuses(r.stdout).values()) & {"FASTER", "IMPROVED"}
+          and re.search(r"judged on \d+ processes", r.stdout) is not None,
           r.stdout + r.stderr)
 
     r = run([DEMO, "--quick", "--quiet", "--baseline", base, "--confirm", "0"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})

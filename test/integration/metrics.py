@@ -80,6 +80,10 @@ elif shutil.which("valgrind"):
                  "--threshold", "1", "--warn-threshold", "0.5", "--color", "never"])
         check("--metric instructions: an identical rerun is STABLE with a 0.0% change",
               r.returncode == 0 and "+0.0%" in r.stdout and "STABLE" in r.stdout, r.stdout)
+        r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"],
+                env={"TMPDIR": os.path.join(d, "missing")})
+        check("--metric instructions keeps its dumps under $TMPDIR (a missing one: exit 2, one line naming it)",
+              r.returncode == 2 and one_error_line(r) and os.path.join(d, "missing") in r.stderr, r.stderr)
     r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"], env={"PATH": "/nonexistent"})
     check("--metric instructions without valgrind on PATH: exit 2, one clear line",
           r.returncode == 2 and one_error_line(r) and "valgrind" in r.stderr, r.stderr)

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -259,6 +260,12 @@ inline std::string check_writable(const std::string& path) {
     if (t.fd >= 0) ::close(t.fd);
     ::close(dirfd);
     return err.empty() ? err : fail(err);
+}
+
+// The directory for short-lived files: $TMPDIR when set, else /tmp.
+inline std::string temporary_directory() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    return tmpdir && *tmpdir ? tmpdir : "/tmp";
 }
 
 inline std::string read_text_file(const std::string& path) {

@@ -142,8 +142,7 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, std::string& end
         out.error = "cannot find this executable (/proc/self/exe)";
         return out;
     }
-    const char* tmpdir = std::getenv("TMPDIR");
-    std::string path = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/benchgate-confirm-XXXXXX";
+    std::string path = temporary_directory() + "/benchgate-confirm-XXXXXX";
     const int fd = ::mkstemp(path.data());
     if (fd < 0) {
         out.error = "cannot create a temporary file in " + path.substr(0, path.rfind('/')) + ": " + std::strerror(errno);
