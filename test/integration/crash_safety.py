@@ -249,6 +249,21 @@ with tempfile.TemporaryDirectory() as d:
           and sum(1 for n in entries if not n.endswith(".summary.json")) == 5 and not temporaries(conc),
           "\n".join(outs[:3]) + str(stamps[:3]) + str(expected[:3]))
 
+    # 8 writers creating one history at once, 20 times: the one that creates it writes the
+    # marker and its entry while the others decide whether the directory is a history.
+    # One shell starts them, so that they start within a millisecond of each other.
+    creators = []
+    start_all = 'd=$1; shift; for f; do "$TOOL" history add "$d" "$f" > /dev/null 2>> "$d.err" & done; wait'
+    for rep in range(20):
+        fresh = os.path.join(d, f"created{rep}")
+        subprocess.run(["sh", "-c", start_all, "sh", fresh] + docs[:8], env=dict(ENV, TOOL=TOOL), timeout=300)
+        errors = open(fresh + ".err").read() if os.path.exists(fresh + ".err") else ""
+        entries_made = len([n for n in os.listdir(fresh) if n.endswith(".json")]) if os.path.isdir(fresh) else 0
+        if errors or entries_made != 8:
+            creators.append(f"rep {rep}: {entries_made} entries; {errors.strip()}")
+    check("8 concurrent adds into a missing history directory, 20 times: every add succeeds, 8 entries each time",
+          not creators, "\n".join(creators[:3]))
+
     # Writers with the same PID: each in a PID namespace of its own, where it is PID 1.
     ns = os.path.join(d, "ns", "main.json")
     os.makedirs(os.path.dirname(ns))

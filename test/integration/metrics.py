@@ -8,6 +8,7 @@ only where valgrind is on PATH).
 """
 import json
 import os
+import re
 import shutil
 import tempfile
 
@@ -84,6 +85,18 @@ elif shutil.which("valgrind"):
                 env={"TMPDIR": os.path.join(d, "missing")})
         check("--metric instructions keeps its dumps under $TMPDIR (a missing one: exit 2, one line naming it)",
               r.returncode == 2 and one_error_line(r) and os.path.join(d, "missing") in r.stderr, r.stderr)
+        # A valgrind that fails: the error names its log, and the log is still there to read.
+        fake_bin = os.path.join(d, "bin")
+        os.mkdir(fake_bin)
+        with open(os.path.join(fake_bin, "valgrind"), "w") as f:
+            f.write('#!/bin/sh\nfor a; do case "$a" in --log-file=*) echo "fake valgrind failure" > "${a#--log-file=}";; esac; done\nexit 1\n')
+        os.chmod(os.path.join(fake_bin, "valgrind"), 0o755)
+        r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"],
+                env={"PATH": fake_bin + os.pathsep + os.environ.get("PATH", ""), "TMPDIR": d})
+        named = re.search(r"see (\S+/valgrind\.log)", r.stderr)
+        check("a failing valgrind run: exit 2, and the valgrind.log its error names is kept",
+              r.returncode == 2 and named is not None and os.path.exists(named.group(1))
+              and "fake valgrind failure" in open(named.group(1)).read(), r.stderr)
     r = run([DEMO, "--quick", "--metric", "instructions", "--filter", "hash"], env={"PATH": "/nonexistent"})
     check("--metric instructions without valgrind on PATH: exit 2, one clear line",
           r.returncode == 2 and one_error_line(r) and "valgrind" in r.stderr, r.stderr)

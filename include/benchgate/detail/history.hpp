@@ -116,6 +116,19 @@ inline std::string open_dir(const std::string& dir, bool create, bool* creatable
     } else if (!S_ISDIR(st.st_mode)) {
         return dir + ": not a benchgate history (not a directory)";
     }
+    // The directory is listed before the marker is looked for: a writer creating the history
+    // writes the marker before any other file and nothing removes it, so a marker missing
+    // after the listing was missing during it, and files seen beside it are someone else's.
+    // (Looked for first, a writer could create the marker and its first entry in between.)
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return "cannot read " + dir + ": " + std::strerror(errno);
+    bool empty = true;  // but for what a writer creating the history leaves: its lock, the marker's temporary
+    const std::string marker_tmp = std::string(marker_name) + ".tmp.";
+    while (const dirent* e = ::readdir(d)) {
+        const std::string n = e->d_name;
+        if (n != "." && n != ".." && n != lock_name && n.rfind(marker_tmp, 0) != 0) empty = false;
+    }
+    ::closedir(d);
     const std::string marker = dir + "/" + marker_name;
     if (::access(marker.c_str(), F_OK) == 0) {
         const std::string content = read_text_file(marker);
@@ -124,17 +137,6 @@ inline std::string open_dir(const std::string& dir, bool create, bool* creatable
             return dir + ": written by a newer benchgate (" + content.substr(0, content.find('\n')) + "); upgrade benchgate";
         return {};
     }
-    // Empty but for what another writer creating the history at this moment leaves: its lock
-    // and the marker's temporary file.
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return "cannot read " + dir + ": " + std::strerror(errno);
-    bool empty = true;
-    const std::string marker_tmp = std::string(marker_name) + ".tmp.";
-    while (const dirent* e = ::readdir(d)) {
-        const std::string n = e->d_name;
-        if (n != "." && n != ".." && n != lock_name && n.rfind(marker_tmp, 0) != 0) empty = false;
-    }
-    ::closedir(d);
     if (!create || !empty)
         return dir + ": not a benchgate history (no " + marker_name + " file" +
                (empty ? std::string("; 'benchgate history add' creates one)") : std::string("; it holds other files)"));

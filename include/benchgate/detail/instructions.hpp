@@ -39,8 +39,9 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
     const ProcessResult r = run_process(args, std::chrono::minutes(60));
     std::string error;
     if (!r.error.empty()) error = "valgrind " + r.error;
-    else if (r.exit_code != 0 && r.exit_code != 3)  // 3: a body failed; it already failed in the timed run
-        error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + dir + "/valgrind.log)";
+    // 3: a body failed; it already failed in the timed run. Another code keeps valgrind's log.
+    const bool keep_log = r.error.empty() && r.exit_code != 0 && r.exit_code != 3;
+    if (keep_log) error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + dir + "/valgrind.log)";
     int found = 0;
     if (DIR* d = ::opendir(dir.c_str())) {
         while (dirent* e = ::readdir(d)) {
@@ -56,8 +57,10 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
         }
         ::closedir(d);
     }
-    ::unlink((dir + "/valgrind.log").c_str());
-    ::rmdir(dir.c_str());
+    if (!keep_log) {
+        ::unlink((dir + "/valgrind.log").c_str());
+        ::rmdir(dir.c_str());
+    }
     if (!error.empty()) error += "; run it again under valgrind by hand to see why";
     if (error.empty() && found == 0 && !run.benchmarks.empty()) error = "callgrind produced no counts";
     return error;
