@@ -324,6 +324,15 @@ with tempfile.TemporaryDirectory() as d:
               and any(l.startswith("faults/fixture") and "FAILED" not in l for l in r.stdout.splitlines())
               and took < 20, f"{r.returncode} {r.stdout} {r.stderr} ({took:.1f} s)")
 
+    clear_outputs()
+    r, took = timed_run([FAULTS, "--quick", "--color", "never", "--filter", "^faults/(fail|spin|fixture)$",
+                         "--against", FAULTS, "--against-env", "FAULTS_FAIL=hang", "--worker-timeout", "30",
+                         "--timeout", "2"], env=env, timeout=60)
+    check("duet, worker body hangs, --timeout 2 shorter than --worker-timeout 30: the watchdog ends the run "
+          "after 2 s, exit 3",
+          r.returncode == 3 and "did not return within 2 s (--timeout); nothing written" in r.stderr
+          and took < 15, f"{r.returncode} {r.stdout} {r.stderr} ({took:.1f} s)")
+
     # ------------------------------------------------------------ SIGINT / SIGTERM
     def interrupt(args, extra_env, when, sig=signal.SIGINT, limit=30):
         """Starts a bench binary, waits until when() is true, sends `sig`; returns (exit code,
