@@ -31,9 +31,10 @@ with tempfile.TemporaryDirectory() as d:
     # BENCHGATE_DEMO_SLOWDOWN=100: every demo benchmark does twice the work. Asserted: the gate
     # fails, the compute-bound benchmarks are confirmed REGRESSIONs and none is called faster.
     r = run([DEMO, "--quick", "--baseline", base, "--color", "never"], env={"BENCHGATE_DEMO_SLOWDOWN": "100"})
+    found = statuses(r.stdout)
     verdict_check("a 2x slowdown is a confirmed REGRESSION, exit 1",
-          r.returncode == 1 and len(statuses(r.stdout)) == 4 and compute_bound(r.stdout, "REGRESSION")
-          and not set(statuses(r.stdout).values()) & {"FASTER", "IMPROVED"}
+          r.returncode == 1 and len(found) == 4 and compute_bound(r.stdout, "REGRESSION")
+          and not set(found.values()) & {"FASTER", "IMPROVED"}
           and re.search(r"judged on \d+ processes", r.stdout) is not None,
           r.stdout + r.stderr)
 

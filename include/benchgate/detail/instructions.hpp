@@ -30,9 +30,9 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
                "AddressSanitizer: count instructions with a build without -fsanitize=address";
     const std::string valgrind = find_on_path("valgrind");
     if (valgrind.empty()) return "--metric instructions needs valgrind, which is not installed (apt-get install valgrind)";
-    std::string dir = temporary_directory() + "/benchgate-callgrind-XXXXXX";
-    if (!::mkdtemp(dir.data()))
-        return "cannot create a temporary directory in " + temporary_directory() + ": " + std::strerror(errno);
+    const std::string tmp = temporary_directory();
+    std::string dir = tmp + "/benchgate-callgrind-XXXXXX";
+    if (!::mkdtemp(dir.data())) return "cannot create a temporary directory in " + tmp + ": " + std::strerror(errno);
     std::vector<std::string> args = {valgrind, "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes",
                                      "--callgrind-out-file=" + dir + "/cg.out", "--log-file=" + dir + "/valgrind.log"};
     args.insert(args.end(), child_args.begin(), child_args.end());
