@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 
-from checks import binaries, check, finish, one_error_line, run
+from checks import binaries, check, finish, one_error_line, run, statuses
 
 TOOL, DEMO = binaries("BENCHGATE", "DEMO")
 
@@ -73,11 +73,13 @@ with tempfile.TemporaryDirectory() as d:
     check("compare ALL ALL: exit 0, every benchmark compared with a +0.0% change",
           r.returncode == 0 and all(name in r.stdout for name in full) and r.stdout.count("+0.0% [") == len(full)
           and not re.search(r"REGRESSION|MISSING|NEW|SLOWER|FASTER|IMPROVED", r.stdout), r.stdout + r.stderr)
-    r = run([DEMO, "--quick", "--color", "never", "--shard", "3/3", "--baseline", merged, "--threshold", "50",
-             "--warn-threshold", "25"])
+    # What is checked is which rows the table has; their verdicts compare two recordings made at
+    # different moments, and on a busy host an allocating benchmark can move by more than any band.
+    r = run([DEMO, "--quick", "--color", "never", "--shard", "3/3", "--baseline", merged])
+    rows = statuses(r.stdout)
     check("a shard gated against the merged baseline: its benchmarks compared, the other shards' not MISSING",
-          r.returncode == 0 and "MISSING" not in r.stdout and all(name in r.stdout for name in listing("--shard", "3/3")),
-          r.stdout + r.stderr)
+          r.returncode in (0, 1) and sorted(rows) == sorted(listing("--shard", "3/3"))
+          and not re.search(r"MISSING|NEW|FAILED", r.stdout), r.stdout + r.stderr)
 
     r = run([TOOL, "compare", merged, merged, "--shard", "1/3"])
     check("compare does not select: --shard is refused with one line, exit 2",
