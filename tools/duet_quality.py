@@ -37,7 +37,10 @@ def main():
         for setting, noisy in benchkit.noise_settings(args.noise):
           with benchkit.noisy_neighbour(noisy, noise_binary, seed=args.seed):
             results[setting] = {}
+            # A count of 0 leaves that setting out (--aa 0: slowdowns only; --runs 0: A/A only).
             for slowdown, n in [(0.0, args.aa)] + [(s, args.runs) for s in benchkit.parse_slowdown_plan(args.slowdowns)]:
+                if n == 0:
+                    continue
                 env = benchkit.environment_without_benchgate({"BENCHGATE_DEMO_SLOWDOWN": str(slowdown)})
                 verdicts, changes, exits = collections.defaultdict(collections.Counter), collections.defaultdict(list), collections.Counter()
                 walls = []

@@ -43,7 +43,8 @@ def main():
     ap.add_argument("extra", nargs="*", help="flags for the bench binary (after --)")
     args = ap.parse_args()
 
-    plan = [(0, args.aa)] + [(s, args.pairs) for s in benchkit.parse_slowdown_plan(args.slowdowns)]
+    # A count of 0 leaves that setting out (--aa 0: slowdowns only; --pairs 0: A/A only).
+    plan = [(s, n) for s, n in [(0, args.aa)] + [(s, args.pairs) for s in benchkit.parse_slowdown_plan(args.slowdowns)] if n > 0]
     results = {}
     noise_binary = args.noise_binary or benchkit.default_noise_binary(args.binary)
     with tempfile.TemporaryDirectory() as d:
