@@ -92,6 +92,17 @@ TEST_CASE("command line: bad input names the flag") {
     CHECK(parse({"--seed", "-3"}).error.find("'--seed'") != std::string::npos);
 }
 
+TEST_CASE("the wait for a fresh process: ten times the first process, at least 20 s, beyond --timeout") {
+    cli::Options opt;
+    CHECK(cli::fresh_process_wait(opt, 0.2) == std::chrono::seconds(20));
+    CHECK(cli::fresh_process_wait(opt, 30.0) == std::chrono::seconds(300));
+    opt.timeout = 0;  // --timeout 0: off
+    CHECK(cli::fresh_process_wait(opt, 3.5) == std::chrono::seconds(35));
+    opt.timeout = 60;
+    CHECK(cli::fresh_process_wait(opt, 0.2) == std::chrono::seconds(70));
+    CHECK(cli::fresh_process_wait(opt, 1e300) > std::chrono::hours(24 * 365));
+}
+
 TEST_CASE("command line: environment mirrors, overridden by flags") {
     Env env;
     env.vars = {{"BENCHGATE_FILTER", "from_env"}, {"BENCHGATE_QUICK", "1"}, {"BENCHGATE_COLOR", "always"}};

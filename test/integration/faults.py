@@ -12,6 +12,7 @@ run and during a confirmation (docs/measurement.md, "When a body fails").
 """
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -306,6 +307,19 @@ with tempfile.TemporaryDirectory() as d:
               "no temporary file left", r.returncode == 3 and expect in fail_line(r.stdout) and os.path.exists(marker)
               and not os.path.exists(out) and not leftovers(tmp) and took < 20,
               f"{r.returncode} {r.stdout} {r.stderr} {leftovers(tmp)} ({took:.1f} s)")
+    # Without --timeout the wait for the fresh process is bounded by what the first one took
+    # (ten times that; at least 20 s): a quick run is stopped after about 20 s.
+    marker = os.path.join(d, "marker-hang-untimed")
+    clear_outputs()
+    r, took = timed_run([FAULTS, "--quick", "--color", "never", "--filter", FAIL, "--baseline", base, "--save-baseline", out],
+                        env={**env, "FAULTS_MARKER": marker, "FAULTS_FIRST_SLOWDOWN": FIRST_SLOWDOWN, "FAULTS_FAIL": "hang",
+                             "FAULTS_FAIL_LATER": "1"}, timeout=90)
+    bound = re.search(r"the wait for the fresh process timed out after (\d+) s \(in fresh process 1\)", fail_line(r.stdout))
+    check("confirmation process, body hangs, no --timeout: FAILED after the fresh process's bound (20 s for a quick "
+          "run), the process killed, exit 3, no baseline, no temporary file left",
+          r.returncode == 3 and bound is not None and int(bound[1]) >= 20 and 19 < took < int(bound[1]) + 15
+          and os.path.exists(marker) and not os.path.exists(out) and not leftovers(tmp),
+          f"{r.returncode} {r.stdout} {r.stderr} {leftovers(tmp)} ({took:.1f} s)")
 
     # ------------------------------------------------------------ in the duet worker
     for kind, expect in [("int", "the --against build's body failed: unknown exception of type int"),

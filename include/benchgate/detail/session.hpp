@@ -16,6 +16,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -131,7 +132,18 @@ inline std::string fresh_process_end(const ProcessResult& r, const Unfinished& u
 // A fresh process that ends inside a body (exit(), a crash, its --timeout) names the benchmark
 // in its result file: the run returned then holds that benchmark alone, FAILED with the reason,
 // and `ended_in` remembers it so that no further fresh process is started for this run.
-inline LoadedRun remeasure_in_fresh_process(const Options& opt, std::string& ended_in) {
+//
+// `first_process_s` is how long this process took to measure the selection: the fresh process
+// measures the same, so it is given ten times that (at least 20 s, for start-up on a loaded
+// host, and 10 s beyond --timeout, so that a fresh process's own --timeout speaks first). A body
+// that never returns in it is then bounded even without --timeout.
+inline std::chrono::milliseconds fresh_process_wait(const Options& opt, double first_process_s) {
+    double s = std::max(20.0, 10.0 * first_process_s);
+    if (opt.timeout > 0) s = std::max(s, opt.timeout + 10.0);
+    return std::chrono::milliseconds(static_cast<long long>(std::min(s, 1e9) * 1000.0));
+}
+
+inline LoadedRun remeasure_in_fresh_process(const Options& opt, double first_process_s, std::string& ended_in) {
     LoadedRun out;
     if (!ended_in.empty()) {
         out.error = "not measured again: a fresh process ended in " + ended_in;
@@ -158,7 +170,7 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, std::string& end
         args.insert(args.end(), {"--against", opt.against_path, "--worker-timeout", std::to_string(opt.worker_timeout)});
         for (const auto& kv : opt.against_env) args.insert(args.end(), {"--against-env", kv});
     }
-    const ProcessResult r = run_process(args, std::chrono::minutes(30));
+    const ProcessResult r = run_process(args, fresh_process_wait(opt, first_process_s));
     const Unfinished unfinished = read_unfinished(path);
     if (const std::string reason = fresh_process_end(r, unfinished); !reason.empty()) {
         BenchmarkResult failed;
@@ -223,6 +235,7 @@ struct Session {
     bool show_progress = false;
     int pinned_cpu = -1;
     std::string fresh_process_ended_in;  // a benchmark a fresh process ended in (remeasure_in_fresh_process)
+    double measured_s = 0;               // how long measure() took: bounds the wait for a fresh process
 
     void progress_line(const std::string& text) const {
         if (!show_progress) return;
@@ -339,7 +352,9 @@ inline int measure(Session& s, RunResult& run) {
             std::fprintf(stderr, "\r\x1b[2K[%d/%d] round %d/%d  %s", index + 1, count, round + 1, rounds, one_line(name).c_str());
             std::fflush(stderr);
         };
+    const auto started = std::chrono::steady_clock::now();
     run = run_benchmarks(s.selected, s.config, progress);
+    s.measured_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     s.clear_progress();
     if (interrupted()) return interrupted_exit();
     if (s.duet && !s.duet->failure().empty()) {
@@ -403,7 +418,7 @@ inline GateReport compare_with_file(Session& s, RunResult& run) {
     GateReport report = gate(s.baseline.run, run, opt.gate, sequential_plan(opt), [&](const std::vector<std::string>& names, int attempt) {
         s.progress_line("measuring fresh process " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                         " benchmark(s) not yet decided");
-        return remeasure_in_fresh_process(opt, s.fresh_process_ended_in);
+        return remeasure_in_fresh_process(opt, s.measured_s, s.fresh_process_ended_in);
     });
     s.clear_progress();
     return report;
@@ -417,7 +432,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
         [&](const std::vector<std::string>& names, int attempt) {
             s.progress_line("measuring fresh duet " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                             " benchmark(s) not yet decided");
-            return remeasure_in_fresh_process(opt, s.fresh_process_ended_in);
+            return remeasure_in_fresh_process(opt, s.measured_s, s.fresh_process_ended_in);
         },
         [&](const RunResult& cur) { return compare_duet(cur, s.against_only, opt.gate); });
     s.clear_progress();
@@ -434,7 +449,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
 inline std::string measure_more_processes(Session& s, RunResult& run) {
     for (int p = 1; p < s.opt.processes; ++p) {
         s.progress_line("measuring process " + std::to_string(p + 1) + "/" + std::to_string(s.opt.processes) + " of the baseline");
-        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, s.fresh_process_ended_in);
+        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, s.measured_s, s.fresh_process_ended_in);
         if (!fresh.ok()) return fresh.error;
         merge_process(run, fresh.run, static_cast<std::uint32_t>(run.context.processes));
     }
