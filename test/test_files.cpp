@@ -10,7 +10,9 @@
 #include <vector>
 
 #include <dirent.h>
+#include <csignal>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,6 +51,15 @@ bool is_symlink(const std::string& p) {
     return ::lstat(p.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
 }
 
+std::size_t open_descriptors() {
+    std::size_t n = 0;
+    if (DIR* d = ::opendir("/proc/self/fd")) {
+        while (::readdir(d)) ++n;
+        ::closedir(d);
+    }
+    return n;
+}
+
 unsigned mode_of(const std::string& p) {
     struct stat st;
     return ::stat(p.c_str(), &st) == 0 ? static_cast<unsigned>(st.st_mode & 07777) : 0u;
@@ -61,6 +72,34 @@ TEST_CASE("an atomic write leaves the new file and nothing else") {
     REQUIRE(write_file_atomic(dir / "run.json", "old").empty());
     REQUIRE(write_file_atomic(dir / "run.json", "new content").empty());
     CHECK(read_text_file(dir / "run.json") == "new content");
+    CHECK(dir.names() == std::vector<std::string>{"run.json"});
+}
+
+TEST_CASE("a write that fails midway keeps the old file, removes its temporary file and closes what it opened") {
+    TempDir dir;
+    REQUIRE(write_file_atomic(dir / "run.json", "old").empty());
+    const std::size_t before = open_descriptors();
+    // A file size limit makes write(2) fail with EFBIG once the temporary file is open.
+    rlimit saved{};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = saved;
+    small.rlim_cur = 16;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    const std::string err = write_file_atomic(dir / "run.json", std::string(4096, 'x'));
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(err.find("cannot write " + (dir / "run.json")) == 0);
+    CHECK(read_text_file(dir / "run.json") == "old");
+    CHECK(dir.names() == std::vector<std::string>{"run.json"});
+    CHECK(open_descriptors() == before);
+    // Nor do successful writes, refused targets or check_writable keep a descriptor.
+    CHECK(write_file_atomic(dir / "run.json", "new").empty());
+    CHECK_FALSE(write_file_atomic(dir.path, "x").empty());
+    CHECK_FALSE(write_file_atomic(dir / "missing/run.json", "x").empty());
+    CHECK(check_writable(dir / "other.json").empty());
+    CHECK_FALSE(check_writable(dir / "missing/run.json").empty());
+    CHECK(open_descriptors() == before);
     CHECK(dir.names() == std::vector<std::string>{"run.json"});
 }
 

@@ -112,17 +112,29 @@ inline void remove_dead_temporaries(int dirfd, const std::string& base) {
     }
 }
 
-// An open, exclusively locked temporary file in `dirfd`. With O_TMPFILE it has no name until
-// it is complete (a writer killed before then leaves nothing behind); elsewhere it is created
-// under a fresh random name with O_EXCL | O_NOFOLLOW, so a planted file or symlink is never
-// opened and two writers never share one.
+// An open, exclusively locked temporary file in the directory `dirfd`. With O_TMPFILE it has
+// no name until it is complete (a writer killed before then leaves nothing behind); elsewhere
+// it is created under a fresh random name with O_EXCL | O_NOFOLLOW, so a planted file or
+// symlink is never opened and two writers never share one. Going out of scope closes both
+// descriptors and removes the file if it still has its temporary name.
 struct Temp {
     int fd = -1;
     bool named = false;
     std::string name;
+    int dirfd = -1;
+
+    Temp() = default;
+    Temp(const Temp&) = delete;
+    Temp& operator=(const Temp&) = delete;
+    ~Temp() {
+        if (named) ::unlinkat(dirfd, name.c_str(), 0);
+        if (fd >= 0) ::close(fd);
+        if (dirfd >= 0) ::close(dirfd);
+    }
 };
 
-inline std::string open_temp(int dirfd, const std::string& base, Temp& t) {
+inline std::string open_temp(const std::string& base, Temp& t) {
+    const int dirfd = t.dirfd;
 #ifdef O_TMPFILE
     if (::access("/proc/self/fd", X_OK) == 0) {
         t.fd = ::openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
@@ -156,7 +168,8 @@ inline std::string open_temp(int dirfd, const std::string& base, Temp& t) {
 }
 
 // Gives a complete O_TMPFILE file its temporary name (the lock stays held).
-inline std::string name_temp(int dirfd, const std::string& base, Temp& t) {
+inline std::string name_temp(const std::string& base, Temp& t) {
+    const int dirfd = t.dirfd;
     if (t.named) return {};
     const std::string self = "/proc/self/fd/" + std::to_string(t.fd);
     for (int attempt = 0; attempt < 100; ++attempt) {
@@ -168,6 +181,31 @@ inline std::string name_temp(int dirfd, const std::string& base, Temp& t) {
         if (errno != EEXIST) return std::strerror(errno);
     }
     return "cannot name the temporary file";
+}
+
+// Where a write to `path` lands (symlinks followed) and what is there now. "" or the reason;
+// a directory is refused.
+struct Landing {
+    std::string target;
+    struct stat old {};
+    bool exists = false;
+    bool in_place() const { return exists && !S_ISREG(old.st_mode); }
+};
+
+inline std::string locate(const std::string& path, Landing& l) {
+    if (std::string err = resolve(path, l.target); !err.empty()) return err;
+    l.exists = ::stat(l.target.c_str(), &l.old) == 0;
+    if (l.exists && S_ISDIR(l.old.st_mode)) return std::strerror(EISDIR);
+    return {};
+}
+
+// Opens the target's directory and a temporary file in it (see open_temp); with
+// `clean_dead`, first removes the temporary files that dead writers of the same target left.
+inline std::string open_temp_beside(const std::string& target, Temp& t, bool clean_dead) {
+    t.dirfd = ::open(dir_of(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (t.dirfd < 0) return std::strerror(errno);
+    if (clean_dead) remove_dead_temporaries(t.dirfd, base_of(target));
+    return open_temp(base_of(target), t);
 }
 
 // Writes to what is not a regular file (a FIFO, /dev/null, a terminal) in place: renaming
@@ -197,40 +235,30 @@ inline std::string write_file_atomic(const std::string& path, const std::string&
         return {};
     }
     const auto fail = [&](const std::string& why) { return "cannot write " + path + ": " + why; };
-    std::string target;
-    if (std::string err = files::resolve(path, target); !err.empty()) return fail(err);
-    struct stat old;
-    const bool exists = ::stat(target.c_str(), &old) == 0;
-    if (exists && S_ISDIR(old.st_mode)) return fail(std::strerror(EISDIR));
-    if (exists && !S_ISREG(old.st_mode)) {
-        const std::string err = files::write_in_place(target, content);
+    files::Landing at;
+    if (std::string err = files::locate(path, at); !err.empty()) return fail(err);
+    if (at.in_place()) {
+        const std::string err = files::write_in_place(at.target, content);
         return err.empty() ? err : fail(err);
     }
-    const std::string dir = files::dir_of(target), base = files::base_of(target);
-    const int dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) return fail(std::strerror(errno));
-    files::remove_dead_temporaries(dirfd, base);
-
     files::Temp t;
-    std::string err = files::open_temp(dirfd, base, t);
+    std::string err = files::open_temp_beside(at.target, t, true);
     if (err.empty() && !files::write_all(t.fd, content)) err = std::strerror(errno);
-    if (err.empty() && exists) {
+    if (err.empty() && at.exists) {
         // The new file keeps the old one's permissions (and owner, where we may set it).
-        if (::fchmod(t.fd, old.st_mode & 07777) != 0) err = std::strerror(errno);
+        if (::fchmod(t.fd, at.old.st_mode & 07777) != 0) err = std::strerror(errno);
         // Only root may give a file away, so keeping the owner is best effort.
-        [[maybe_unused]] const int chown_result = ::fchown(t.fd, old.st_uid, old.st_gid);
+        [[maybe_unused]] const int chown_result = ::fchown(t.fd, at.old.st_uid, at.old.st_gid);
     }
     if (err.empty() && ::fsync(t.fd) != 0) err = std::strerror(errno);
-    if (err.empty()) err = files::name_temp(dirfd, base, t);
-    if (err.empty() && ::renameat(dirfd, t.name.c_str(), dirfd, base.c_str()) != 0) err = std::strerror(errno);
+    const std::string base = files::base_of(at.target);
+    if (err.empty()) err = files::name_temp(base, t);
+    if (err.empty() && ::renameat(t.dirfd, t.name.c_str(), t.dirfd, base.c_str()) != 0) err = std::strerror(errno);
     if (err.empty()) {
         t.named = false;  // renamed: nothing left to remove
         // The rename is durable once the directory is; EINVAL: a file system without directory fsync.
-        if (::fsync(dirfd) != 0 && errno != EINVAL && errno != EROFS) err = std::strerror(errno);
+        if (::fsync(t.dirfd) != 0 && errno != EINVAL && errno != EROFS) err = std::strerror(errno);
     }
-    if (t.named) ::unlinkat(dirfd, t.name.c_str(), 0);
-    if (t.fd >= 0) ::close(t.fd);
-    ::close(dirfd);
     return err.empty() ? err : fail(err);
 }
 
@@ -239,26 +267,16 @@ inline std::string write_file_atomic(const std::string& path, const std::string&
 inline std::string check_writable(const std::string& path) {
     if (path == "-") return {};
     const auto fail = [&](const std::string& why) { return "cannot write " + path + ": " + why; };
-    std::string target;
-    if (std::string err = files::resolve(path, target); !err.empty()) return fail(err);
-    struct stat st;
-    if (::stat(target.c_str(), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return fail(std::strerror(EISDIR));
-        if (!S_ISREG(st.st_mode)) {
-            const int fd = ::open(target.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-            if (fd < 0 && errno != ENXIO) return fail(std::strerror(errno));  // ENXIO: a FIFO nobody reads yet
-            if (fd >= 0) ::close(fd);
-            return {};
-        }
+    files::Landing at;
+    if (std::string err = files::locate(path, at); !err.empty()) return fail(err);
+    if (at.in_place()) {
+        const int fd = ::open(at.target.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0 && errno != ENXIO) return fail(std::strerror(errno));  // ENXIO: a FIFO nobody reads yet
+        if (fd >= 0) ::close(fd);
+        return {};
     }
-    const std::string dir = files::dir_of(target);
-    const int dirfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) return fail(std::strerror(errno));
     files::Temp t;
-    std::string err = files::open_temp(dirfd, files::base_of(target), t);
-    if (t.named) ::unlinkat(dirfd, t.name.c_str(), 0);
-    if (t.fd >= 0) ::close(t.fd);
-    ::close(dirfd);
+    const std::string err = files::open_temp_beside(at.target, t, false);
     return err.empty() ? err : fail(err);
 }
 
