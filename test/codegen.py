@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Compiles test/codegen/keep_alive.cpp to assembly with each compiler given and checks that
 do_not_optimize keeps work alive (and that the same code without it is removed)."""
+import os
 import re
 import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+import benchkit  # noqa: E402
+
 source, include = sys.argv[1], sys.argv[2]
 compilers = [c for c in sys.argv[3:] if shutil.which(c)]
-failures, passed = [], 0
+tally = benchkit.Tally()
+check = tally.record
 
 
 def functions(asm):
@@ -22,16 +27,6 @@ def functions(asm):
         elif name:
             out[name].append(line.strip())
     return {k: "\n".join(v) for k, v in out.items()}
-
-
-def check(what, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-        print("ok  ", what)
-    else:
-        failures.append(what)
-        print("FAIL", what, "\n", detail)
 
 
 def instructions(body):
@@ -63,5 +58,4 @@ for cxx in compilers:
 if not compilers:
     print("no compiler found")
     sys.exit(1)
-print(f"{passed} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+tally.finish()

@@ -1,7 +1,8 @@
 """What the tools in tools/ and the integration tests in test/integration/ share when they run
 bench binaries and read their results: the verdict names, a clean environment for a bench
 process, one timed process, a save/compare pair of processes, the slowdown plan of a
---slowdowns flag, and the coefficient of variation.
+--slowdowns flag, the coefficient of variation, and the tally of a script's checks with its
+closing "N passed, N failed" line.
 
 Plain standard library, so that every tool runs with a bare python3. Tools import it as
 `import benchkit` (Python puts the script's own directory, tools/, on sys.path); the
@@ -13,6 +14,7 @@ import os
 import signal
 import statistics
 import subprocess
+import sys
 import time
 
 # The verdicts a comparison gives, in the order the tables list them: the names benchgate
@@ -173,3 +175,33 @@ def noisy_neighbour(enabled, noise_binary, seed=1, seconds=7200, args=()):
 def noise_settings(flag):
     """The settings a --noise off|on|both flag asks for, as (label, enabled) pairs in order."""
     return {"off": [("quiet", False)], "on": [("noisy", True)], "both": [("quiet", False), ("noisy", True)]}[flag]
+
+
+class Tally:
+    """The checks of one script: record() prints "ok   NAME", or "FAIL NAME" with `detail` on
+    the next line (cut to `detail_limit` characters when given); finish() prints "N passed,
+    N failed" and exits 1 when any check failed, else 0, or, when every check passed but a
+    part could not run, prints "SKIP `skip`" and exits 77 (meson's SKIP status)."""
+
+    def __init__(self, detail_limit=None):
+        self.passed = 0
+        self.failures = []
+        self.detail_limit = detail_limit
+
+    def record(self, name, cond, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"ok   {name}")
+            return
+        self.failures.append(name)
+        detail = str(detail)
+        if self.detail_limit is not None:
+            detail = detail[:self.detail_limit]
+        print(f"FAIL {name}\n     {detail}")
+
+    def finish(self, skip=None):
+        print(f"{self.passed} passed, {len(self.failures)} failed")
+        if skip and not self.failures:
+            print(f"SKIP {skip}")
+            sys.exit(77)
+        sys.exit(1 if self.failures else 0)

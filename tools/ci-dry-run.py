@@ -31,6 +31,8 @@ import tempfile
 
 import yaml
 
+import benchkit
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKFLOWS = os.path.join(ROOT, ".github", "workflows")
 REPO = "octo/benchgate-demo"
@@ -93,17 +95,8 @@ if m and method == "PATCH":
 sys.exit(f"gh stub: {method} {path} is not stubbed")
 '''
 
-_passed, _failed = 0, []
-
-
-def check(name, cond, detail=""):
-    global _passed
-    if cond:
-        _passed += 1
-        print(f"ok   {name}")
-    else:
-        _failed.append(name)
-        print(f"FAIL {name}\n     {str(detail)[:1500]}")
+_tally = benchkit.Tally(detail_limit=1500)
+check = _tally.record
 
 
 def git(*args, cwd=None, check_rc=True):
@@ -550,8 +543,7 @@ def main():
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    print(f"{_passed} passed, {len(_failed)} failed")
-    sys.exit(1 if _failed else 0)
+    _tally.finish()
 
 
 if __name__ == "__main__":

@@ -18,19 +18,13 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import benchkit  # noqa: E402
+
 VALIDATOR = os.path.join(ROOT, "tools", "ci-validate", "node_modules", ".bin", "action-validator")
 files = sorted(glob.glob(os.path.join(ROOT, ".github", "workflows", "*.yml")))
-passed, failed = 0, []
-
-
-def check(name, cond, detail=""):
-    global passed
-    if cond:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed.append(name)
-        print(f"FAIL {name}\n     {str(detail)[:1200]}")
+tally = benchkit.Tally(detail_limit=1200)
+check = tally.record
 
 
 if not os.access(VALIDATOR, os.X_OK):
@@ -85,5 +79,4 @@ wk = yaml.safe_load(open(os.path.join(ROOT, ".github", "workflows", "benchmarks-
 check("benchmarks-weekly.yml: a weekly schedule and workflow_dispatch",
       "schedule" in wk[True] and "workflow_dispatch" in wk[True], wk[True])
 
-print(f"{passed} passed, {len(failed)} failed")
-sys.exit(1 if failed else 0)
+tally.finish()

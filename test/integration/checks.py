@@ -14,8 +14,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "tools"))
 import benchkit  # noqa: E402
 
-_failures = []
-_passed = 0
+_tally = benchkit.Tally()
 
 
 def binaries(*roles):
@@ -60,7 +59,7 @@ def check(name, cond, detail="", verdict=False):
     process run() started since the last check printed a sanitizer report; and a check of a
     measured verdict (`verdict=True`: a REGRESSION found, an identical rerun STABLE) checks only
     that, since unoptimised, instrumented code measures nothing the gate could judge."""
-    global _passed, _since_last_check
+    global _since_last_check
     runs, _since_last_check = _since_last_check, []
     if SANITIZED:
         reports = [rep for rep in map(sanitizer_report, runs) if rep]
@@ -69,12 +68,7 @@ def check(name, cond, detail="", verdict=False):
             cond = True
         if reports:
             cond, detail = False, "\n     ".join(reports) + "\n     " + str(detail)
-    if cond:
-        _passed += 1
-        print(f"ok   {name}")
-    else:
-        _failures.append(name)
-        print(f"FAIL {name}\n     {detail}")
+    _tally.record(name, cond, detail)
 
 
 # The demo's two compute-bound benchmarks (a dependent multiply chain, a sum over an L1-resident
@@ -115,11 +109,5 @@ def one_error_line(r):
 
 
 def finish(skip=None):
-    """Prints "N passed, N failed" and exits: status 1 when any check failed, else 0; or, when
-    every check passed but a part could not run, prints "SKIP `skip`" and exits 77 (meson's
-    SKIP status)."""
-    print(f"{_passed} passed, {len(_failures)} failed")
-    if skip and not _failures:
-        print(f"SKIP {skip}")
-        sys.exit(77)
-    sys.exit(1 if _failures else 0)
+    """Prints "N passed, N failed" and exits (see benchkit.Tally.finish)."""
+    _tally.finish(skip)
