@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 
-from checks import binaries, check, finish, one_error_line, run, verdict_check
+from checks import binaries, check, finish, one_error_line, run
 
 TOOL, GBENCH, DEMO = binaries("BENCHGATE", "GBENCH_SAMPLE", "DEMO")
 SCALE = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
@@ -85,10 +85,24 @@ with tempfile.TemporaryDirectory() as d:
     for a, b in (("gb2.json", "imp2.json"), ("gb3.json", "imp3.json")):
         r = import_(p(a), "-o", p(b))
         assert r.returncode == 0, r.stderr
-    r = run([TOOL, "compare", p("imp2.json"), p("imp3.json"), "--color", "never", "--threshold", "50", "--warn-threshold", "25"])
-    verdict_check("compare IMPORTED IMPORTED2 (two runs of one binary, --threshold 50): exit 0, every benchmark compared",
-          r.returncode == 0 and all(n in r.stdout for n in ("BM_Sum/64", "BM_Sum/1024", "BM_ToString"))
-          and "MISSING" not in r.stdout and "NEW" not in r.stdout and "REGRESSION" not in r.stdout, r.stdout + r.stderr)
+    # Whether two recordings of one build agree is the gate's quality on the host (on a busy
+    # shared one BM_Sum/1024 has read +77% between two runs), measured by tools/gate_quality.py;
+    # here the two runs must meet row by row. Then IMPORTED against its own samples 2% slower:
+    # every change reads +2.0%, none is decided beyond the noise band, exit 0.
+    r = run([TOOL, "compare", p("imp2.json"), p("imp3.json"), "--color", "never"])
+    rows_seen = re.findall(r"^(BM_\S+) .* (STABLE|UNDECIDED|SLOWER|FASTER|REGRESSION|IMPROVED)$", r.stdout, re.M)
+    check("compare IMPORTED IMPORTED2 (two runs of one binary): every benchmark compared, exit 0 or 1",
+          r.returncode in (0, 1) and sorted(n for n, _ in rows_seen) == ["BM_Sum/1024", "BM_Sum/64", "BM_ToString"]
+          and not re.search(r"^BM_\S+ .* (MISSING|NEW|FAILED)$", r.stdout, re.M), r.stdout + r.stderr)
+    doc2 = json.load(open(p("imp2.json")))
+    for b in doc2["benchmarks"]:
+        b["samples"] = [s * 1.02 for s in b["samples"]]
+        b.pop("estimates", None)
+    json.dump(doc2, open(p("imp2_slower.json"), "w"))
+    r = run([TOOL, "compare", p("imp2.json"), p("imp2_slower.json"), "--color", "never"])
+    check("compare IMPORTED with its samples 2% slower: every row at +2.0%, none decided, exit 0",
+          r.returncode == 0 and r.stdout.count("+2.0% [") == 3
+          and not re.search(r"REGRESSION|MISSING|NEW|SLOWER|FASTER|IMPROVED|FAILED", r.stdout), r.stdout + r.stderr)
     r = run([TOOL, "compare", p("imp2.json"), p("imp1.json"), "--color", "never", "--threshold", "50", "--warn-threshold", "25"])
     check("compare against an import with a FAILED benchmark: exit 3, its message shown",
           r.returncode == 3 and 'no "input" file' in r.stdout, r.stdout + r.stderr)
