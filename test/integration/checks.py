@@ -6,6 +6,7 @@ Each file in test/integration/ is its own meson test (test/meson.build) and impo
 as `checks` (Python puts the file's own directory on sys.path). The clean environment comes
 from tools/benchkit.py, which this module finds relative to its own location.
 """
+import json
 import os
 import re
 import subprocess
@@ -81,6 +82,17 @@ COMPUTE_BOUND = ("demo/hash_chain", "demo/vector_sum")
 def statuses(stdout):
     """The status of each benchmark in a comparison table ("NAME ... [LOW, HIGH]  STATUS")."""
     return dict(re.findall(r"^(\S+) .*\] +([A-Z]+)$", stdout, re.M))
+
+
+def slower_copy(src, dst, factor=1.02):
+    """Writes to `dst` the result file `src` with every sample multiplied by `factor` and the
+    stored estimates left out (the reader recomputes them): a second recording whose change
+    is known exactly, for checks of what a comparison of two recordings does."""
+    doc = json.load(open(src))
+    for b in doc["benchmarks"]:
+        b["samples"] = [s * factor for s in b["samples"]]
+        b.pop("estimates", None)
+    json.dump(doc, open(dst, "w"))
 
 
 def compute_bound(stdout, *wanted):

@@ -204,8 +204,9 @@ inline std::string locate(const std::string& path, Landing& l) {
 inline std::string open_temp_beside(const std::string& target, Temp& t, bool clean_dead) {
     t.dirfd = ::open(dir_of(target).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (t.dirfd < 0) return std::strerror(errno);
-    if (clean_dead) remove_dead_temporaries(t.dirfd, base_of(target));
-    return open_temp(base_of(target), t);
+    const std::string base = base_of(target);
+    if (clean_dead) remove_dead_temporaries(t.dirfd, base);
+    return open_temp(base, t);
 }
 
 // Writes to what is not a regular file (a FIFO, /dev/null, a terminal) in place: renaming
