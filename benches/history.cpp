@@ -10,12 +10,36 @@
 #include <benchgate/detail/history_trends.hpp>
 #include <benchgate/detail/tool/dashboard.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace {
 
 namespace history = benchgate::detail::history;
+
+// The estimates a run carries, stored beside its samples: what the writer's bootstrap gives,
+// within the samples as the writer's always are (the reader recomputes estimates that lie
+// outside them, a bootstrap per benchmark, which is not what reading a history costs). Order
+// statistics stand in for the bootstrap's intervals: 50 000 bootstraps would take seconds.
+benchgate::Estimates stored_estimates(const std::vector<double>& samples) {
+    namespace stats = benchgate::stats;
+    std::vector<double> sorted = samples;
+    std::sort(sorted.begin(), sorted.end());
+    benchgate::Estimates e;
+    e.min = sorted.front();
+    e.max = sorted.back();
+    e.median = {stats::quantile_sorted(sorted, 0.5), stats::quantile_sorted(sorted, 0.37), stats::quantile_sorted(sorted, 0.63)};
+    const double mean = stats::mean(samples);
+    const double half = 1.96 * stats::stddev(samples) / std::sqrt(static_cast<double>(samples.size()));
+    e.mean = {mean, std::max(e.min, mean - half), std::min(e.max, mean + half)};
+    e.stddev = stats::stddev(samples);
+    e.mad = stats::mad(samples);
+    e.p10 = stats::quantile_sorted(sorted, 0.10);
+    return e;
+}
 
 benchgate::RunResult synthetic_run(int day, std::uint64_t seed) {
     benchgate::RunResult run;
@@ -32,10 +56,7 @@ benchgate::RunResult synthetic_run(int day, std::uint64_t seed) {
             b.samples.push_back(center * (1.0 + 0.02 * rng.uniform()));
             b.iterations.push_back(1000);
         }
-        b.estimates.median = {center, center * 0.99, center * 1.01};  // the stored estimates a run carries
-        b.estimates.mean = b.estimates.median;
-        b.estimates.min = center * 0.98;
-        b.estimates.max = center * 1.02;
+        b.estimates = stored_estimates(b.samples);
         run.benchmarks.push_back(std::move(b));
     }
     return run;
