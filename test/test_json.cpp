@@ -215,6 +215,55 @@ TEST_CASE("wrong types at every level are errors naming the field") {
     CHECK(err(head + R"({"name":"a","samples":[1],"unit":null,"thresholds":{"noise":null}}]})").empty());
 }
 
+// The depth scan one byte at a time, as simply as it can be written: what the 16-byte scan
+// of nests_deeper_than must agree with.
+static bool nests_deeper_bytewise(const std::string& text, std::size_t max_depth) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return true;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
+}
+
+TEST_CASE("the depth scan agrees with a byte-at-a-time scan, whatever falls on a 16-byte boundary") {
+    // Random texts over the bytes the scan looks at and a few it skips, every length up to 100
+    // (so each kind of byte lands at every offset of a block and in the tail), at depth limits
+    // around what the texts reach. Z ^ z ~ are the bytes beside the ranges the mask folds together.
+    const char alphabet[] = {'[', ']', '{', '}', '"', '\\', '|', 'a', '1', ',', ' ', '\x5a', '\x5e', '\x7a', '\x7e', '\xdb', '\xfd'};
+    stats::Rng rng(7);
+    int deeper = 0, not_deeper = 0;
+    for (int round = 0; round < 4000; ++round) {
+        std::string text(static_cast<std::size_t>(round % 101), ' ');
+        // Mostly brackets in some texts, mostly quotes and backslashes in others.
+        const std::size_t kinds = round % 3 == 0 ? 4 : sizeof alphabet;
+        for (char& c : text) c = alphabet[static_cast<std::size_t>(rng.uniform() * static_cast<double>(kinds))];
+        for (std::size_t max_depth : {std::size_t(0), std::size_t(1), std::size_t(3), std::size_t(8)}) {
+            const bool expected = nests_deeper_bytewise(text, max_depth);
+            INFO("text: " << text << " max_depth " << max_depth);
+            REQUIRE(nests_deeper_than(text, max_depth) == expected);
+            (expected ? deeper : not_deeper)++;
+        }
+    }
+    CHECK(deeper > 1000);
+    CHECK(not_deeper > 1000);
+    // Escapes that straddle a block: a backslash as a block's last byte hides the next block's quote.
+    const std::string straddle = "\"" + std::string(14, 'x') + "\\\"[[[\"";
+    REQUIRE(straddle[15] == '\\');
+    CHECK(!nests_deeper_than(straddle, 0));
+    CHECK(nests_deeper_than(std::string(15, ' ') + "[[", 1));
+}
+
 TEST_CASE("non-JSON tokens, a BOM, trailing garbage, deep nesting and hostile names") {
     auto err = [](const std::string& text) { return parse_run(text, "b.json").error; };
     const std::string head = R"({"schema":"benchgate/1","benchmarks":[{"name":"a","samples":)";
