@@ -6,13 +6,17 @@
 // Processes are the replicates: samples inside one process share its luck (its memory layout,
 // its CPU, the burst it ran in). Each process gives one estimate; the change is the ratio of
 // the geometric means of the two sides' process estimates, and its interval a Student-t
-// interval from the spread *between* processes (process_evidence). The verdict rests on that
-// one quantity and its interval (classify): REGRESSION needs the point beyond --threshold and
-// the interval's lower end beyond --warn-threshold; an interval that reaches past the
-// threshold without either is UNDECIDED, never STABLE. Measuring more processes narrows the
-// interval (confirmation.hpp decides when).
-// When both runs carry the machine-speed reference (reference.hpp), the baseline may be scaled
-// by how much slower or faster the machine ran the reference (speed_applies says when).
+// interval from the spread *between* processes, moderated by a prior fitted to the whole
+// suite's spreads (empirical Bayes: suite_prior, stats::fit_variance_prior), so that quiet
+// benchmarks get narrow intervals and noisy ones wide ones. The verdict rests on that one
+// quantity and its interval (classify): REGRESSION needs the point beyond --threshold and the
+// interval's lower end beyond --warn-threshold, at a level spent over the sequential looks
+// (spent_alpha); an interval that reaches past the threshold without either is UNDECIDED,
+// never STABLE. Measuring more processes narrows the interval (confirmation.hpp decides when).
+// When both runs carry the machine-speed reference (reference.hpp) and it moved, the
+// intervals are widened to cover the change both raw and corrected (widen_for_machine): the
+// correction never chooses a verdict. A median that moved while the gated minimum did not is
+// noted (tail_note).
 #pragma once
 
 #include <algorithm>
@@ -78,6 +82,12 @@ inline const char* to_string(Status s) {
     return "STABLE";
 }
 
+// An estimate that was not made (every field NaN; a default Estimate is all zeros).
+inline Estimate no_estimate() {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return {nan, nan, nan};
+}
+
 struct GateConfig {
     double threshold = 0.10;       // REGRESSION / IMPROVED beyond this relative change
     // IMPROVED beyond this speed-up instead (NaN: `threshold`), for projects that report
@@ -94,10 +104,15 @@ struct GateConfig {
     bool speed_correction = true;  // scale by the machine-speed reference when both runs have it
     Metric metric = Metric::time;  // what the verdict uses
     // Process-level evidence: the spread between processes is estimated from the processes
-    // measured, shrunk towards `process_cv` with the weight of `prior_df` degrees of freedom
-    // (so that two processes that happen to agree do not claim a precision they cannot have).
+    // measured and moderated by a prior fitted to the whole suite's spreads (empirical Bayes,
+    // stats::fit_variance_prior). Only when the suite holds too few spreads to fit one (fewer
+    // than three benchmarks with a spread) is it shrunk towards `process_cv` with the weight of
+    // `prior_df` degrees of freedom instead.
     double process_cv = 0.02;
     int prior_df = 2;
+    // Looks the sequential design may take (1 + --confirm): a REGRESSION resting on several
+    // looks is decided at a level spent over them (spent_alpha).
+    int max_looks = 5;
     int min_process_samples = 5;     // a baseline process with fewer cannot be compared
 };
 
@@ -122,6 +137,13 @@ struct Comparison {
     Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
                     std::numeric_limits<double>::quiet_NaN()};  // current / baseline - 1, with 95% CI
     double raw_change = std::numeric_limits<double>::quiet_NaN();  // before speed correction
+    // The interval REGRESSION and IMPROVED are decided on: the change's interval at the level
+    // spent on this look (spent_alpha); equal to `change` on a single look.
+    Estimate decisive{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+                      std::numeric_limits<double>::quiet_NaN()};
+    double threshold = std::numeric_limits<double>::quiet_NaN();  // the band this row was judged with
+    bool paired = false;      // a duet row: its replicates are duet runs
+    double spread_df = 0.0;   // degrees of freedom of process_spread (after moderation)
     double p_value = 1.0;     // two-sided, Student's t over the process estimates
     double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run (reported)
     double noise_band = 0.0;  // the band used: --noise
@@ -129,8 +151,11 @@ struct Comparison {
     double raw_baseline = std::numeric_limits<double>::quiet_NaN();  // the baseline's estimate as stored
     int processes_baseline = 0, processes_current = 0;  // processes on each side (duet: pairs of runs)
     double process_spread = std::numeric_limits<double>::quiet_NaN();  // between-process SD (log scale) used
-    bool speed_applied = false;  // the machine-speed factor was applied to this row
+    bool speed_applied = false;  // the interval was widened for the machine's move (widen_for_machine)
     std::string error;  // FAILED: the body's message
+    // What the reader should know beside the verdict, one line each: a tail that moved while the
+    // gated estimator did not, a duet side that did not measure in its solo regime, a noisy row.
+    std::vector<std::string> notes;
     std::string input_error;  // the comparison is impossible (a side lacks the gated metric)
     std::vector<CounterChange> counters;
     std::string throughput_unit;  // copied from the current run: "bytes", "elements" or ""
@@ -144,27 +169,38 @@ struct Comparison {
     std::string confirm_error;           // re-measuring failed (the suspect stays a REGRESSION)
 };
 
-// The verdict on a change, from its interval alone (point, lower, upper):
-//   REGRESSION  point > threshold and lower > warn threshold
-//   IMPROVED    point < -threshold and upper < -warn threshold
+// The verdict on a change, from its interval alone (point, lower, upper), and the interval
+// at the level spent on this look (`decisive`, spent_alpha; the same interval when omitted):
+//   REGRESSION  point > threshold and lower > warn threshold, at the spent level too
+//   IMPROVED    point < -threshold and upper < -warn threshold, at the spent level too
 //   UNDECIDED   the interval runs from inside the warn band to beyond the threshold (lower <=
 //               warn and upper > threshold), or the mirror image: it could be noise, it could be
-//               a regression (an improvement)
+//               a regression (an improvement); or a REGRESSION (IMPROVED) at the nominal level
+//               that the spent level does not carry yet
 //   SLOWER      point > warn threshold and lower > noise
 //   FASTER      point < -warn threshold and upper < -noise
 //   STABLE      everything else: the interval lies within +-threshold
 // A deterministic metric passes a point interval (lower = upper = point).
-inline Status classify(const Estimate& ch, const GateConfig& cfg) {
+inline Status classify(const Estimate& ch, const GateConfig& cfg, const Estimate* decisive = nullptr) {
     const double x = ch.point, lo = ch.lower, hi = ch.upper;
+    const double dlo = decisive && std::isfinite(decisive->lower) ? decisive->lower : lo;
+    const double dhi = decisive && std::isfinite(decisive->upper) ? decisive->upper : hi;
     const double better = std::isnan(cfg.improvement_threshold) ? cfg.threshold : cfg.improvement_threshold;
     if (std::isnan(x)) return Status::stable;
-    if (x > cfg.threshold && lo > cfg.warn_threshold) return Status::regression;
-    if (x < -better && hi < -cfg.warn_threshold) return Status::improved;
+    if (x > cfg.threshold && lo > cfg.warn_threshold) return dlo > cfg.warn_threshold ? Status::regression : Status::undecided;
+    if (x < -better && hi < -cfg.warn_threshold) return dhi < -cfg.warn_threshold ? Status::improved : Status::undecided;
     if ((hi > cfg.threshold && lo <= cfg.warn_threshold) || (lo < -better && hi >= -cfg.warn_threshold))
         return Status::undecided;
     if (x > cfg.warn_threshold && lo > cfg.noise) return Status::slower;
     if (x < -cfg.warn_threshold && hi < -cfg.noise) return Status::faster;
     return Status::stable;
+}
+
+// An UNDECIDED row whose point estimate is past its threshold: more likely a regression than
+// not. It gets fresh processes of its own (SequentialPlan::likely_extra), and the report names
+// it apart from the other undecided rows; it fails the gate with --fail-on-undecided.
+inline bool likely_regression(const Comparison& c) {
+    return c.status == Status::undecided && std::isfinite(c.threshold) && c.change.point > c.threshold;
 }
 
 // A slower row whose interval still reaches past the threshold: decided slower, but a close
@@ -211,56 +247,141 @@ inline std::size_t fewest_process_samples(const BenchmarkResult& b) {
     return fewest;
 }
 
+// The level at which REGRESSION and IMPROVED are decided on look `look` (the number of current
+// processes, or duet runs, the comparison rests on). A first look that finds a suspect asks for
+// another (confirmation.hpp), so the error that can end in a failed gate is spent over the
+// later looks: look j >= 2 gets alpha * 6 / (pi^2 (j - 1)^2), whose sum over every look there
+// could ever be is alpha. However many processes are added, the chance that a change sitting
+// exactly at the warn band is ever called a REGRESSION stays within alpha / 2. With a single
+// look planned (--confirm 0) the first look gets all of alpha.
+inline double spent_alpha(int look, const GateConfig& cfg) {
+    if (cfg.max_looks <= 1 || look <= 1) return cfg.alpha;
+    const double j = static_cast<double>(look - 1);
+    return cfg.alpha * 6.0 / (3.14159265358979323846 * 3.14159265358979323846 * j * j);
+}
+
+// The spread of a change's replicates on the log scale: `d` the log change, `s2` the variance of
+// one replicate on `df` degrees of freedom (NaN, 0: not estimable), `se_factor` what turns the
+// replicate's SD into the change's standard error, `look` how many looks the change rests on.
+struct LogSpread {
+    double d = std::numeric_limits<double>::quiet_NaN();
+    double s2 = std::numeric_limits<double>::quiet_NaN();
+    double df = 0.0;
+    double se_factor = std::numeric_limits<double>::quiet_NaN();
+    int look = 1;
+};
+
 // What the processes say about the change: the geometric-mean ratio of the current
 // processes' estimates to the baseline's, with a Student-t interval whose spread is the
-// spread *between* processes (pooled over both sides, on the log scale, shrunk towards
-// cfg.process_cv). Samples inside one process share its luck; the processes are the
-// replicates. `cur` may be empty for a one-sample form (duet: `base` holds the log ratios
-// per run, already centred on the change).
+// spread *between* processes (pooled over both sides, on the log scale), moderated by the
+// suite's prior (stats::moderate). Samples inside one process share its luck; the processes
+// are the replicates.
 struct ProcessEvidence {
     Estimate change{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
                     std::numeric_limits<double>::quiet_NaN()};
+    Estimate decisive = change;  // at the spent level (spent_alpha)
     double p_value = 1.0;
-    double spread = std::numeric_limits<double>::quiet_NaN();  // SD of one process, log scale
+    double spread = std::numeric_limits<double>::quiet_NaN();  // SD of one replicate, log scale
+    double df = 0.0;                                           // its degrees of freedom
 };
 
-inline ProcessEvidence evidence_from_logs(double d, double ss, double df, double se_factor, const GateConfig& cfg) {
+// Student's t quantile, with the degrees of freedom capped where t is the normal quantile to
+// three digits.
+inline double t_quantile(double q, double df) { return stats::student_t_quantile(q, std::min(df, 1000.0)); }
+
+inline ProcessEvidence evidence_from_spread(const LogSpread& x, const stats::VariancePrior& prior, const GateConfig& cfg) {
     ProcessEvidence e;
-    const double prior = static_cast<double>(std::max(0, cfg.prior_df));
-    const double total_df = df + prior;
-    const double s2 = total_df > 0 ? (ss + prior * cfg.process_cv * cfg.process_cv) / total_df : cfg.process_cv * cfg.process_cv;
+    if (!std::isfinite(x.d)) return e;
+    double s2 = 0.0, total_df = 0.0;
+    if (prior.fitted()) {
+        std::tie(s2, total_df) = stats::moderate(x.df > 0 ? x.s2 : std::numeric_limits<double>::quiet_NaN(), x.df, prior);
+    } else {  // too few spreads in the suite to fit a prior: the fixed one
+        const double fixed = static_cast<double>(std::max(0, cfg.prior_df));
+        const double ss = x.df > 0 && std::isfinite(x.s2) ? x.s2 * x.df : 0.0;
+        total_df = x.df + fixed;
+        s2 = total_df > 0 ? (ss + fixed * cfg.process_cv * cfg.process_cv) / total_df : cfg.process_cv * cfg.process_cv;
+    }
     e.spread = std::sqrt(s2);
-    const double se = e.spread * se_factor;
-    const double t = total_df > 0 ? stats::student_t_quantile(1.0 - cfg.alpha / 2.0, total_df) : 1.96;
-    e.change = {std::exp(d) - 1.0, std::exp(d - t * se) - 1.0, std::exp(d + t * se) - 1.0};
-    e.p_value = se > 0 ? 2.0 * (1.0 - stats::student_t_cdf(std::fabs(d) / se, total_df)) : (d == 0 ? 1.0 : 0.0);
+    e.df = total_df;
+    const double se = e.spread * x.se_factor;
+    auto interval = [&](double alpha) {
+        const double t = total_df > 0 ? t_quantile(1.0 - alpha / 2.0, total_df) : 1.96;
+        return Estimate{std::exp(x.d) - 1.0, std::exp(x.d - t * se) - 1.0, std::exp(x.d + t * se) - 1.0};
+    };
+    e.change = interval(cfg.alpha);
+    e.decisive = interval(spent_alpha(x.look, cfg));
+    e.p_value = se > 0 ? 2.0 * (1.0 - stats::student_t_cdf(std::fabs(x.d) / se, std::min(total_df, 1000.0))) : (x.d == 0 ? 1.0 : 0.0);
     return e;
 }
 
-inline ProcessEvidence process_evidence(const std::vector<double>& base, const std::vector<double>& cur, const GateConfig& cfg) {
-    auto logs = [](const std::vector<double>& v) {
-        std::vector<double> out;
-        for (double x : v) out.push_back(std::log(x));
-        return out;
-    };
-    const std::vector<double> lb = logs(base), lc = logs(cur);
+// Two sides of process estimates (file comparison): the log change of the geometric means and
+// the pooled between-process variance.
+inline LogSpread file_log_spread(const std::vector<double>& base, const std::vector<double>& cur) {
+    LogSpread out;
+    if (base.empty() || cur.empty()) return out;
+    std::vector<double> lb, lc;
+    for (double v : base) lb.push_back(std::log(v));
+    for (double v : cur) lc.push_back(std::log(v));
     const double nb = static_cast<double>(lb.size()), nc = static_cast<double>(lc.size());
-    if (lb.empty() || lc.empty()) return {};
     const double mb = stats::mean(lb), mc = stats::mean(lc);
     double ss = 0;
-    for (double x : lb) ss += (x - mb) * (x - mb);
-    for (double x : lc) ss += (x - mc) * (x - mc);
-    return evidence_from_logs(mc - mb, ss, nb + nc - 2.0, std::sqrt(1.0 / nb + 1.0 / nc), cfg);
+    for (double v : lb) ss += (v - mb) * (v - mb);
+    for (double v : lc) ss += (v - mc) * (v - mc);
+    out.d = mc - mb;
+    out.df = nb + nc - 2.0;
+    out.s2 = out.df > 0 ? ss / out.df : std::numeric_limits<double>::quiet_NaN();
+    out.se_factor = std::sqrt(1.0 / nb + 1.0 / nc);
+    out.look = static_cast<int>(lc.size());
+    return out;
 }
 
-// One-sample form: `log_ratios[j]` is process j's log change (duet runs).
-inline ProcessEvidence paired_process_evidence(const std::vector<double>& log_ratios, const GateConfig& cfg) {
-    if (log_ratios.empty()) return {};
-    const double n = static_cast<double>(log_ratios.size());
-    const double m = stats::mean(log_ratios);
-    double ss = 0;
-    for (double x : log_ratios) ss += (x - m) * (x - m);
-    return evidence_from_logs(m, ss, n - 1.0, std::sqrt(1.0 / n), cfg);
+inline ProcessEvidence process_evidence(const std::vector<double>& base, const std::vector<double>& cur, const GateConfig& cfg,
+                                        const stats::VariancePrior& prior = {}) {
+    return evidence_from_spread(file_log_spread(base, cur), prior, cfg);
+}
+
+// Blocks a single duet run's pairs are cut into (consecutive in time) to estimate the spread of
+// its change from within the run.
+inline constexpr int duet_blocks = 5;
+
+// A duet row's replicates. With two or more duet runs, each run's median log ratio is one
+// replicate and the spread is the spread between runs. A single run is cut into duet_blocks
+// consecutive blocks of pairs: the spread of the blocks' median log ratios, divided by the
+// number of blocks, estimates the variance of the run's change from within it (drift and
+// bursts during the run; what differs only between runs, such as each process's memory
+// layout, needs a second run: confirmation.hpp asks for one before a verdict other than STABLE
+// stands on a single run).
+inline LogSpread duet_log_spread(const std::vector<double>& ratios, const std::vector<std::uint32_t>& processes) {
+    LogSpread out;
+    BenchmarkResult by_run;
+    by_run.samples = ratios;
+    by_run.processes = processes;
+    std::vector<double> runs;
+    for (double r : process_estimates(by_run, stats::Statistic::median)) runs.push_back(std::log(r));
+    if (runs.empty()) return out;
+    const double n = static_cast<double>(runs.size());
+    out.look = static_cast<int>(runs.size());
+    out.d = stats::mean(runs);
+    if (runs.size() >= 2) {
+        out.df = n - 1.0;
+        out.s2 = stats::stddev(runs) * stats::stddev(runs);
+        out.se_factor = std::sqrt(1.0 / n);
+        return out;
+    }
+    out.se_factor = 1.0;
+    const std::size_t pairs = ratios.size();
+    const std::size_t blocks = std::min<std::size_t>(duet_blocks, pairs / 2);
+    if (blocks < 2) return out;
+    std::vector<double> medians;
+    for (std::size_t k = 0; k < blocks; ++k) {
+        const std::vector<double> block(ratios.begin() + static_cast<std::ptrdiff_t>(k * pairs / blocks),
+                                        ratios.begin() + static_cast<std::ptrdiff_t>((k + 1) * pairs / blocks));
+        medians.push_back(std::log(stats::median(block)));
+    }
+    const double sd = stats::stddev(medians);
+    out.df = static_cast<double>(blocks) - 1.0;
+    out.s2 = sd * sd / static_cast<double>(blocks);
+    return out;
 }
 
 inline double geometric_mean(const std::vector<double>& v) {
@@ -324,27 +445,63 @@ inline Comparison compare_deterministic(const BenchmarkResult& base, const Bench
     return compare_counters(c, base, cur);
 }
 
-// Whether the machine-speed factor may be applied to a benchmark whose raw change is `raw`,
-// when the reference moved by r = factor - 1: only when the benchmark moved with the reference
-// (|raw - r| < |r| / 2), decided per benchmark. A benchmark that did not move with it keeps
-// its raw change: a regression on a slower machine is then overstated, never hidden, and one
-// benchmark that tracks the reference cannot shift another by the whole factor. A regression on
-// a faster machine is read low by the machine's speed-up (the reference cannot be told from its
-// own noise then: in A/A pairs it moved by up to 6% while the benchmarks stayed within 2%), but
-// it still reads slower, and with its interval never STABLE once it is beyond the warn band.
-// The reference is an ALU loop: it cannot stand for cache- and memory-bound bodies, whose
-// per-process offsets it does not see; those are left to the process-level evidence.
-inline bool speed_applies(double raw, double factor) {
-    if (!(factor > 0) || !std::isfinite(raw) || factor == 1.0) return false;
-    const double r = factor - 1.0;
-    return std::fabs(raw - r) < 0.5 * std::fabs(r);
+// The machine-speed reference (reference.hpp) as a change with its interval, estimated like a
+// benchmark: the geometric mean of its per-process estimates on each side, with the spread
+// between processes moderated by the suite's prior.
+inline ProcessEvidence reference_change(const RunResult& baseline, const RunResult& current, const GateConfig& cfg,
+                                        const stats::VariancePrior& prior) {
+    if (baseline.reference.samples.empty() || current.reference.samples.empty()) return {};
+    return process_evidence(process_estimates(baseline.reference, cfg.estimator), process_estimates(current.reference, cfg.estimator),
+                            cfg, prior);
 }
 
-// Compares one benchmark present on both sides, on its process estimates. `machine_speed` is
-// the machine-speed factor (current reference time / baseline reference time; 1: none
-// measured); the baseline is scaled by it when speed_applies to this benchmark.
+// How far the machine moved may reach a benchmark, or not: an ALU-bound body moves with the
+// reference (an ALU loop), a memory-bound one may not move at all, and which one a benchmark is
+// cannot be told from the change being judged (a correction decided from it chooses the
+// verdict). So nothing is corrected: when the reference's own interval says the machine moved
+// beyond the noise band, every time row's interval is widened to cover both readings, the raw
+// change and the change corrected by the whole of the reference's interval. The point stays
+// the raw change. A faster machine can then not hide a regression as STABLE (the interval reaches
+// up to what the regression would read corrected), nor a slower one make an unchanged body a
+// REGRESSION (the interval reaches down to its corrected reading): such rows are UNDECIDED.
+inline Estimate widen_for_machine(const Estimate& change, const Estimate& machine) {
+    Estimate out = change;
+    if (!std::isfinite(machine.lower) || !std::isfinite(machine.upper)) return out;
+    out.lower = std::min(change.lower, (1.0 + change.lower) / (1.0 + machine.upper) - 1.0);
+    out.upper = std::max(change.upper, (1.0 + change.upper) / (1.0 + machine.lower) - 1.0);
+    return out;
+}
+
+inline bool machine_moved(const ProcessEvidence& reference, const GateConfig& cfg) {
+    return std::isfinite(reference.change.point) && (reference.change.lower > cfg.noise || reference.change.upper < -cfg.noise);
+}
+
+// A change the gated estimator cannot see: the median moved past the threshold while the
+// gated estimate (by default the fastest sample) stayed inside it. Extra work in every call
+// moves both; a slow mode that holds for whole samples (allocator state, rehashing, page
+// faults) moves the median and leaves the minimum where it was. "" when they agree or the gate
+// already judges the median.
+inline std::string tail_note(const BenchmarkResult& base, const BenchmarkResult& cur, const Comparison& c, const GateConfig& cfg) {
+    if (cfg.estimator == stats::Statistic::median || !std::isfinite(c.change.point)) return {};
+    const double median_change = geometric_mean(process_estimates(cur, stats::Statistic::median)) /
+                                     geometric_mean(process_estimates(base, stats::Statistic::median)) - 1.0;
+    if (!(std::fabs(median_change) > cfg.threshold) || std::fabs(c.change.point) > cfg.threshold ||
+        std::fabs(median_change - c.change.point) <= cfg.warn_threshold)
+        return {};
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  "TAIL: the median moved %+.1f%% while the %s moved %+.1f%%: a %s mode %s; the gate judges the %s "
+                  "(--estimator median gates on the median)",
+                  median_change * 100.0, stats::to_string(cfg.estimator), c.change.point * 100.0,
+                  median_change > 0 ? "slow" : "fast", median_change > 0 ? "grew" : "shrank", stats::to_string(cfg.estimator));
+    return buf;
+}
+
+// Compares one benchmark present on both sides, on its process estimates. `machine` is the
+// reference's change when the machine moved (machine_moved; else NaN): the interval is widened
+// for it (widen_for_machine). `prior` is the suite's prior for the spread (suite_prior).
 inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg,
-                                    double machine_speed = 1.0) {
+                                    const Estimate& machine = no_estimate(), const stats::VariancePrior& prior = {}) {
     if (cfg.metric != Metric::time && !cur.failed()) return compare_deterministic(base, cur, cfg);
     Comparison c;
     c.name = cur.name;
@@ -368,28 +525,43 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     c.raw_baseline = geometric_mean(b);
     c.current = geometric_mean(x);
     c.raw_change = c.current / c.raw_baseline - 1.0;
-    const double speed = speed_applies(c.raw_change, machine_speed) ? machine_speed : 1.0;
-    c.baseline = c.raw_baseline * speed;
-    std::vector<double> scaled(b);
-    for (double& v : scaled) v *= speed;
-    const ProcessEvidence e = process_evidence(scaled, x, cfg);
+    c.baseline = c.raw_baseline;
+    const ProcessEvidence e = process_evidence(b, x, cfg, prior);
     c.change = e.change;
+    c.decisive = e.decisive;
+    if (std::isfinite(machine.point)) {
+        c.change = widen_for_machine(c.change, machine);
+        c.decisive = widen_for_machine(c.decisive, machine);
+        c.speed_applied = true;
+    }
     c.process_spread = e.spread;
-    c.speed_applied = speed != 1.0;
+    c.spread_df = e.df;
+    c.threshold = cfg.threshold;
     c.p_value = c.p_adjusted = e.p_value;
     c.noise_band = cfg.noise;
     c.significant = is_significant(c.change, cfg.noise);
-    c.status = classify(c.change, cfg);
+    c.status = classify(c.change, cfg, &c.decisive);
+    if (std::string note = tail_note(base, cur, c, cfg); !note.empty()) c.notes.push_back(std::move(note));
     return compare_counters(c, base, cur);
 }
 
-// The run's gate settings with a benchmark's own (group) thresholds applied.
-inline GateConfig effective_config(const GateConfig& cfg, const BenchmarkResult& cur) {
+// The run's gate settings with a benchmark's own (group) thresholds applied. With a baseline
+// whose benchmark carries thresholds too, each band is the stricter of the two: the run being
+// judged can tighten its own gate, never loosen the one it is judged against.
+inline GateConfig effective_config(const GateConfig& cfg, const BenchmarkResult& cur, const BenchmarkResult* base = nullptr) {
     GateConfig out = cfg;
     if (!cur.thresholds.gate.empty()) parse_metric(cur.thresholds.gate, out.metric);
-    if (std::isfinite(cur.thresholds.threshold)) out.threshold = cur.thresholds.threshold;
-    if (std::isfinite(cur.thresholds.warn_threshold)) out.warn_threshold = cur.thresholds.warn_threshold;
-    if (std::isfinite(cur.thresholds.noise)) out.noise = cur.thresholds.noise;
+    auto band = [](double run, double here, double there) {
+        if (std::isfinite(here) && std::isfinite(there)) return std::min(here, there);
+        if (std::isfinite(here)) return here;
+        if (std::isfinite(there)) return there;
+        return run;
+    };
+    const Thresholds none;
+    const Thresholds& old = base ? base->thresholds : none;
+    out.threshold = band(cfg.threshold, cur.thresholds.threshold, old.threshold);
+    out.warn_threshold = band(cfg.warn_threshold, cur.thresholds.warn_threshold, old.warn_threshold);
+    out.noise = band(cfg.noise, cur.thresholds.noise, old.noise);
     if (out.warn_threshold > out.threshold) out.warn_threshold = out.threshold;
     return out;
 }
@@ -434,8 +606,11 @@ struct GateReport {
     std::string mode_note;         // e.g. how a duet comparison was made; "" for a baseline file
     double speed_factor = 1.0;     // current / baseline time of the reference workload
     bool speed_measured = false;   // both runs carry the reference
-    bool speed_corrected = false;  // ... and the factor was applied to at least one row
-    int speed_applied_rows = 0;
+    bool speed_corrected = false;  // ... and it moved beyond the noise band: intervals widened for it
+    int speed_applied_rows = 0;    // rows whose interval was widened for the machine's move
+    Estimate machine{std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+                     std::numeric_limits<double>::quiet_NaN()};  // the reference's change with its interval
+    stats::VariancePrior prior;    // the suite's prior for the spread between replicates (not fitted: the fixed one)
     std::string baseline_warning;  // "" unless the baseline's own processes disagree (a noisy recording)
 
     int count(Status s) const {
@@ -492,6 +667,24 @@ inline std::string noisy_baseline_warning(const RunResult& baseline, const GateC
     return buf;
 }
 
+// The suite's prior for the spread between processes: fitted to every time row's pooled
+// between-process variance (stats::fit_variance_prior), so that the noise model comes from the
+// suite being judged, in this mode, on this machine.
+inline stats::VariancePrior suite_prior(const RunResult& baseline, const RunResult& current, const GateConfig& cfg) {
+    std::vector<double> s2, df;
+    for (const auto& cur : current.benchmarks) {
+        if (cur.failed() || cur.samples.empty() || effective_config(cfg, cur).metric != Metric::time) continue;
+        const BenchmarkResult* base = baseline.find(cur.name);
+        if (!base || base->samples.empty()) continue;
+        const LogSpread x = file_log_spread(process_estimates(*base, cfg.estimator), process_estimates(cur, cfg.estimator));
+        if (x.df > 0 && std::isfinite(x.s2)) {
+            s2.push_back(x.s2);
+            df.push_back(x.df);
+        }
+    }
+    return stats::fit_variance_prior(s2, df);
+}
+
 // Compares a run against a baseline: rows in the current run's order, then the benchmarks
 // only the baseline has (MISSING). Holm's adjustment runs over the rows compared.
 inline GateReport compare_runs(const RunResult& baseline, const RunResult& current, const GateConfig& cfg) {
@@ -502,11 +695,13 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         report.machine_warning = "baseline was recorded on a different machine or build (" + mismatch +
                                  "): changes may reflect the machine, not the code";
     report.baseline_warning = noisy_baseline_warning(baseline, cfg);
+    report.prior = suite_prior(baseline, current, cfg);
     if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
-        const double factor = stats::evaluate(cfg.estimator, current.reference.samples) /
-                              stats::evaluate(cfg.estimator, baseline.reference.samples);
-        report.speed_measured = std::isfinite(factor) && factor > 0;
-        report.speed_factor = report.speed_measured ? factor : 1.0;
+        const ProcessEvidence ref = reference_change(baseline, current, cfg, report.prior);
+        report.speed_measured = std::isfinite(ref.change.point);
+        report.speed_factor = report.speed_measured ? 1.0 + ref.change.point : 1.0;
+        report.machine = ref.change;
+        if (!machine_moved(ref, cfg)) report.machine = no_estimate();
     }
     for (const auto& cur : current.benchmarks) {
         const BenchmarkResult* base = baseline.find(cur.name);
@@ -519,7 +714,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur), report.speed_factor));
+        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur, base), report.machine, report.prior));
         if (report.rows.back().speed_applied) ++report.speed_applied_rows;
     }
     report.speed_corrected = report.speed_applied_rows > 0;
@@ -535,11 +730,29 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     return report;
 }
 
+// Duet mode: whether each side's paired batches read what its solo batches (a turn of its own
+// before the pairs) read, within the warn band. A side that does not was put in another regime
+// by the alternation (its caches or predictors left cold by the other build): "" when both agree.
+inline std::string duet_regime_note(const BenchmarkResult& cur, const GateConfig& cfg) {
+    if (cur.solo_samples.empty() || cur.solo_baseline.empty() || cur.paired_baseline.empty()) return {};
+    const double here = stats::median(cur.samples) / stats::median(cur.solo_samples) - 1.0;
+    const double there = stats::median(cur.paired_baseline) / stats::median(cur.solo_baseline) - 1.0;
+    const double tolerance = std::max(cfg.warn_threshold, cfg.noise);
+    if (!(std::fabs(here) > tolerance) && !(std::fabs(there) > tolerance)) return {};
+    char buf[240];
+    std::snprintf(buf, sizeof buf,
+                  "duet regime: paired batches read %+.1f%% (this build) and %+.1f%% (the other) against each side's solo "
+                  "batches; alternation may change what is measured: check against a baseline file",
+                  here * 100.0, there * 100.0);
+    return buf;
+}
+
 // Duet mode: `cur.samples` and `cur.paired_baseline` were taken alternately, pair by pair.
 // Each duet run (process) gives one change, the median of its per-pair ratios; the runs are
-// the replicates, combined like the processes of a file comparison (paired_process_evidence).
-// The columns show the medians of each side (geometric mean over the runs).
-inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& cfg) {
+// the replicates (duet_log_spread). The Baseline column is the other build's median (geometric
+// mean over the runs) and Current that times the change, so that the columns reproduce the
+// change shown (the per-side medians need not: the median of ratios is not a ratio of medians).
+inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& cfg, const stats::VariancePrior& prior = {}) {
     Comparison c;
     c.name = cur.name;
     if (cur.failed()) {
@@ -557,23 +770,40 @@ inline Comparison compare_paired(const BenchmarkResult& cur, const GateConfig& c
         c.error = "too few pairs to compare";
         return c;
     }
-    BenchmarkResult by_run;  // the per-pair ratios, grouped by run
-    by_run.samples = ratios;
-    by_run.processes = cur.processes;
-    std::vector<double> logs;
-    for (double r : process_estimates(by_run, stats::Statistic::median)) logs.push_back(std::log(r));
-    const ProcessEvidence e = paired_process_evidence(logs, cfg);
-    c.processes_baseline = c.processes_current = static_cast<int>(logs.size());
+    const LogSpread spread = duet_log_spread(ratios, cur.processes);
+    const ProcessEvidence e = evidence_from_spread(spread, prior, cfg);
+    c.paired = true;
+    c.processes_baseline = c.processes_current = spread.look;
     c.change = e.change;
+    c.decisive = e.decisive;
+    c.spread_df = e.df;
+    c.threshold = cfg.threshold;
+    c.current = c.baseline * (1.0 + c.change.point);  // the columns reproduce the change shown
     c.process_spread = e.spread;
     c.raw_change = c.change.point;
     c.p_value = c.p_adjusted = e.p_value;
     c.noise_band = cfg.noise;
     c.significant = is_significant(c.change, cfg.noise);
-    c.status = classify(c.change, cfg);
+    c.status = classify(c.change, cfg, &c.decisive);
+    if (std::string note = duet_regime_note(cur, cfg); !note.empty()) c.notes.push_back(std::move(note));
     BenchmarkResult other;
     other.samples = cur.paired_baseline;
     return compare_counters(c, other, cur);
+}
+
+// The suite's prior for the spread of a duet row's replicates (duet_log_spread), fitted to every
+// time row of the run.
+inline stats::VariancePrior duet_prior(const RunResult& current, const GateConfig& cfg) {
+    std::vector<double> s2, df;
+    for (const auto& cur : current.benchmarks) {
+        if (cur.failed() || cur.paired_baseline.empty() || effective_config(cfg, cur).metric != Metric::time) continue;
+        const LogSpread x = duet_log_spread(stats::pair_ratios(cur.samples, cur.paired_baseline), cur.processes);
+        if (x.df > 0 && std::isfinite(x.s2)) {
+            s2.push_back(x.s2);
+            df.push_back(x.df);
+        }
+    }
+    return stats::fit_variance_prior(s2, df);
 }
 
 // A duet run: every benchmark measured on both sides is compared pair by pair; `against_only`
@@ -582,6 +812,7 @@ inline GateReport compare_duet(const RunResult& current, const std::vector<std::
     GateReport report;
     report.config = cfg;
     report.config.estimator = stats::Statistic::median;  // of the per-pair ratios
+    report.prior = duet_prior(current, cfg);
     for (const auto& cur : current.benchmarks) {
         if (cur.paired_baseline.empty() && !cur.failed()) {
             Comparison c;
@@ -591,7 +822,7 @@ inline GateReport compare_duet(const RunResult& current, const std::vector<std::
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_paired(cur, effective_config(cfg, cur)));
+        report.rows.push_back(compare_paired(cur, effective_config(cfg, cur), report.prior));
     }
     for (const auto& name : against_only) {
         Comparison c;

@@ -30,18 +30,34 @@ using Recompare = std::function<GateReport(const RunResult& current)>;
 struct SequentialPlan {
     int max_extra = 4;        // fresh processes at most (--confirm)
     double budget_s = 300.0;  // and no new one once this much time was spent (--time-budget)
+    // ... and this many more while a likely regression (likely_regression) is still undecided:
+    // a row whose point is past the threshold gets a budget of its own before it is reported.
+    int likely_extra = 4;
 };
 
 // The rows whose decision needs another process: a REGRESSION resting on one current process,
-// an UNDECIDED row, or a SLOWER one whose interval still reaches past the threshold.
-// Deterministic metrics never do (a process counts what any other would).
+// an UNDECIDED row, a SLOWER one whose interval still reaches past the threshold, and in duet
+// mode any verdict other than STABLE resting on a single duet run (a single run's interval
+// comes from within the run: what differs only between processes, such as their memory
+// layout, needs a second run). Deterministic metrics never do (a process counts what any
+// other would).
+inline bool needs_another_process(const Comparison& c, const GateConfig& cfg) {
+    if (c.metric != Metric::time) return false;
+    if (c.status == Status::undecided || close_to_threshold(c, cfg)) return true;
+    if (c.processes_current >= 2) return false;
+    return c.status == Status::regression ||
+           (c.paired && (c.status == Status::slower || c.status == Status::faster || c.status == Status::improved));
+}
+
 inline std::vector<std::string> rows_needing_processes(const GateReport& report) {
     std::vector<std::string> names;
     for (const auto& c : report.rows)
-        if (c.metric == Metric::time && (c.status == Status::undecided || close_to_threshold(c, report.config) ||
-                                         (c.status == Status::regression && c.processes_current < 2)))
-            names.push_back(c.name);
+        if (needs_another_process(c, report.config)) names.push_back(c.name);
     return names;
+}
+
+inline bool any_likely_regression(const GateReport& report) {
+    return std::any_of(report.rows.begin(), report.rows.end(), [](const Comparison& c) { return likely_regression(c); });
 }
 
 // Appends the samples of `fresh` to `current`, as process `index` (benchmarks matched by name;
@@ -60,6 +76,8 @@ inline void merge_process(RunResult& current, const RunResult& fresh, std::uint3
         else
             into.rounds.clear();
         into.paired_baseline.insert(into.paired_baseline.end(), from.paired_baseline.begin(), from.paired_baseline.end());
+        into.solo_samples.insert(into.solo_samples.end(), from.solo_samples.begin(), from.solo_samples.end());
+        into.solo_baseline.insert(into.solo_baseline.end(), from.solo_baseline.begin(), from.solo_baseline.end());
         into.processes.insert(into.processes.end(), from.samples.size(), index);
     };
     for (auto& b : current.benchmarks)
@@ -83,7 +101,8 @@ inline GateReport confirm_suspects(RunResult& current, const SequentialPlan& pla
     std::vector<std::vector<double>> history(report.rows.size());
     std::string error;
     int attempts = 0;
-    for (int attempt = 1; attempt <= plan.max_extra && !asked.empty() && remeasure; ++attempt) {
+    for (int attempt = 1; !asked.empty() && remeasure; ++attempt) {
+        if (attempt > plan.max_extra && !(attempt <= plan.max_extra + plan.likely_extra && any_likely_regression(report))) break;
         const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (spent >= plan.budget_s) break;
         const LoadedRun fresh = remeasure(asked, attempt);

@@ -82,6 +82,9 @@ struct BenchmarkResult {
     // Duet mode (--against): the other build's samples, taken alternately with `samples`
     // (pair i = samples[i], paired_baseline[i], same iteration count).
     std::vector<double> paired_baseline;
+    // Duet mode: each side's batches measured in a turn of its own before the pairs (this
+    // side's, the other build's), to check that alternation kept each side's regime.
+    std::vector<double> solo_samples, solo_baseline;
     std::vector<std::uint64_t> iterations;  // iterations[i]: iterations timed in sample i
     std::vector<double> samples;            // samples[i]: time per iteration of sample i
     std::vector<std::uint32_t> rounds;      // rounds[i]: interleaving round of sample i (may be empty)

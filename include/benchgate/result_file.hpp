@@ -111,6 +111,8 @@ inline void write_benchmark_fields(detail::JsonWriter& w, const BenchmarkResult&
     if (!b.paired_baseline.empty()) {
         w.key("paired").begin_object();
         w.key("baseline_samples").inline_array(b.paired_baseline);
+        if (!b.solo_samples.empty()) w.key("solo_samples").inline_array(b.solo_samples);
+        if (!b.solo_baseline.empty()) w.key("solo_baseline_samples").inline_array(b.solo_baseline);
         w.end_object();
     }
     w.key("estimates").begin_object();
@@ -201,6 +203,8 @@ inline constexpr std::uint64_t max_process_index = 1023;
 // Nor a time per iteration this long (31 years, in ns): every statistic of such samples,
 // sums of squares included, stays finite.
 inline constexpr double max_sample_ns = 1e18;
+// Nor more solo batches per side of a duet than this (a few per duet run).
+inline constexpr std::size_t max_solo_samples = std::size_t{1} << 20;
 // Nor a machine this many cores.
 inline constexpr std::int64_t max_cores = 1 << 20;
 
@@ -394,6 +398,20 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             if (e.get_double().get(v) || !(v > 0 && v * scale <= max_sample_ns))
                 return bname + ": a paired baseline sample is not a positive time of at most 1e18 ns";
             b.paired_baseline.push_back(v * scale);
+        }
+        const std::pair<const char*, std::vector<double>*> solo[] = {{"solo_samples", &b.solo_samples},
+                                                                     {"solo_baseline_samples", &b.solo_baseline}};
+        for (const auto& [key, into] : solo) {
+            if (!present(paired, key, el)) continue;
+            dom::array xs;
+            if (el.get_array().get(xs) || xs.size() > max_solo_samples)
+                return bname + ": \"paired\": \"" + key + "\" is not an array of at most " + std::to_string(max_solo_samples) + " times";
+            for (dom::element e : xs) {
+                double v = 0;
+                if (e.get_double().get(v) || !(v > 0 && v * scale <= max_sample_ns))
+                    return bname + ": \"paired\": a value of \"" + key + "\" is not a positive time of at most 1e18 ns";
+                into->push_back(v * scale);
+            }
         }
     }
     if (present(o, "metrics", el)) {

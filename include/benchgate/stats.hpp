@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "result.hpp"
@@ -379,6 +380,107 @@ inline double student_t_quantile(double q, double df) {
         else hi = mid;
     }
     return 0.5 * (lo + hi);
+}
+
+// ---------------------------------------------------------------- empirical Bayes variances
+// The digamma function psi(x) = d/dx ln Gamma(x), x > 0: the recurrence up to x >= 6, then the
+// asymptotic series (error below 1e-12 there).
+inline double digamma(double x) {
+    double r = 0.0;
+    while (x < 6.0) {
+        r -= 1.0 / x;
+        x += 1.0;
+    }
+    const double f = 1.0 / (x * x);
+    return r + std::log(x) - 0.5 / x - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132))));
+}
+
+// The trigamma function psi'(x), x > 0, the same way.
+inline double trigamma(double x) {
+    double r = 0.0;
+    while (x < 6.0) {
+        r += 1.0 / (x * x);
+        x += 1.0;
+    }
+    const double f = 1.0 / (x * x);
+    return r + 1.0 / x + f / 2.0 + (1.0 / x) * f * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f / 30)));
+}
+
+// The x > 0 with trigamma(x) = y > 0, by Newton's method from Smyth's starting point (trigamma
+// is decreasing and convex, so the iteration converges monotonically).
+inline double trigamma_inverse(double y) {
+    if (!(y > 0)) return std::numeric_limits<double>::infinity();
+    if (y > 1e7) return 1.0 / std::sqrt(y);
+    if (y < 1e-6) return 1.0 / y;
+    double x = 0.5 + 1.0 / y;
+    for (int i = 0; i < 60; ++i) {
+        const double tri = trigamma(x);
+        // d/dx trigamma = tetragamma, approximated by a central difference (trigamma is smooth).
+        const double h = 1e-5 * x;
+        const double tetra = (trigamma(x + h) - trigamma(x - h)) / (2.0 * h);
+        const double step = (tri - y) / tetra;
+        x -= step;
+        if (!(x > 0)) x = 1e-8;
+        if (std::fabs(step) < 1e-10 * x) break;
+    }
+    return x;
+}
+
+// A prior for many variances: each benchmark's spread s2[i] (on d[i] > 0 degrees of freedom) is
+// taken to be drawn around a common scale s0^2 with the weight of d0 degrees of freedom (a
+// scaled inverse chi-square). Smyth's moment estimator (limma, 2004) fits both from the log
+// variances of the whole suite. Each benchmark's moderated variance is then
+// (d0 s0^2 + d s^2) / (d0 + d) on d0 + d degrees of freedom: quiet benchmarks keep narrow
+// intervals, noisy ones wide ones, and a benchmark with two processes that happen to agree
+// borrows the suite's spread instead of claiming a precision it cannot have.
+struct VariancePrior {
+    double s2 = std::numeric_limits<double>::quiet_NaN();  // s0^2; NaN: not fitted
+    double df = 0.0;                                       // d0; infinity: every spread is s0^2
+    double total_df = 0.0;                                 // the suite's degrees of freedom (sum of d)
+    int variances = 0;                                     // how many variances it was fitted on
+    bool fitted() const { return std::isfinite(s2) && s2 > 0; }
+};
+
+inline VariancePrior fit_variance_prior(const std::vector<double>& s2, const std::vector<double>& d) {
+    VariancePrior prior;
+    std::vector<double> e;
+    double tri_mean = 0.0;
+    for (std::size_t i = 0; i < s2.size() && i < d.size(); ++i) {
+        if (!(d[i] > 0) || !std::isfinite(s2[i]) || s2[i] < 0) continue;
+        const double half = d[i] / 2.0;
+        // A spread of exactly 0 (identical estimates) is floored far below any real timing noise.
+        e.push_back(std::log(std::max(s2[i], 1e-16)) - digamma(half) + std::log(half));
+        tri_mean += trigamma(half);
+        prior.total_df += d[i];
+    }
+    prior.variances = static_cast<int>(e.size());
+    if (e.size() < 3) return prior;
+    tri_mean /= static_cast<double>(e.size());
+    const double e_mean = mean(e);
+    double var_e = 0.0;
+    for (double v : e) var_e += (v - e_mean) * (v - e_mean);
+    var_e /= static_cast<double>(e.size() - 1);
+    const double excess = var_e - tri_mean;
+    if (excess > 0) {
+        prior.df = 2.0 * trigamma_inverse(excess);
+        prior.s2 = std::exp(e_mean + digamma(prior.df / 2.0) - std::log(prior.df / 2.0));
+    } else {
+        prior.df = std::numeric_limits<double>::infinity();
+        prior.s2 = std::exp(e_mean);
+    }
+    return prior;
+}
+
+// A variance `s2` on `d` degrees of freedom moderated by `prior`: the posterior variance and
+// its degrees of freedom. The degrees of freedom never exceed what the suite holds (the prior
+// itself is estimated from that much data). Without a fitted prior: s2 and d unchanged.
+inline std::pair<double, double> moderate(double s2, double d, const VariancePrior& prior) {
+    if (!prior.fitted()) return {s2, d};
+    const double cap = std::max(prior.total_df, d);
+    if (!std::isfinite(prior.df)) return {prior.s2, cap};
+    const double df = prior.df + d;
+    const double v = (prior.df * prior.s2 + (d > 0 && std::isfinite(s2) ? d * s2 : 0.0)) / df;
+    return {v, std::min(df, cap)};
 }
 
 // Holm–Bonferroni step-down adjustment: adjusted p-values in the input order.

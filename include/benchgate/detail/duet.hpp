@@ -22,6 +22,7 @@
 // breaks the protocol ends the run (exit 2).
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <chrono>
@@ -285,9 +286,32 @@ inline WorkerReply parse_run_reply(const std::string& reply) {
     return r;
 }
 
-// Parent side: for each benchmark the worker also has, calibrate here, warm both sides up,
-// then take the planned number of pairs, each in a random order. Benchmarks the worker lacks
-// are measured here alone (they become NEW).
+// Timed batches kept per turn of one side in a duet (measure_turns): at least duet_turn_kept,
+// as many as are thrown away when more are, up to duet_turn_kept_max.
+inline constexpr int duet_turn_kept = 3;
+inline constexpr int duet_turn_kept_max = 8;
+// Batches a side may need to come back to its solo level after the other side's turn (thrown
+// away at the start of every turn), and to settle when it runs alone.
+inline constexpr int duet_discard_max = 16;
+inline constexpr int duet_settle_max = 24;
+
+// Which side starts each of `turns` turn pairs: half of them each (an odd count leaves one to
+// chance), in a random order.
+inline std::vector<bool> balanced_order(int turns, stats::Rng& rng) {
+    std::vector<bool> first(static_cast<std::size_t>(std::max(0, turns)));
+    for (std::size_t i = 0; i < first.size(); ++i) first[i] = i < first.size() / 2;
+    if (first.size() % 2 == 1) first.back() = (rng.next() & 1) != 0;
+    for (std::size_t i = first.size(); i > 1; --i) {
+        const std::size_t j = rng.below(i);
+        const bool tmp = first[i - 1];
+        first[i - 1] = first[j];
+        first[j] = tmp;
+    }
+    return first;
+}
+
+// Parent side: for each benchmark the worker also has, calibrate here, then measure both sides
+// in turns (measure_turns). Benchmarks the worker lacks are measured here alone (they become NEW).
 class ParentDuetDriver final : public Driver {
 public:
     ParentDuetDriver(WorkerProcess& worker, std::vector<std::string> worker_names, std::uint64_t seed)
@@ -316,26 +340,16 @@ public:
         // (or reports that its body threw): a failure of this side's body must still send it
         // there, or the worker would answer every later benchmark from inside this one.
         try {
-            if (shared)
-                for (int i = 0; i < 2; ++i) remote(n);  // warm the other side up too
-            stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657431ULL));
             out.samples.reserve(static_cast<std::size_t>(samples));
-            for (int i = 0; i < samples; ++i) {
-                throw_if_interrupted();
-                double here = 0, there = 0;
-                if (!shared) {
-                    here = local(s, batch, n);
-                } else if (rng.next() & 1) {
-                    here = local(s, batch, n);
-                    there = remote(n);
-                } else {
-                    there = remote(n);
-                    here = local(s, batch, n);
+            if (!shared) {
+                for (int i = 0; i < samples; ++i) {
+                    throw_if_interrupted();
+                    out.samples.push_back(local(s, batch, n) / static_cast<double>(n));
+                    out.iterations.push_back(n);
+                    out.rounds.push_back(0);
                 }
-                out.samples.push_back(here / static_cast<double>(n));
-                out.iterations.push_back(n);
-                out.rounds.push_back(0);
-                if (shared) out.paired_baseline.push_back(there / static_cast<double>(n));
+            } else {
+                measure_turns(s, batch, n, samples);
             }
         } catch (const RemoteBodyFailed&) {
             throw;  // the worker has left the benchmark already (or is gone)
@@ -356,6 +370,87 @@ public:
     const std::string& failure() const { return failure_; }
 
 private:
+    // The duet regime. Each side runs in turns of kept batches, each turn preceded by batches
+    // that are run and thrown away: they refill the caches, TLBs and branch predictors that the
+    // other build's turn displaced, so that a kept batch runs in the state it would run in alone
+    // (a batch that starts cold reads a memory-bound change at a fraction of its size, while the
+    // work added inside the batch runs warm). How many to throw away is measured per benchmark:
+    //   1. solo: each side runs alone until three batches in a row agree within 3% (its solo
+    //      level; these batches are kept as solo_samples / solo_baseline for the regime check);
+    //   2. refill: twice, each side counts the batches it needs, right after the other side ran,
+    //      to come back to its solo level; the most either side needed (at least one, at most
+    //      duet_discard_max) is thrown away at the start of every turn.
+    // A turn keeps max(duet_turn_kept, discarded) batches. Kept batch j of one side's turn is
+    // paired with kept batch j of the other side's turn next to it. Which side goes first
+    // alternates in a random order, new in every duet run and balanced within it (as many turn
+    // pairs start on each side), so that a carry-over from one side to the next is not the same
+    // bias in every run.
+    void measure_turns(Sampling& s, const Batch& batch, std::uint64_t n, int samples) {
+        BenchmarkResult& out = s.out;
+        const double per = static_cast<double>(n);
+        auto one = [&](bool this_side) { return (this_side ? local(s, batch, n) : remote(n)) / per; };
+        auto settle = [&](bool this_side, std::vector<double>& level) {
+            std::vector<double> seen;
+            for (int i = 0; i < duet_settle_max; ++i) {
+                throw_if_interrupted();
+                seen.push_back(one(this_side));
+                if (seen.size() < 3) continue;
+                level.assign(seen.end() - 3, seen.end());
+                const auto [lo, hi] = std::minmax_element(level.begin(), level.end());
+                if (*hi <= *lo * 1.03) break;
+            }
+        };
+        settle(false, out.solo_baseline);  // the other side first: this side is warm last
+        settle(true, out.solo_samples);
+        auto warm_level = [](const std::vector<double>& solo) {
+            const auto [lo, hi] = std::minmax_element(solo.begin(), solo.end());
+            return stats::median(solo) * (1.0 + std::max(0.03, *hi / *lo - 1.0));
+        };
+        const double level_here = warm_level(out.solo_samples), level_there = warm_level(out.solo_baseline);
+        auto batches_to_refill = [&](bool this_side, double level) {
+            for (int i = 1; i < duet_discard_max; ++i) {
+                throw_if_interrupted();
+                if (one(this_side) <= level) return i;
+            }
+            return duet_discard_max;
+        };
+        int discard = 1;
+        for (int probe = 0; probe < 2; ++probe) {
+            discard = std::max(discard, batches_to_refill(false, level_there));
+            discard = std::max(discard, batches_to_refill(true, level_here));
+        }
+        const int kept = std::max(duet_turn_kept, std::min(discard, duet_turn_kept_max));
+        std::vector<double> here(static_cast<std::size_t>(kept)), there(static_cast<std::size_t>(kept));
+        auto turn = [&](bool this_side, int take, std::vector<double>& into) {
+            for (int d = 0; d < discard; ++d) one(this_side);
+            for (int j = 0; j < take; ++j) {
+                throw_if_interrupted();
+                into[static_cast<std::size_t>(j)] = one(this_side);
+            }
+        };
+        const int turns = (samples + kept - 1) / kept;
+        stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657432ULL));
+        const std::vector<bool> here_first = balanced_order(turns, rng);
+        out.samples.reserve(static_cast<std::size_t>(samples));
+        out.paired_baseline.reserve(static_cast<std::size_t>(samples));
+        for (int t = 0; t < turns; ++t) {
+            const int take = std::min(kept, samples - t * kept);
+            if (here_first[static_cast<std::size_t>(t)]) {
+                turn(true, take, here);
+                turn(false, take, there);
+            } else {
+                turn(false, take, there);
+                turn(true, take, here);
+            }
+            for (int j = 0; j < take; ++j) {
+                out.samples.push_back(here[static_cast<std::size_t>(j)]);
+                out.paired_baseline.push_back(there[static_cast<std::size_t>(j)]);
+                out.iterations.push_back(n);
+                out.rounds.push_back(0);
+            }
+        }
+    }
+
     struct RemoteBodyFailed : std::runtime_error {
         using std::runtime_error::runtime_error;
     };

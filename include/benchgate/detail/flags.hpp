@@ -33,6 +33,7 @@ struct Options {
     double timeout = -1.0;           // --timeout: seconds per body call; 0 off; -1 not given
     ColorMode color = ColorMode::automatic;
     std::uint64_t seed = 0;
+    bool seed_given = false;         // --seed given: duet orders repeat from it (else new per run)
     // the regression gate
     std::string baseline_path;
     std::string save_baseline_path;
@@ -177,9 +178,10 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string&) { o.quiet = true; return std::string(); }},
         {"--detailed", nullptr, "full statistics in the console: min, mean, max, CI of the median",
          [](Options& o, const std::string&) { o.detailed = true; return std::string(); }},
-        {"--seed", "N", "seed of the bootstrap and of the interleaving order (default 0)",
+        {"--seed", "N", "seed of the bootstrap and of the interleaving order (default 0; a duet's order is new in every run unless given)",
          [](Options& o, const std::string& v) {
              if (!parse_u64(v, o.seed)) return "expects a non-negative integer, got '" + v + "'";
+             o.seed_given = true;
              o.gate.seed = o.seed;
              return std::string();
          }},
@@ -217,6 +219,7 @@ inline std::vector<Flag> core_flags() {
              std::uint64_t n = 0;
              if (!parse_u64(v, n) || n > 20) return "expects an integer from 0 to 20, got '" + v + "'";
              o.confirm = static_cast<int>(n);
+             o.gate.max_looks = 1 + o.confirm;
              return std::string();
          }},
         {"--time-budget", "SECONDS", "start no more fresh processes after this long (default 300)",

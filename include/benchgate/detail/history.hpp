@@ -224,6 +224,8 @@ inline RunResult summarized(RunResult run) {
         b.rounds.clear();
         b.processes.clear();
         b.paired_baseline.clear();
+        b.solo_samples.clear();
+        b.solo_baseline.clear();
     };
     for (auto& b : run.benchmarks) strip(b);
     strip(run.reference);

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -143,7 +144,8 @@ inline std::chrono::milliseconds fresh_process_wait(const Options& opt, double f
     return std::chrono::milliseconds(static_cast<long long>(std::min(s, 1e9) * 1000.0));
 }
 
-inline LoadedRun remeasure_in_fresh_process(const Options& opt, double first_process_s, std::string& ended_in) {
+inline LoadedRun remeasure_in_fresh_process(const Options& opt, double first_process_s, std::string& ended_in,
+                                            std::uint64_t seed) {
     LoadedRun out;
     if (!ended_in.empty()) {
         out.error = "not measured again: a fresh process ended in " + ended_in;
@@ -161,7 +163,7 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, double first_pro
         return out;
     }
     ::close(fd);
-    std::vector<std::string> args = {self, "--confirm-child", path, "--seed", std::to_string(opt.seed)};
+    std::vector<std::string> args = {self, "--confirm-child", path, "--seed", std::to_string(seed)};
     if (!opt.filter.empty()) args.insert(args.end(), {"--filter", opt.filter});
     if (opt.shard_count > 0) args.insert(args.end(), {"--shard", opt.shard()});
     if (opt.quick) args.push_back("--quick");
@@ -236,6 +238,8 @@ struct Session {
     int pinned_cpu = -1;
     std::string fresh_process_ended_in;  // a benchmark a fresh process ended in (remeasure_in_fresh_process)
     double measured_s = 0;               // how long measure() took: bounds the wait for a fresh process
+    std::uint64_t duet_seed = 0;         // the order of this duet run's turns; each fresh duet gets its own
+    std::uint64_t duet_runs = 0;         // fresh duets started
 
     void progress_line(const std::string& text) const {
         if (!show_progress) return;
@@ -297,6 +301,20 @@ inline int confirm_child_mode(Session& s) {
     return exit_ok;
 }
 
+// A seed nobody chose: the order of a duet's turns is new in every run unless --seed fixes it.
+inline std::uint64_t random_seed() {
+    std::random_device device;
+    const std::uint64_t t = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    return (static_cast<std::uint64_t>(device()) << 32 ^ device()) ^ t ^ static_cast<std::uint64_t>(::getpid()) << 48;
+}
+
+// The seed of the next fresh duet: drawn from this run's, so that every duet run of a gate has
+// its own order and a given --seed still repeats them all.
+inline std::uint64_t next_duet_seed(Session& s) {
+    stats::Rng rng(s.duet_seed + 0x9e3779b97f4a7c15ULL * ++s.duet_runs);
+    return rng.next();
+}
+
 // --against: start the other build and learn which benchmarks it has. Returns "" or the problem.
 inline std::string start_duet(Session& s) {
     const Options& opt = s.opt;
@@ -314,7 +332,9 @@ inline std::string start_duet(Session& s) {
         if (!here && std::regex_search(n, filter) && (opt.shard_count == 0 || in_shard(n, opt.shard_index, opt.shard_count)))
             s.against_only.push_back(n);
     }
-    s.duet = std::make_unique<ParentDuetDriver>(s.worker, worker_names, opt.seed);
+    // A fresh duet (--confirm-child) is given its own seed by its parent.
+    s.duet_seed = opt.seed_given ? opt.seed : random_seed();
+    s.duet = std::make_unique<ParentDuetDriver>(s.worker, worker_names, s.duet_seed);
     use_single_pass_driver(s, *s.duet);
     return {};
 }
@@ -409,7 +429,14 @@ inline std::string count_instructions(Session& s, RunResult& run) {
     return problem;
 }
 
-inline SequentialPlan sequential_plan(const Options& opt) { return {opt.confirm, opt.time_budget}; }
+// --confirm 0 measures no fresh process at all, not even for a likely regression.
+inline SequentialPlan sequential_plan(const Options& opt) {
+    SequentialPlan plan;
+    plan.max_extra = opt.confirm;
+    plan.likely_extra = opt.confirm > 0 ? plan.likely_extra : 0;
+    plan.budget_s = opt.time_budget;
+    return plan;
+}
 
 // The comparison against the baseline file, with more fresh processes where the decision needs them.
 inline GateReport compare_with_file(Session& s, RunResult& run) {
@@ -418,7 +445,7 @@ inline GateReport compare_with_file(Session& s, RunResult& run) {
     GateReport report = gate(s.baseline.run, run, opt.gate, sequential_plan(opt), [&](const std::vector<std::string>& names, int attempt) {
         s.progress_line("measuring fresh process " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                         " benchmark(s) not yet decided");
-        return remeasure_in_fresh_process(opt, s.measured_s, s.fresh_process_ended_in);
+        return remeasure_in_fresh_process(opt, s.measured_s, s.fresh_process_ended_in, opt.seed);
     });
     s.clear_progress();
     return report;
@@ -432,7 +459,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
         [&](const std::vector<std::string>& names, int attempt) {
             s.progress_line("measuring fresh duet " + std::to_string(attempt) + " for " + std::to_string(names.size()) +
                             " benchmark(s) not yet decided");
-            return remeasure_in_fresh_process(opt, s.measured_s, s.fresh_process_ended_in);
+            return remeasure_in_fresh_process(opt, s.measured_s, s.fresh_process_ended_in, next_duet_seed(s));
         },
         [&](const RunResult& cur) { return compare_duet(cur, s.against_only, opt.gate); });
     s.clear_progress();
@@ -440,7 +467,8 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
     for (const auto& b : run.benchmarks) pairs = std::max(pairs, b.paired_baseline.size());
     report.mode_note = "duet: interleaved comparison against " + opt.against_path + " (" + std::to_string(pairs) +
                        " pairs per benchmark over " + std::to_string(run.context.processes) +
-                       " run(s), each pair in random order; the change is the median per-pair ratio of each run, combined over the runs)";
+                       " run(s); each side in turns of " + std::to_string(duet_turn_kept) +
+                       " kept batches after a discarded warm-up, the turns in a new random order per run; the change is the median per-pair ratio of each run, combined over the runs)";
     return report;
 }
 
@@ -449,7 +477,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
 inline std::string measure_more_processes(Session& s, RunResult& run) {
     for (int p = 1; p < s.opt.processes; ++p) {
         s.progress_line("measuring process " + std::to_string(p + 1) + "/" + std::to_string(s.opt.processes) + " of the baseline");
-        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, s.measured_s, s.fresh_process_ended_in);
+        const LoadedRun fresh = remeasure_in_fresh_process(s.opt, s.measured_s, s.fresh_process_ended_in, s.opt.seed);
         if (!fresh.ok()) return fresh.error;
         merge_process(run, fresh.run, static_cast<std::uint32_t>(run.context.processes));
     }

@@ -122,6 +122,7 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     if (!report.machine_warning.empty()) out += style.yellow("warning: ") + detail::one_line(report.machine_warning) + "\n";
     if (!report.baseline_warning.empty()) out += style.yellow("warning: ") + detail::one_line(report.baseline_warning) + "\n";
     if (const std::string note = speed_note(report); !note.empty()) out += style.dim("note: ") + note + "\n";
+    if (const std::string note = likely_note(report); !note.empty()) out += style.bold_yellow("warning: ") + note + "\n";
     if (!report.mode_note.empty()) out += style.dim("note: ") + report.mode_note + "\n";
     bool non_time = false;
     for (const auto& c : report.rows) non_time = non_time || c.metric != Metric::time;
@@ -149,6 +150,7 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     }
     for (const auto& c : report.rows) {
         if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + detail::one_line(c.name) + ": " + note + "\n";
+        for (const auto& note : c.notes) out += "  " + detail::one_line(c.name) + ": " + style.yellow("note: ") + detail::one_line(note) + "\n";
         if (c.status == Status::failed) out += "  " + detail::one_line(c.name) + ": " + style.bold_red("failed: ") + detail::one_line(c.error) + "\n";
         else if (!c.error.empty()) out += "  " + detail::one_line(c.name) + ": " + detail::one_line(c.error) + "\n";
     }

@@ -187,17 +187,24 @@ inline std::string status_counts_plain(const GateReport& report) {
     return out;
 }
 
-// One line about the machine-speed correction when it mattered (>= 1%), else "".
+// One line about the machine-speed reference when it moved beyond the noise band, else "".
 inline std::string speed_note(const GateReport& report) {
-    if (!report.speed_measured || report.config.metric != Metric::time || std::fabs(report.speed_factor - 1.0) < 0.01)
-        return {};
-    const std::string moved = "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
-                              (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded; ";
-    if (report.speed_corrected)
-        return moved + "the baseline of " + std::to_string(report.speed_applied_rows) +
-               " benchmark(s), the ones that moved with it, is scaled by it (Baseline column; "
-               "--speed-correction off to disable)";
-    return moved + "no benchmark moved with it, so nothing is corrected";
+    if (!report.speed_measured || report.config.metric != Metric::time || !report.speed_corrected) return {};
+    return "machine speed: the reference workload ran " + format_percent(std::fabs(report.speed_factor - 1.0)) +
+           (report.speed_factor > 1.0 ? " slower" : " faster") + " than when the baseline was recorded (" +
+           format_change_ci(report.machine) + "); whether a benchmark moved with it cannot be told, so the intervals of " +
+           std::to_string(report.speed_applied_rows) +
+           " benchmark(s) cover both readings, raw and corrected (--speed-correction off to disable; re-record the baseline "
+           "or gate in duet mode for a decision)";
+}
+
+// "1 likely regression undecided": the UNDECIDED rows whose point is past the threshold, or "".
+inline std::string likely_note(const GateReport& report) {
+    const auto n = std::count_if(report.rows.begin(), report.rows.end(), [](const Comparison& c) { return likely_regression(c); });
+    if (n == 0) return {};
+    return std::to_string(n) + " likely regression" + (n == 1 ? "" : "s") +
+           " undecided: the change is past the threshold but its interval still reaches into the warn band"
+           " (--fail-on-undecided fails the gate on it)";
 }
 
 // Complexity lines: "frame/encode: O(n), 0.52 ns * n (RMS 2.1%)".

@@ -23,7 +23,9 @@ inline void write_comparison(detail::JsonWriter& w, const Comparison& c) {
     w.field("p_value", c.p_value).field("p_adjusted", c.p_adjusted).field("noise_band", c.noise_band);
     w.field("significant", c.significant);
     w.field("processes_baseline", c.processes_baseline).field("processes_current", c.processes_current);
-    w.field("process_spread", c.process_spread).field("speed_applied", c.speed_applied);
+    w.field("process_spread", c.process_spread).field("spread_df", c.spread_df).field("speed_applied", c.speed_applied);
+    write_estimate(w, "decisive_change", c.decisive);
+    w.field("likely_regression", likely_regression(c));
     if (!c.counters.empty()) {
         w.key("counters").begin_array();
         for (const auto& cc : c.counters) {
@@ -31,6 +33,11 @@ inline void write_comparison(detail::JsonWriter& w, const Comparison& c) {
             w.field("name", cc.name).field("baseline", cc.baseline).field("current", cc.current).field("change", cc.change);
             w.end_object();
         }
+        w.end_array();
+    }
+    if (!c.notes.empty()) {
+        w.key("notes").begin_array();
+        for (const auto& note : c.notes) w.value(note);
         w.end_array();
     }
     if (std::isfinite(c.first_change)) {
@@ -59,6 +66,11 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
         w.field("speed_corrected", gate->speed_corrected).field("speed_factor", gate->speed_factor);
         w.field("speed_applied_rows", gate->speed_applied_rows).field("baseline_warning", gate->baseline_warning);
         w.field("fail_on_undecided", gate->config.fail_on_undecided).field("undecided", gate->count(Status::undecided));
+        w.key("noise_prior").begin_object();
+        w.field("fitted", gate->prior.fitted()).field("benchmarks", gate->prior.variances);
+        w.field("sd", gate->prior.fitted() ? std::sqrt(gate->prior.s2) : gate->config.process_cv);
+        w.field("df", gate->prior.fitted() ? gate->prior.df : static_cast<double>(gate->config.prior_df));
+        w.end_object();
         w.field("mode", gate->mode_note.empty() ? "baseline" : "duet").field("mode_note", gate->mode_note);
         w.key("missing").begin_array();
         for (const auto& c : gate->rows)

@@ -72,6 +72,7 @@ inline std::string markdown_comparison(const GateReport& report) {
             if (c.status != Status::regression) continue;
             out += "- " + markdown_escape(c.name) + ": " + format_change(c.change.point) + " slower";
             if (const std::string note = confirmation_note(c); !note.empty()) out += " (" + note + ")";
+            for (const auto& note : c.notes) out += "; " + markdown_escape(note);
             out += "\n";
         }
     } else {
@@ -82,7 +83,8 @@ inline std::string markdown_comparison(const GateReport& report) {
                " undecided (the machine was too noisy to tell within the time budget):\n";
         for (const auto& c : report.rows)
             if (c.status == Status::undecided)
-                out += "- " + markdown_escape(c.name) + ": " + format_change_ci(c.change) + "\n";
+                out += "- " + markdown_escape(c.name) + ": " + format_change_ci(c.change) +
+                       (likely_regression(c) ? " \xE2\x9A\xA0\xEF\xB8\x8F **likely regression**: past the threshold" : "") + "\n";
     }
     std::string counter_rows;
     for (const auto& c : report.rows)
@@ -97,6 +99,7 @@ inline std::string markdown_comparison(const GateReport& report) {
         if (c.status == Status::regression) continue;
         if (const std::string note = confirmation_note(c); !note.empty())
             notes += "- " + markdown_escape(c.name) + ": " + note + "\n";
+        for (const auto& note : c.notes) notes += "- " + markdown_escape(c.name) + ": " + markdown_escape(note) + "\n";
         if (c.status == Status::missing)
             notes += "- " + markdown_escape(c.name) + ": in the baseline, not in this run\n";
         if (c.status == Status::failed) notes += "- " + markdown_escape(c.name) + ": failed: " + markdown_escape(c.error) + "\n";
