@@ -393,3 +393,29 @@ TEST_CASE("a run cannot loosen the group thresholds its baseline was saved with"
     x.thresholds.warn_threshold = 0.02;
     CHECK(compare_runs(run_of({b}), run_of({x}), GateConfig{}).rows[0].threshold == 0.05);
 }
+
+TEST_CASE("a 100-benchmark suite: identical builds fail in at most alpha of runs, and a real regression still fails") {
+    // Between-process CVs from 0.5% to 20% (a few very noisy rows), 3 baseline processes and 2
+    // current (a REGRESSION's second look), 200 identical runs.
+    std::vector<double> sd;
+    for (int i = 0; i < 100; ++i) sd.push_back(i < 90 ? 0.005 + 0.0005 * i : 0.20);
+    stats::Rng rng(31);
+    int failed_runs = 0, interval_only_runs = 0;
+    for (int k = 0; k < 200; ++k) {
+        const auto [base, cur] = suite(sd, 3, 2, 0.0, rng);
+        const GateReport r = compare_runs(base, cur, GateConfig{});
+        failed_runs += r.failed();
+        bool by_interval = false;
+        for (const auto& row : r.rows) by_interval = by_interval || classify(row.change, GateConfig{}, &row.decisive) == Status::regression;
+        interval_only_runs += by_interval;
+    }
+    INFO(failed_runs << " of 200 identical runs failed; by the intervals alone " << interval_only_runs);
+    CHECK(failed_runs <= 10);  // alpha = 5% of 200
+    CHECK(failed_runs <= interval_only_runs);
+    // One quiet benchmark truly 25% slower among them: a REGRESSION.
+    auto [base, cur] = suite(sd, 3, 2, 0.0, rng);
+    for (auto& s : cur.benchmarks[3].samples) s *= 1.25;
+    const GateReport r = compare_runs(base, cur, GateConfig{});
+    CHECK(r.rows[3].status == Status::regression);
+    CHECK(r.rows[3].significant);
+}

@@ -632,8 +632,14 @@ struct GateReport {
     }
 };
 
-// Holm's adjustment of the time rows' p-values over the run, for the report. The verdicts rest
-// on each row's interval (classify), which the adjustment does not change.
+// The suite as a family. A run of many benchmarks gives noise many chances: the gate's target is
+// that an identical build fails (a REGRESSION anywhere in the run) in at most alpha of runs,
+// however many benchmarks the suite has. Each REGRESSION and IMPROVED therefore also needs its
+// p-value, Holm-adjusted over the run's time rows (p_adjusted), within the level spent on its
+// look; a row whose interval clears the bands but whose adjusted p-value does not is UNDECIDED
+// (a likely regression, with its own fresh processes). The bands already keep quiet rows far
+// from this bound (a change past the warn band is many standard errors from zero); it is the
+// noisy rows of a large suite it holds back. `significant`: p_adjusted within alpha.
 inline void adjust_over_run(GateReport& report) {
     std::vector<std::size_t> tested;
     std::vector<double> p;
@@ -643,7 +649,14 @@ inline void adjust_over_run(GateReport& report) {
             p.push_back(report.rows[i].p_value);
         }
     const std::vector<double> adjusted = stats::holm(p);
-    for (std::size_t k = 0; k < tested.size(); ++k) report.rows[tested[k]].p_adjusted = adjusted[k];
+    for (std::size_t k = 0; k < tested.size(); ++k) {
+        Comparison& c = report.rows[tested[k]];
+        c.p_adjusted = adjusted[k];
+        c.significant = c.p_adjusted <= report.config.alpha;
+        if ((c.status == Status::regression || c.status == Status::improved) &&
+            c.p_adjusted > spent_alpha(c.processes_current, report.config))
+            c.status = Status::undecided;
+    }
 }
 
 
