@@ -378,8 +378,8 @@ private:
     //   1. solo: each side runs alone until three batches in a row agree within 3% (its solo
     //      level; these batches are kept as solo_samples / solo_baseline for the regime check);
     //   2. refill: twice, each side counts the batches it needs, right after the other side ran,
-    //      to come back to its solo level; the most either side needed (at least one, at most
-    //      duet_discard_max) is thrown away at the start of every turn.
+    //      to come back to its solo level; one batch is thrown away at the start of every turn
+    //      when one was enough, else twice the most either side needed (at most duet_discard_max).
     // A turn keeps max(duet_turn_kept, discarded) batches. Kept batch j of one side's turn is
     // paired with kept batch j of the other side's turn next to it. Which side goes first
     // alternates in a random order, new in every duet run and balanced within it (as many turn
@@ -414,11 +414,14 @@ private:
             }
             return duet_discard_max;
         };
-        int discard = 1;
+        int needed = 1;
         for (int probe = 0; probe < 2; ++probe) {
-            discard = std::max(discard, batches_to_refill(false, level_there));
-            discard = std::max(discard, batches_to_refill(true, level_here));
+            needed = std::max(needed, batches_to_refill(false, level_there));
+            needed = std::max(needed, batches_to_refill(true, level_here));
         }
+        // A body that comes back within one batch (CPU-bound) throws one away; one that needs
+        // several is still on its way back when it first reaches the level, so it gets twice that.
+        const int discard = needed == 1 ? 1 : std::min(duet_discard_max, 2 * needed);
         const int kept = std::max(duet_turn_kept, std::min(discard, duet_turn_kept_max));
         std::vector<double> here(static_cast<std::size_t>(kept)), there(static_cast<std::size_t>(kept));
         auto turn = [&](bool this_side, int take, std::vector<double>& into) {
