@@ -378,7 +378,7 @@ private:
     //   1. solo: each side runs alone until three batches in a row agree within 3% (its solo
     //      level; these batches are kept as solo_samples / solo_baseline for the regime check);
     //   2. refill: twice, each side counts the batches it needs, right after the other side ran,
-    //      to come back to its solo level; one batch is thrown away at the start of every turn
+    //      to come back to its solo level (within the solo batches' spread, 3% to 10%); one batch is thrown away at the start of every turn
     //      when one was enough, else twice the most either side needed (at most duet_discard_max).
     // A turn keeps max(duet_turn_kept, discarded) batches. Kept batch j of one side's turn is
     // paired with kept batch j of the other side's turn next to it. Which side goes first
@@ -402,9 +402,11 @@ private:
         };
         settle(false, out.solo_baseline);  // the other side first: this side is warm last
         settle(true, out.solo_samples);
+        // Within the solo batches' own spread of their median, at least 3% and at most 10% (a
+        // side that never settled alone has a spread that says nothing about its level).
         auto warm_level = [](const std::vector<double>& solo) {
             const auto [lo, hi] = std::minmax_element(solo.begin(), solo.end());
-            return stats::median(solo) * (1.0 + std::max(0.03, *hi / *lo - 1.0));
+            return stats::median(solo) * (1.0 + std::clamp(*hi / *lo - 1.0, 0.03, 0.10));
         };
         const double level_here = warm_level(out.solo_samples), level_there = warm_level(out.solo_baseline);
         auto batches_to_refill = [&](bool this_side, double level) {
