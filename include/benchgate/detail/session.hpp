@@ -467,8 +467,7 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
     for (const auto& b : run.benchmarks) pairs = std::max(pairs, b.paired_baseline.size());
     report.mode_note = "duet: interleaved comparison against " + opt.against_path + " (" + std::to_string(pairs) +
                        " pairs per benchmark over " + std::to_string(run.context.processes) +
-                       " run(s); each side in turns of " + std::to_string(duet_turn_kept) +
-                       " kept batches after a discarded warm-up, the turns in a new random order per run; the change is the median per-pair ratio of each run, combined over the runs)";
+                       " run(s); each side in turns that first throw away the batches it needs to refill, in a new random order per run; the change is the median per-pair ratio of each run, combined over the runs)";
     return report;
 }
 
