@@ -240,6 +240,10 @@ TEST_CASE("the machine-speed reference widens intervals instead of choosing the 
     CHECK(s.rows[1].status != Status::stable);
     for (const auto& row : s.rows) CHECK(row.status != Status::regression);
     CHECK(report::speed_note(s).find("cover both readings") != std::string::npos);
+    // UNDECIDED only because the machine moved: no fresh process can settle that.
+    CHECK(s.rows[2].status == Status::undecided);
+    CHECK(s.rows[2].machine_undecided);
+    CHECK_FALSE(needs_another_process(s.rows[2], s.config));
     // The rule never looks at a row's own change: every time row is widened alike.
     CHECK(s.speed_applied_rows == 3);
     // A reference inside the noise band: nothing is widened.

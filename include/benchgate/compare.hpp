@@ -152,6 +152,9 @@ struct Comparison {
     int processes_baseline = 0, processes_current = 0;  // processes on each side (duet: pairs of runs)
     double process_spread = std::numeric_limits<double>::quiet_NaN();  // between-process SD (log scale) used
     bool speed_applied = false;  // the interval was widened for the machine's move (widen_for_machine)
+    // UNDECIDED only because of that widening: more processes cannot settle it (the machine's
+    // move stays in every one of them), so none are measured for it.
+    bool machine_undecided = false;
     std::string error;  // FAILED: the body's message
     // What the reader should know beside the verdict, one line each: a tail that moved while the
     // gated estimator did not, a duet side that did not measure in its solo regime, a noisy row.
@@ -530,9 +533,11 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     c.change = e.change;
     c.decisive = e.decisive;
     if (std::isfinite(machine.point)) {
+        const Status measured = classify(c.change, cfg, &c.decisive);
         c.change = widen_for_machine(c.change, machine);
         c.decisive = widen_for_machine(c.decisive, machine);
         c.speed_applied = true;
+        c.machine_undecided = measured != Status::undecided && classify(c.change, cfg, &c.decisive) == Status::undecided;
     }
     c.process_spread = e.spread;
     c.spread_df = e.df;

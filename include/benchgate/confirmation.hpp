@@ -42,7 +42,7 @@ struct SequentialPlan {
 // layout, needs a second run). Deterministic metrics never do (a process counts what any
 // other would).
 inline bool needs_another_process(const Comparison& c, const GateConfig& cfg) {
-    if (c.metric != Metric::time) return false;
+    if (c.metric != Metric::time || c.machine_undecided) return false;
     if (c.status == Status::undecided || close_to_threshold(c, cfg)) return true;
     if (c.processes_current >= 2) return false;
     return c.status == Status::regression ||
