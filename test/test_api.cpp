@@ -5,6 +5,7 @@
 #define BENCHGATE_FULL
 #include <benchgate/benchgate.hpp>
 
+#include <cstdlib>
 #include <deque>
 #include <list>
 #include <string>
@@ -178,8 +179,11 @@ TEST_CASE("run_batched gives each iteration a fresh input made outside the timin
     const auto run = run_benchmarks({&regs[0]}, config);
     REQUIRE_FALSE(run.benchmarks[0].failed());
     // Building a 1000-int vector is far slower than one push_back (with reallocation, a few µs):
-    // if setup were timed the median would be much larger.
-    CHECK(run.benchmarks[0].estimates.median.point < 20000.0);
+    // if setup were timed the median would be much larger. A sanitized build (make test's second
+    // pass, -O0 with AddressSanitizer) takes about 30 µs for the push_back alone: there only a
+    // gross bound is checked, the behaviour in the optimised build.
+    const bool sanitized = std::getenv("TEST_SANITIZED_BUILD") != nullptr;
+    CHECK(run.benchmarks[0].estimates.median.point < (sanitized ? 200000.0 : 20000.0));
 }
 
 TEST_CASE("run_custom reports the time the body measured") {
