@@ -147,7 +147,7 @@ struct Comparison {
     double p_value = 1.0;     // two-sided, Student's t over the process estimates
     double p_adjusted = 1.0;  // Holm-adjusted over the compared benchmarks of the run (reported)
     double noise_band = 0.0;  // the band used: --noise
-    bool significant = false; // the interval excludes the noise band
+    bool significant = false; // p_adjusted within alpha (adjust_over_run); alone, compare_benchmark sets: the interval excludes the noise band
     double raw_baseline = std::numeric_limits<double>::quiet_NaN();  // the baseline's estimate as stored
     int processes_baseline = 0, processes_current = 0;  // processes on each side (duet: pairs of runs)
     double process_spread = std::numeric_limits<double>::quiet_NaN();  // between-process SD (log scale) used
