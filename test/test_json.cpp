@@ -348,6 +348,51 @@ TEST_CASE("the duet worker's replies: ready, a time, a body's error; anything el
     CHECK(parse_worker_list("lisp []\x01", names) == "the worker answered 'lisp []\\x01' to 'list'");
 }
 
+TEST_CASE("the duet worker's steps of a turn: exactly the times asked for, a count within its bound") {
+    const WorkerReply t = parse_times_reply("times 1000 2.5e+03 7", 3, "turn");
+    CHECK(t.kind == WorkerReply::ok);
+    CHECK(t.values == std::vector<double>{1000, 2500, 7});
+    CHECK(parse_times_reply("times 1000", 3, "turn").message == "the worker answered 'times 1000' to 'turn'");
+    for (const char* bad : {"times 1 2", "times 1 2 3 4", "times 1 2 3 ", "times  1 2 3", "times 1 2 -3", "times 1 nan 3",
+                            "times 1 2 0", "times", "time 1 2 3", "times 1,2,3"})
+        CHECK(parse_times_reply(bad, 3, "settle").kind == WorkerReply::bad);
+    CHECK(parse_times_reply("error it threw", 3, "turn").kind == WorkerReply::body_error);
+    CHECK(parse_count_reply("count 4", 16).count == 4);
+    for (const char* bad : {"count 0", "count 17", "count -1", "count 4 ", "count", "count x", "counts 4"})
+        CHECK(parse_count_reply(bad, 16).kind == WorkerReply::bad);
+    CHECK(parse_count_reply("error boom", 16).message == "boom");
+}
+
+TEST_CASE("the rules of a duet turn: settle until three agree, count the refill, keep what follows the discard") {
+    // A side that starts slow and settles at 100.
+    std::vector<double> script{300, 200, 120, 101, 100, 102, 500, 500};
+    std::size_t at = 0;
+    auto scripted = [&] { return script.at(at++); };
+    CHECK(settle_alone(scripted) == std::vector<double>{101, 100, 102});
+    CHECK(at == 6);
+    // Never settling: duet_settle_max batches, the last three.
+    int calls = 0;
+    auto alternating = [&] { return ++calls % 2 ? 100.0 : 150.0; };
+    CHECK(settle_alone(alternating).size() == 3);
+    CHECK(calls == duet_settle_max);
+    // Refill: the batch that reaches the level counts.
+    script = {180, 140, 104, 100};
+    at = 0;
+    CHECK(batches_to_level(scripted, 105.0) == 3);
+    calls = 0;
+    auto never = [&] { ++calls; return 200.0; };
+    CHECK(batches_to_level(never, 105.0) == duet_discard_max);
+    CHECK(calls == duet_discard_max - 1);
+    // A turn throws `discard` away and keeps the next `take`.
+    script = {9, 9, 1, 2, 3, 4};
+    at = 0;
+    double kept[3] = {};
+    run_turn(scripted, 2, 3, kept);
+    CHECK(kept[0] == 1);
+    CHECK(kept[2] == 3);
+    CHECK(at == 5);
+}
+
 TEST_CASE("history times: the whole string, in the years an entry's name can hold") {
     date::sys_seconds t;
     CHECK(history::parse_time("2026-11-28T04:00:00Z", t));

@@ -3,7 +3,7 @@
 is quiet, 25% more work is a confirmed REGRESSION and 25% less an improvement, --against-env
 reaches only the worker, --save-baseline keeps both sides, and a worker that is not a
 benchgate binary, speaks another protocol, dies, hangs or lies (test/fake_workers/) stops the
-run with exit 2 and one line.
+run with exit 2 and one line, and a worker of the previous protocol is still driven.
 
     test/integration/duet.py DEMO DEMO_SLOW
 """
@@ -42,11 +42,18 @@ with tempfile.TemporaryDirectory() as d:
 
 for fake, expect in [("not_benchgate.sh", "is not a benchgate bench binary"), ("wrong_protocol.sh", "protocol 99"),
                      ("dies.sh", "died"), ("hangs.sh", "did not answer within"), ("lies.sh", "answered 'time -5'"),
+                     ("short_turn.sh", "answered 'times 1000' to 'turn'"),
                      ("no_such_worker", "cannot execute")]:
     t0 = time.monotonic()
     r = run([DEMO, "--quick", "--against", os.path.join(FAKE_WORKERS, fake), "--worker-timeout", "2", "--filter", "hash"])
     took = time.monotonic() - t0
     check(f"--against {fake}: exit 2, one line saying '{expect}'",
           r.returncode == 2 and one_error_line(r) and expect in r.stderr and took < 30, r.stderr + f" ({took:.1f} s)")
+
+# A worker of the previous protocol (a base built with an older benchgate) is still driven.
+r = run([DEMO, "--quick", "--against", os.path.join(FAKE_WORKERS, "protocol2.sh"), "--worker-timeout", "5", "--filter", "hash",
+         "--color", "never"])
+check("--against a protocol 2 worker: measured a batch at a time, judged (exit 0 or 1), no error",
+      r.returncode in (0, 1) and "demo/hash_chain" in r.stdout and not r.stderr.strip(), r.stdout + r.stderr)
 
 finish()

@@ -2,17 +2,26 @@
 // worker over pipes and samples both builds alternately, in a random order per pair, with
 // the same iteration count, so both see the same machine state.
 //
-// Worker protocol, version 2: one line per message, worker replies to each command.
-//   worker -> "benchgate-worker 2 VERSION"             on start
+// Worker protocol, version 3: one line per message, worker replies to each command.
+//   worker -> "benchgate-worker 3 VERSION"             on start
 //   "list"          -> "list [JSON array of names]"
 //   "bench INDEX"   -> "ready" | "missing" | "error MESSAGE"  (runs the INDEX-th listed body up to bench.run)
 //   "run N"         -> "time NANOSECONDS" | "error MESSAGE"     (one timed batch of N calls)
+//   "settle N"      -> "times A B C" | "error MESSAGE"          (batches of N calls back to back until
+//                                                                three in a row agree: settle_alone)
+//   "refill N LEVEL"-> "count K" | "error MESSAGE"              (batches until one is within LEVEL
+//                                                                ns per call: batches_to_level)
+//   "turn N D K"    -> "times T1 .. TK" | "error MESSAGE"       (D batches thrown away, then K kept,
+//                                                                back to back: run_turn)
 //   "end"           -> "done" | "error MESSAGE"                 (leaves bench.run; answered once the
 //                                                                rest of the body and the fixture's
 //                                                                teardown ran)
 //   "quit"          -> the worker exits
 //   any command     -> "died REASON"                            (the body ended the worker: exit(),
 //                                                                a crash; guard.hpp)
+// "times" are nanoseconds per call. Version 2 lacks settle, refill and turn; a version 2 worker
+// is driven one "run" per batch (each of its batches then follows a system call, which on a
+// kernel that flushes the TLB on every entry starts it colder than this side's batches).
 // The worker's own standard output is moved to standard error, so a body that prints cannot
 // corrupt the protocol.
 //
@@ -57,7 +66,9 @@ namespace benchgate::detail {
 
 // A benchmark is named by its place in the worker's list, so a name may hold any bytes (line
 // breaks too) without breaking the line protocol.
-inline constexpr int worker_protocol_version = 2;
+inline constexpr int worker_protocol_version = 3;
+// The oldest worker a parent still drives (without settle, refill and turn).
+inline constexpr int worker_protocol_oldest = 2;
 
 // A worker child with a line-based channel and timeouts on every read.
 class WorkerProcess {
@@ -107,9 +118,11 @@ public:
         if (hello.rfind(prefix, 0) != 0)
             return path + " is not a benchgate bench binary (it answered '" + hello.substr(0, 60) + "' to --worker)";
         const int version = std::atoi(hello.c_str() + prefix.size());
-        if (version != worker_protocol_version)
+        if (version < worker_protocol_oldest || version > worker_protocol_version)
             return path + " speaks worker protocol " + std::to_string(version) + ", this binary speaks " +
-                   std::to_string(worker_protocol_version) + " (rebuild both with the same benchgate)";
+                   std::to_string(worker_protocol_oldest) + " to " + std::to_string(worker_protocol_version) +
+                   " (rebuild both with the same benchgate)";
+        protocol_ = version;
         return {};
     }
 
@@ -135,6 +148,7 @@ public:
     }
 
     double timeout() const { return timeout_s_; }
+    int protocol() const { return protocol_; }  // the version the worker announced
     const std::string& path() const { return path_; }
     bool running() const { return pid_ > 0; }
     bool hung() const { return hung_; }               // the last wait ran out; the worker was killed
@@ -234,19 +248,22 @@ private:
     double waited_s_ = 0.0;
     std::string ended_;
     pid_t pid_ = -1;
+    int protocol_ = worker_protocol_version;
     int out_fd_ = -1, in_fd_ = -1;
     std::string buffer_;
 };
 
-// The worker's reply to "bench INDEX" or "run N", parsed: what the parent does next.
+// The worker's reply to a command, parsed: what the parent does next.
 struct WorkerReply {
     enum Kind {
-        ok,          // "ready", or "time NS" with a positive finite NS
+        ok,          // "ready", "time NS", "times ..." or "count K", well formed
         body_error,  // "error MESSAGE": the --against build's body failed (the benchmark is FAILED)
         bad          // anything else: the protocol is broken (the duet stops)
     } kind = bad;
-    double ns = 0.0;      // "time": nanoseconds for the batch
-    std::string message;  // body_error: MESSAGE; bad: what was wrong, one line
+    double ns = 0.0;             // "time": nanoseconds for the batch
+    std::vector<double> values;  // "times": nanoseconds per call, one per kept batch
+    int count = 0;               // "count": batches
+    std::string message;         // body_error: MESSAGE; bad: what was wrong, one line
 };
 
 // The start of a reply for a message: at most 60 bytes, on one line.
@@ -265,23 +282,68 @@ inline WorkerReply parse_bench_reply(const std::string& reply) {
     return r;
 }
 
+// A decimal number as the worker writes it with %.17g, positive and finite.
+inline bool parse_positive_time(const std::string& number, double& ns) {
+    if (number.empty() || number.size() > 40 || number.find_first_not_of("0123456789.eE+-") != std::string::npos) return false;
+    char* end = nullptr;
+    ns = std::strtod(number.c_str(), &end);
+    return end == number.c_str() + number.size() && ns > 0 && std::isfinite(ns);
+}
+
+// An "error MESSAGE" reply, or `r` as it is.
+inline bool parse_error_reply(const std::string& reply, WorkerReply& r) {
+    if (reply.rfind("error ", 0) != 0) return false;
+    r.kind = WorkerReply::body_error;
+    r.message = benchgate::detail::one_line(reply.substr(6));
+    return true;
+}
+
 // "time NS": NS a decimal number (what the worker writes with %.17g) that is positive and finite.
 inline WorkerReply parse_run_reply(const std::string& reply) {
     WorkerReply r;
-    if (reply.rfind("error ", 0) == 0) {
-        r.kind = WorkerReply::body_error;
-        r.message = benchgate::detail::one_line(reply.substr(6));
+    if (parse_error_reply(reply, r)) return r;
+    r.message = "the worker answered '" + reply_excerpt(reply) + "' to 'run'";
+    if (reply.rfind("time ", 0) != 0 || reply.size() > 64 || !parse_positive_time(reply.substr(5), r.ns)) return r;
+    r.kind = WorkerReply::ok;
+    r.message.clear();
+    return r;
+}
+
+// "times T1 .. TK" to `command` (settle or turn): exactly `expected` times, single spaces.
+inline WorkerReply parse_times_reply(const std::string& reply, std::size_t expected, const char* command) {
+    WorkerReply r;
+    if (parse_error_reply(reply, r)) return r;
+    r.message = "the worker answered '" + reply_excerpt(reply) + "' to '" + command + "'";
+    if (reply.rfind("times ", 0) != 0 || reply.size() > 64 * (expected + 1)) return r;
+    std::size_t at = 6;
+    while (r.values.size() < expected) {
+        const std::size_t space = std::min(reply.find(' ', at), reply.size());
+        double ns = 0;
+        if (!parse_positive_time(reply.substr(at, space - at), ns)) return r;
+        r.values.push_back(ns);
+        at = space + 1;
+        if (space == reply.size()) break;
+    }
+    if (r.values.size() != expected || at != reply.size() + 1) {
+        r.values.clear();
         return r;
     }
-    r.message = "the worker answered '" + reply_excerpt(reply) + "' to 'run'";
-    if (reply.rfind("time ", 0) != 0 || reply.size() > 64) return r;
-    const std::string number = reply.substr(5);
-    if (number.empty() || number.find_first_not_of("0123456789.eE+-") != std::string::npos) return r;
-    char* end = nullptr;
-    const double ns = std::strtod(number.c_str(), &end);
-    if (end != number.c_str() + number.size() || !(ns > 0) || !std::isfinite(ns)) return r;
     r.kind = WorkerReply::ok;
-    r.ns = ns;
+    r.message.clear();
+    return r;
+}
+
+// "count K" to 'refill': 1 <= K <= most.
+inline WorkerReply parse_count_reply(const std::string& reply, int most) {
+    WorkerReply r;
+    if (parse_error_reply(reply, r)) return r;
+    r.message = "the worker answered '" + reply_excerpt(reply) + "' to 'refill'";
+    if (reply.rfind("count ", 0) != 0) return r;
+    const char* first = reply.data() + 6;
+    const char* last = reply.data() + reply.size();
+    const auto parsed = std::from_chars(first, last, r.count);
+    if (parsed.ec != std::errc() || parsed.ptr != last || first == last || r.count < 1 || r.count > most) return r;
+    r.kind = WorkerReply::ok;
     r.message.clear();
     return r;
 }
@@ -308,6 +370,36 @@ inline std::vector<bool> balanced_order(int turns, stats::Rng& rng) {
         first[j] = tmp;
     }
     return first;
+}
+
+// The rules of a duet turn, the same on both sides: `one` runs one batch and returns its
+// nanoseconds per call. Each runs its batches back to back, with no system call between them.
+//
+// Alone, until three batches in a row agree within 3% (at most duet_settle_max); the last three.
+template <class One>
+std::vector<double> settle_alone(One&& one) {
+    std::vector<double> seen;
+    for (int i = 0; i < duet_settle_max; ++i) {
+        seen.push_back(one());
+        if (seen.size() < 3) continue;
+        const auto [lo, hi] = std::minmax_element(seen.end() - 3, seen.end());
+        if (*hi <= *lo * 1.03) break;
+    }
+    return std::vector<double>(seen.end() - 3, seen.end());
+}
+// Right after the other side ran: the batches it takes to come back to `level` (the batch that
+// reaches it counted; duet_discard_max when none of duet_discard_max - 1 did).
+template <class One>
+int batches_to_level(One&& one, double level) {
+    for (int i = 1; i < duet_discard_max; ++i)
+        if (one() <= level) return i;
+    return duet_discard_max;
+}
+// A turn: `discard` batches thrown away, then `take` kept in `into`.
+template <class One>
+void run_turn(One&& one, int discard, int take, double* into) {
+    for (int d = 0; d < discard; ++d) one();
+    for (int j = 0; j < take; ++j) into[j] = one();
 }
 
 // Parent side: for each benchmark the worker also has, calibrate here, then measure both sides
@@ -388,20 +480,16 @@ private:
     void measure_turns(Sampling& s, const Batch& batch, std::uint64_t n, int samples) {
         BenchmarkResult& out = s.out;
         const double per = static_cast<double>(n);
-        auto one = [&](bool this_side) { return (this_side ? local(s, batch, n) : remote(n)) / per; };
-        auto settle = [&](bool this_side, std::vector<double>& level) {
-            std::vector<double> seen;
-            for (int i = 0; i < duet_settle_max; ++i) {
-                throw_if_interrupted();
-                seen.push_back(one(this_side));
-                if (seen.size() < 3) continue;
-                level.assign(seen.end() - 3, seen.end());
-                const auto [lo, hi] = std::minmax_element(level.begin(), level.end());
-                if (*hi <= *lo * 1.03) break;
-            }
+        auto here = [&] {
+            throw_if_interrupted();
+            return local(s, batch, n) / per;
         };
-        settle(false, out.solo_baseline);  // the other side first: this side is warm last
-        settle(true, out.solo_samples);
+        // A worker of protocol 3 runs each of its steps back to back as this side does; an older
+        // one is driven a batch at a time.
+        const bool whole_steps = worker_.protocol() >= 3;
+        auto there = [&] { return remote(n) / per; };
+        out.solo_baseline = whole_steps ? remote_settle(n) : settle_alone(there);  // the other side first: this side is warm last
+        out.solo_samples = settle_alone(here);
         // Within the solo batches' own spread of their median, at least 3% and at most 10% (a
         // side that never settled alone has a spread that says nothing about its level).
         auto warm_level = [](const std::vector<double>& solo) {
@@ -409,29 +497,20 @@ private:
             return stats::median(solo) * (1.0 + std::clamp(*hi / *lo - 1.0, 0.03, 0.10));
         };
         const double level_here = warm_level(out.solo_samples), level_there = warm_level(out.solo_baseline);
-        auto batches_to_refill = [&](bool this_side, double level) {
-            for (int i = 1; i < duet_discard_max; ++i) {
-                throw_if_interrupted();
-                if (one(this_side) <= level) return i;
-            }
-            return duet_discard_max;
-        };
         int needed = 1;
         for (int probe = 0; probe < 2; ++probe) {
-            needed = std::max(needed, batches_to_refill(false, level_there));
-            needed = std::max(needed, batches_to_refill(true, level_here));
+            needed = std::max(needed, whole_steps ? remote_refill(n, level_there) : batches_to_level(there, level_there));
+            needed = std::max(needed, batches_to_level(here, level_here));
         }
         // A body that comes back within one batch (CPU-bound) throws one away; one that needs
         // several is still on its way back when it first reaches the level, so it gets twice that.
         const int discard = needed == 1 ? 1 : std::min(duet_discard_max, 2 * needed);
         const int kept = std::max(duet_turn_kept, std::min(discard, duet_turn_kept_max));
-        std::vector<double> here(static_cast<std::size_t>(kept)), there(static_cast<std::size_t>(kept));
-        auto turn = [&](bool this_side, int take, std::vector<double>& into) {
-            for (int d = 0; d < discard; ++d) one(this_side);
-            for (int j = 0; j < take; ++j) {
-                throw_if_interrupted();
-                into[static_cast<std::size_t>(j)] = one(this_side);
-            }
+        std::vector<double> here_kept(static_cast<std::size_t>(kept)), there_kept(static_cast<std::size_t>(kept));
+        auto turn = [&](bool this_side, int take) {
+            if (this_side) run_turn(here, discard, take, here_kept.data());
+            else if (whole_steps) remote_turn(n, discard, take, there_kept);
+            else run_turn(there, discard, take, there_kept.data());
         };
         const int turns = (samples + kept - 1) / kept;
         stats::Rng rng(seed_ ^ name_seed(s.name, 0x6475657432ULL));
@@ -440,16 +519,12 @@ private:
         out.paired_baseline.reserve(static_cast<std::size_t>(samples));
         for (int t = 0; t < turns; ++t) {
             const int take = std::min(kept, samples - t * kept);
-            if (here_first[static_cast<std::size_t>(t)]) {
-                turn(true, take, here);
-                turn(false, take, there);
-            } else {
-                turn(false, take, there);
-                turn(true, take, here);
-            }
+            const bool first = here_first[static_cast<std::size_t>(t)];
+            turn(first, take);
+            turn(!first, take);
             for (int j = 0; j < take; ++j) {
-                out.samples.push_back(here[static_cast<std::size_t>(j)]);
-                out.paired_baseline.push_back(there[static_cast<std::size_t>(j)]);
+                out.samples.push_back(here_kept[static_cast<std::size_t>(j)]);
+                out.paired_baseline.push_back(there_kept[static_cast<std::size_t>(j)]);
                 out.iterations.push_back(n);
                 out.rounds.push_back(0);
             }
@@ -504,6 +579,35 @@ private:
         if (r.kind == WorkerReply::bad) fail(r.message);
         return r.ns;
     }
+    // The other side's steps of a turn, each run whole in the worker. The wait allows `batches`
+    // of the other build's batches at 20 times this side's last batch.
+    template <class Parse>
+    WorkerReply remote_step(const std::string& command, int batches, Parse&& parse) {
+        std::string reply;
+        ask(command, reply, std::max(worker_.timeout(), 20.0 * batches * last_local_ns_ / 1e9));
+        WorkerReply r = parse(reply);
+        if (r.kind == WorkerReply::body_error) throw RemoteBodyFailed("the --against build's body failed: " + r.message);
+        if (r.kind == WorkerReply::bad) fail(r.message);
+        return r;
+    }
+    std::vector<double> remote_settle(std::uint64_t n) {
+        return remote_step("settle " + std::to_string(n), duet_settle_max,
+                           [](const std::string& reply) { return parse_times_reply(reply, 3, "settle"); })
+            .values;
+    }
+    int remote_refill(std::uint64_t n, double level) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "refill %llu %.17g", static_cast<unsigned long long>(n), level);
+        return remote_step(buf, duet_discard_max, [](const std::string& reply) { return parse_count_reply(reply, duet_discard_max); })
+            .count;
+    }
+    void remote_turn(std::uint64_t n, int discard, int take, std::vector<double>& into) {
+        const std::string command = "turn " + std::to_string(n) + " " + std::to_string(discard) + " " + std::to_string(take);
+        const WorkerReply r = remote_step(command, discard + take, [take](const std::string& reply) {
+            return parse_times_reply(reply, static_cast<std::size_t>(take), "turn");
+        });
+        std::copy(r.values.begin(), r.values.end(), into.begin());
+    }
 
     WorkerProcess& worker_;
     std::vector<std::string> worker_names_;
@@ -512,7 +616,7 @@ private:
     double last_local_ns_ = 0.0;
 };
 
-// Worker side: inside bench.run, serve "run N" until "end".
+// Worker side: inside bench.run, serve "run N" and the steps of a turn until "end".
 class WorkerDuetDriver final : public Driver {
 public:
     WorkerDuetDriver(std::FILE* in, int out_fd) : in_(in), out_fd_(out_fd) {}
@@ -536,6 +640,15 @@ public:
                 char buf[64];
                 std::snprintf(buf, sizeof buf, "time %.17g", ns);
                 send(buf);
+            } else if (line.rfind("settle ", 0) == 0 || line.rfind("refill ", 0) == 0 || line.rfind("turn ", 0) == 0) {
+                std::string reply;
+                try {
+                    reply = step(s, batch, line);
+                } catch (...) {
+                    send("error " + one_line(current_exception_text()));
+                    throw;
+                }
+                send(reply);
             } else if (line == "end") {
                 left_ = true;  // run_worker answers once the body and its teardown are done
                 return;
@@ -546,6 +659,49 @@ public:
             }
         }
         exit_from_body(0);  // the parent went away
+    }
+
+    // One of the steps of a turn ("settle N", "refill N LEVEL", "turn N D K"), run with the
+    // rules the parent uses on its own side; the reply to send. A malformed command is an error.
+    static std::string step(Sampling& s, const Batch& batch, const std::string& line) {
+        std::vector<std::string> words;
+        for (std::size_t at = 0; at <= line.size();) {
+            const std::size_t space = std::min(line.find(' ', at), line.size());
+            words.push_back(line.substr(at, space - at));
+            at = space + 1;
+        }
+        auto whole = [](const std::string& w, std::uint64_t most, std::uint64_t& v) {
+            const auto parsed = std::from_chars(w.data(), w.data() + w.size(), v);
+            return parsed.ec == std::errc() && parsed.ptr == w.data() + w.size() && !w.empty() && v <= most;
+        };
+        std::uint64_t n = 0, discard = 0, take = 0;
+        double level = 0;
+        const std::string& verb = words[0];
+        const bool ok = words.size() >= 2 && whole(words[1], ~std::uint64_t{0}, n) && n > 0 &&
+                        ((verb == "settle" && words.size() == 2) ||
+                         (verb == "refill" && words.size() == 3 && parse_positive_time(words[2], level)) ||
+                         (verb == "turn" && words.size() == 4 && whole(words[2], duet_discard_max, discard) &&
+                          whole(words[3], duet_turn_kept_max, take) && take > 0));
+        if (!ok) return "error malformed command: " + line.substr(0, 60);
+        const double per = static_cast<double>(n);
+        auto one = [&] { return checked_time(s.timed(batch, n), n) / per; };
+        char buf[40];
+        auto times = [&](const double* v, std::size_t count) {
+            std::string reply = "times";
+            for (std::size_t i = 0; i < count; ++i) {
+                std::snprintf(buf, sizeof buf, " %.17g", v[i]);
+                reply += buf;
+            }
+            return reply;
+        };
+        if (verb == "settle") {
+            const std::vector<double> last = settle_alone(one);
+            return times(last.data(), last.size());
+        }
+        if (verb == "refill") return "count " + std::to_string(batches_to_level(one, level));
+        double kept[duet_turn_kept_max];
+        run_turn(one, static_cast<int>(discard), static_cast<int>(take), kept);
+        return times(kept, static_cast<std::size_t>(take));
     }
 
     static std::string one_line(std::string text) {
