@@ -5,9 +5,11 @@
 
 #define BENCHGATE_FULL
 #include <benchgate/benchgate.hpp>
+#include <benchgate/merge.hpp>
 
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace benchgate;
@@ -422,4 +424,109 @@ TEST_CASE("a 100-benchmark suite: identical builds fail in at most alpha of runs
     const GateReport r = compare_runs(base, cur, GateConfig{});
     CHECK(r.rows[3].status == Status::regression);
     CHECK(r.rows[3].significant);
+}
+
+namespace {
+
+// A suite whose baseline was saved in `sessions` sessions of `k` processes and whose current run
+// is one more session of `m` processes. Each session moves every benchmark's level by its own
+// log-normal step (SD session_sd, per benchmark); processes inside a session spread by
+// process_sd. `joined`: the baseline says which session each process ran in; else it looks
+// like one session.
+std::pair<RunResult, RunResult> session_suite(int count, int sessions, int k, int m, double session_sd, double process_sd,
+                                              bool joined, stats::Rng& rng) {
+    std::vector<BenchmarkResult> base, cur;
+    for (int i = 0; i < count; ++i) {
+        BenchmarkResult b, c;
+        b.name = c.name = "b" + std::to_string(i);
+        std::uint32_t process = 0;
+        for (int s = 0; s < sessions; ++s) {
+            const double level = 100.0 * std::exp(session_sd * normal(rng));
+            for (int p = 0; p < k; ++p) add_process(b, level * std::exp(process_sd * normal(rng)), process++, rng);
+        }
+        const double level = 100.0 * std::exp(session_sd * normal(rng));
+        for (int p = 0; p < m; ++p) add_process(c, level * std::exp(process_sd * normal(rng)), static_cast<std::uint32_t>(p), rng);
+        base.push_back(b);
+        cur.push_back(c);
+    }
+    RunResult b = run_of(base), c = run_of(cur);
+    b.context.processes = sessions * k;
+    c.context.processes = m;
+    if (joined)
+        for (int s = 0; s < sessions; ++s)
+            for (int p = 0; p < k; ++p) b.context.sessions.push_back(static_cast<std::uint32_t>(s));
+    return {b, c};
+}
+
+double session_coverage(int sessions, int k, int m, double session_sd, double process_sd, bool joined, std::uint64_t seed,
+                        int suites = 40, int count = 50) {
+    stats::Rng rng(seed);
+    int in = 0, all = 0;
+    for (int s = 0; s < suites; ++s) {
+        const auto [base, cur] = session_suite(count, sessions, k, m, session_sd, process_sd, joined, rng);
+        for (const auto& row : compare_runs(base, cur, GateConfig{}).rows) {
+            ++all;
+            if (row.change.lower <= 0.001 && row.change.upper >= -0.001) ++in;
+        }
+    }
+    return static_cast<double>(in) / all;
+}
+
+}  // namespace
+
+TEST_CASE("sessions as a variance component: drift between sessions is in the interval of a joined baseline") {
+    // The spread of one session mean against another, over processes of one session: 3% vs 1%.
+    // A baseline of one session cannot see the drift: its intervals cover far less than 95%.
+    const double one = session_coverage(1, 3, 1, 0.03, 0.01, false, 11);
+    CHECK(one < 0.75);
+    // Three sessions joined: the sessions are the replicates, and 95% intervals cover 93-97%.
+    for (auto [sessions, k, m, session_sd, process_sd] :
+         {std::tuple{3, 3, 1, 0.03, 0.01}, std::tuple{3, 3, 3, 0.03, 0.01}, std::tuple{4, 2, 1, 0.01, 0.02},
+          std::tuple{2, 3, 1, 0.02, 0.005}, std::tuple{5, 3, 1, 0.0, 0.01}}) {
+        const double c = session_coverage(sessions, k, m, session_sd, process_sd, true, 12);
+        INFO("sessions " << sessions << ", k " << k << ", m " << m << ", session SD " << session_sd << ", process SD " << process_sd
+                         << ": coverage " << c);
+        CHECK(c >= 0.93);
+        CHECK(c <= 0.97);
+    }
+    // The report says how many sessions the baseline holds, and notes a single one.
+    stats::Rng rng(13);
+    const auto [joined, cur] = session_suite(5, 3, 3, 1, 0.03, 0.01, true, rng);
+    GateReport r = compare_runs(joined, cur, GateConfig{});
+    CHECK(r.baseline_sessions == 3);
+    CHECK(session_note(r).empty());
+    const auto [single, cur1] = session_suite(5, 1, 3, 1, 0.03, 0.01, false, rng);
+    r = compare_runs(single, cur1, GateConfig{});
+    CHECK(r.baseline_sessions == 1);
+    CHECK(session_note(r).find("one session") != std::string::npos);
+}
+
+TEST_CASE("joining runs into a baseline of sessions: processes renumbered, sessions recorded, machines checked") {
+    stats::Rng rng(14);
+    RunResult a = session_suite(3, 1, 3, 1, 0.0, 0.01, false, rng).first;
+    RunResult b = session_suite(2, 1, 2, 1, 0.0, 0.01, false, rng).first;
+    a.created = "2026-12-01T10:00:00Z";
+    b.created = "2026-12-02T10:00:00Z";
+    b.benchmarks[1].name = "only_in_b";
+    MergedRun j = join_sessions({{a, "a.json"}, {b, "b.json"}});
+    REQUIRE(j.ok());
+    CHECK(j.run.context.processes == 5);
+    CHECK(j.run.context.sessions == std::vector<std::uint32_t>{0, 0, 0, 1, 1});
+    CHECK(j.run.created == "2026-12-02T10:00:00Z");
+    const BenchmarkResult* b0 = j.run.find("b0");
+    REQUIRE(b0);
+    CHECK(process_indices(*b0) == std::vector<std::uint32_t>{0, 1, 2, 3, 4});
+    CHECK(j.run.find("b2")->samples.size() == 18);
+    CHECK(process_indices(*j.run.find("only_in_b")) == std::vector<std::uint32_t>{3, 4});
+    // Written and read back, the sessions survive.
+    const LoadedRun back = parse_run(to_json(j.run), "joined.json");
+    REQUIRE(back.ok());
+    CHECK(back.run.context.sessions == j.run.context.sessions);
+    // A joined baseline joins again: its sessions stay apart.
+    MergedRun again = join_sessions({{j.run, "joined.json"}, {a, "a.json"}});
+    REQUIRE(again.ok());
+    CHECK(again.run.context.sessions == std::vector<std::uint32_t>{0, 0, 0, 1, 1, 2, 2, 2});
+    b.context.cpu = "another cpu";
+    CHECK(join_sessions({{a, "a.json"}, {b, "b.json"}}).error.find("different machines") != std::string::npos);
+    CHECK(!join_sessions({{a, "a.json"}}).ok());
 }

@@ -338,6 +338,80 @@ inline LogSpread file_log_spread(const std::vector<double>& base, const std::vec
     return out;
 }
 
+// Two sides of process estimates when the baseline's come from two or more sessions (runs made
+// at different times, joined by `benchgate baseline`; `session[i]` is the session of base[i]).
+// A session's processes share its machine state, so the sessions are the baseline's replicates
+// and the current run is one more session:
+//   d   = mean log of the current processes - mean over sessions of each session's mean log
+//   Var(d) = tau2 (1 + 1/S) + sigma2 max(0, 1/m - mean over sessions of 1/k_s)
+// where tau2 is the variance of the S session means (it holds the drift between sessions and
+// the spread of k_s processes), sigma2 the spread between processes within a session (pooled
+// over the baseline's sessions and the current run's m processes), and the second term what
+// the current session's mean lacks when it rests on fewer processes than a baseline session.
+// The degrees of freedom are Welch-Satterthwaite's. Fewer than two sessions: file_log_spread.
+inline LogSpread session_log_spread(const std::vector<double>& base, const std::vector<std::uint32_t>& session,
+                                    const std::vector<double>& cur) {
+    if (base.size() != session.size() || cur.empty()) return file_log_spread(base, cur);
+    std::vector<std::uint32_t> ids(session);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (ids.size() < 2) return file_log_spread(base, cur);
+    std::vector<double> means, within;
+    double within_ss = 0.0, within_df = 0.0, inverse_k = 0.0;
+    for (std::uint32_t id : ids) {
+        std::vector<double> logs;
+        for (std::size_t i = 0; i < base.size(); ++i)
+            if (session[i] == id) logs.push_back(std::log(base[i]));
+        const double m = stats::mean(logs);
+        means.push_back(m);
+        for (double v : logs) within_ss += (v - m) * (v - m);
+        within_df += static_cast<double>(logs.size()) - 1.0;
+        inverse_k += 1.0 / static_cast<double>(logs.size());
+    }
+    std::vector<double> lc;
+    for (double v : cur) lc.push_back(std::log(v));
+    const double mc = stats::mean(lc);
+    for (double v : lc) within_ss += (v - mc) * (v - mc);
+    within_df += static_cast<double>(lc.size()) - 1.0;
+    const double S = static_cast<double>(means.size()), m = static_cast<double>(lc.size());
+    const double grand = stats::mean(means);
+    double tau_ss = 0.0;
+    for (double v : means) tau_ss += (v - grand) * (v - grand);
+    const double tau2 = tau_ss / (S - 1.0);
+    const double sigma2 = within_df > 0 ? within_ss / within_df : 0.0;
+    const double a = tau2 * (1.0 + 1.0 / S), b = sigma2 * std::max(0.0, 1.0 / m - inverse_k / S);
+    LogSpread out;
+    out.d = mc - grand;
+    out.s2 = a + b;
+    const double denominator = a * a / (S - 1.0) + (within_df > 0 ? b * b / within_df : 0.0);
+    out.df = denominator > 0 ? out.s2 * out.s2 / denominator : S - 1.0;
+    out.se_factor = 1.0;
+    out.look = static_cast<int>(lc.size());
+    return out;
+}
+
+// The distinct process indices of `b`'s samples, ascending (the order of process_estimates);
+// {0} when its samples carry none.
+inline std::vector<std::uint32_t> process_indices(const BenchmarkResult& b) {
+    if (b.processes.size() != b.samples.size()) return {0};
+    std::vector<std::uint32_t> p(b.processes);
+    std::sort(p.begin(), p.end());
+    p.erase(std::unique(p.begin(), p.end()), p.end());
+    return p;
+}
+
+// A benchmark's spread against a file baseline whose processes ran in `sessions` (the
+// baseline's context.sessions; empty: one session): by session when this benchmark's
+// processes span two or more (session_log_spread), else by process (file_log_spread).
+inline LogSpread baseline_log_spread(const BenchmarkResult& base, const std::vector<std::uint32_t>& sessions,
+                                     const BenchmarkResult& cur, stats::Statistic estimator) {
+    const std::vector<double> b = process_estimates(base, estimator), x = process_estimates(cur, estimator);
+    if (sessions.empty()) return file_log_spread(b, x);
+    std::vector<std::uint32_t> of;
+    for (std::uint32_t p : process_indices(base)) of.push_back(p < sessions.size() ? sessions[p] : 0);
+    return session_log_spread(b, of, x);
+}
+
 inline ProcessEvidence process_evidence(const std::vector<double>& base, const std::vector<double>& cur, const GateConfig& cfg,
                                         const stats::VariancePrior& prior = {}) {
     return evidence_from_spread(file_log_spread(base, cur), prior, cfg);
@@ -504,7 +578,8 @@ inline std::string tail_note(const BenchmarkResult& base, const BenchmarkResult&
 // reference's change when the machine moved (machine_moved; else NaN): the interval is widened
 // for it (widen_for_machine). `prior` is the suite's prior for the spread (suite_prior).
 inline Comparison compare_benchmark(const BenchmarkResult& base, const BenchmarkResult& cur, const GateConfig& cfg,
-                                    const Estimate& machine = no_estimate(), const stats::VariancePrior& prior = {}) {
+                                    const Estimate& machine = no_estimate(), const stats::VariancePrior& prior = {},
+                                    const std::vector<std::uint32_t>& sessions = {}) {
     if (cfg.metric != Metric::time && !cur.failed()) return compare_deterministic(base, cur, cfg);
     Comparison c;
     c.name = cur.name;
@@ -529,7 +604,7 @@ inline Comparison compare_benchmark(const BenchmarkResult& base, const Benchmark
     c.current = geometric_mean(x);
     c.raw_change = c.current / c.raw_baseline - 1.0;
     c.baseline = c.raw_baseline;
-    const ProcessEvidence e = process_evidence(b, x, cfg, prior);
+    const ProcessEvidence e = evidence_from_spread(baseline_log_spread(base, sessions, cur, cfg.estimator), prior, cfg);
     c.change = e.change;
     c.decisive = e.decisive;
     if (std::isfinite(machine.point)) {
@@ -617,6 +692,7 @@ struct GateReport {
                      std::numeric_limits<double>::quiet_NaN()};  // the reference's change with its interval
     stats::VariancePrior prior;    // the suite's prior for the spread between replicates (not fitted: the fixed one)
     std::string baseline_warning;  // "" unless the baseline's own processes disagree (a noisy recording)
+    int baseline_sessions = 0;     // sessions the baseline file holds (0: duet, no file)
 
     int count(Status s) const {
         return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));
@@ -685,6 +761,22 @@ inline std::string noisy_baseline_warning(const RunResult& baseline, const GateC
     return buf;
 }
 
+// Sessions a run's processes ran in (context.sessions; at least one).
+inline int session_count(const Context& c) {
+    std::vector<std::uint32_t> ids(c.sessions);
+    std::sort(ids.begin(), ids.end());
+    return std::max<int>(1, static_cast<int>(std::unique(ids.begin(), ids.end()) - ids.begin()));
+}
+
+// A note for a file comparison whose baseline holds one session: its processes ran back to
+// back, so drift between sessions (another hour, another boot, another runner) is not in the
+// intervals. "" with two or more sessions, and in duet mode (both builds in one session).
+inline std::string session_note(const GateReport& report) {
+    if (report.baseline_sessions != 1) return {};
+    return "the baseline holds one session, so drift between sessions is not in the intervals (join runs made at "
+           "different times with benchgate baseline)";
+}
+
 // The suite's prior for the spread between processes: fitted to every time row's pooled
 // between-process variance (stats::fit_variance_prior), so that the noise model comes from the
 // suite being judged, in this mode, on this machine.
@@ -694,7 +786,7 @@ inline stats::VariancePrior suite_prior(const RunResult& baseline, const RunResu
         if (cur.failed() || cur.samples.empty() || effective_config(cfg, cur).metric != Metric::time) continue;
         const BenchmarkResult* base = baseline.find(cur.name);
         if (!base || base->samples.empty()) continue;
-        const LogSpread x = file_log_spread(process_estimates(*base, cfg.estimator), process_estimates(cur, cfg.estimator));
+        const LogSpread x = baseline_log_spread(*base, baseline.context.sessions, cur, cfg.estimator);
         if (x.df > 0 && std::isfinite(x.s2)) {
             s2.push_back(x.s2);
             df.push_back(x.df);
@@ -714,6 +806,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
                                  "): changes may reflect the machine, not the code";
     report.baseline_warning = noisy_baseline_warning(baseline, cfg);
     report.prior = suite_prior(baseline, current, cfg);
+    report.baseline_sessions = session_count(baseline.context);
     if (cfg.speed_correction && !baseline.reference.samples.empty() && !current.reference.samples.empty()) {
         const ProcessEvidence ref = reference_change(baseline, current, cfg, report.prior);
         report.speed_measured = std::isfinite(ref.change.point);
@@ -732,7 +825,8 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
             report.rows.push_back(c);
             continue;
         }
-        report.rows.push_back(compare_benchmark(*base, cur, effective_config(cfg, cur, base), report.machine, report.prior));
+        report.rows.push_back(
+            compare_benchmark(*base, cur, effective_config(cfg, cur, base), report.machine, report.prior, baseline.context.sessions));
         if (report.rows.back().speed_applied) ++report.speed_applied_rows;
     }
     report.speed_corrected = report.speed_applied_rows > 0;

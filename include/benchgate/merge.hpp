@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -158,6 +159,104 @@ inline MergedRun merge_runs(const std::vector<MergeSource>& sources, const Merge
             run.complexity.push_back(std::move(fit));
         }
     if (const std::string w = detail::shard_coverage(sources); !w.empty()) out.warnings.push_back(w);
+    return out;
+}
+
+// Joins runs of the same suite made at different times (each file one or more sessions) into
+// one baseline whose sessions the gate treats as its replicates (session_log_spread), so that
+// drift between sessions is in the intervals. Each file's processes are numbered after the
+// previous files' and context.sessions says which session each ran in; a benchmark keeps the
+// samples of every file that measured it, and the estimates of the first. Refuses files from
+// different machines, summaries (no samples to join) and more than 1024 processes in all. The
+// context is the newest file's (by `created`), with the sessions and a note naming the files.
+inline MergedRun join_sessions(const std::vector<MergeSource>& sources) {
+    MergedRun out;
+    if (sources.size() < 2) {
+        out.error = "a baseline of sessions needs two or more result files";
+        return out;
+    }
+    const std::string fingerprint = machine_fingerprint(sources.front().run.context);
+    std::size_t newest = 0;
+    int total = 0;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const MergeSource& s = sources[i];
+        const std::string fp = machine_fingerprint(s.run.context);
+        if (fp != fingerprint) {
+            out.error = sources.front().label + " and " + s.label + " were measured on different machines ('" +
+                        detail::one_line(fingerprint) + "' vs '" + detail::one_line(fp) + "'): sessions of one baseline share a machine";
+            return out;
+        }
+        if (!s.run.context.shard.empty()) {
+            out.error = s.label + " is shard " + s.run.context.shard + " of a run: join the shards first (benchgate merge)";
+            return out;
+        }
+        for (const auto& b : s.run.benchmarks)
+            if (b.summary()) {
+                out.error = s.label + ": '" + detail::one_line(b.name) + "' is a summary without samples; a session needs them";
+                return out;
+            }
+        total += s.run.context.processes;
+        if (s.run.created > sources[newest].run.created) newest = i;
+    }
+    if (total > 1024) {
+        out.error = "the files hold " + std::to_string(total) + " processes in all, more than the 1024 a result file holds";
+        return out;
+    }
+    RunResult& run = out.run;
+    run.schema = sources[newest].run.schema;
+    run.created = sources[newest].run.created;
+    run.context = sources[newest].run.context;
+    run.context.notes.clear();
+    run.context.processes = total;
+    run.context.sessions.clear();
+    run.reference = BenchmarkResult{};
+    std::uint32_t offset = 0, session_offset = 0;
+    std::string files;
+    std::unordered_map<std::string, std::size_t> index;  // name -> place in run.benchmarks
+    // `b`'s samples after `into`'s, its process indices moved past the earlier files'. A result
+    // that failed in an earlier session gives way to one that did not.
+    auto append = [&offset](BenchmarkResult& into, const BenchmarkResult& b) {
+        if (b.failed() && !into.samples.empty()) return;
+        if (into.samples.empty() && !b.samples.empty()) {
+            into = b;
+            into.samples.clear();
+            into.iterations.clear();
+            into.rounds.clear();
+            into.processes.clear();
+        }
+        const bool indexed = b.processes.size() == b.samples.size();
+        for (std::size_t i = 0; i < b.samples.size(); ++i) {
+            into.samples.push_back(b.samples[i]);
+            into.iterations.push_back(i < b.iterations.size() ? b.iterations[i] : 1);
+            into.processes.push_back(offset + (indexed ? b.processes[i] : 0));
+        }
+    };
+    for (const auto& s : sources) {
+        const int processes = s.run.context.processes;
+        std::uint32_t sessions_here = 1;
+        for (int p = 0; p < processes; ++p) {
+            const std::uint32_t own = static_cast<std::size_t>(p) < s.run.context.sessions.size() ? s.run.context.sessions[p] : 0;
+            run.context.sessions.push_back(session_offset + own);
+            sessions_here = std::max(sessions_here, own + 1);
+        }
+        for (const auto& b : s.run.benchmarks) {
+            const auto [slot, added] = index.emplace(b.name, run.benchmarks.size());
+            if (added) {
+                run.benchmarks.push_back(b);
+                BenchmarkResult& fresh = run.benchmarks.back();
+                fresh.samples.clear();
+                fresh.iterations.clear();
+                fresh.rounds.clear();
+                fresh.processes.clear();
+            }
+            append(run.benchmarks[slot->second], b);
+        }
+        append(run.reference, s.run.reference);
+        offset += static_cast<std::uint32_t>(processes);
+        session_offset += sessions_here;
+        files += (files.empty() ? "" : ", ") + s.label + " (" + (s.run.created.empty() ? "no date" : s.run.created) + ")";
+    }
+    run.context.notes.push_back("sessions joined from " + std::to_string(sources.size()) + " files: " + files);
     return out;
 }
 

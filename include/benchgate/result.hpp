@@ -115,6 +115,9 @@ struct Context {
     long peak_rss_kib = 0;            // peak resident memory of the measuring process
     int pinned_cpu = -1;              // the CPU every measuring process ran on (-1: not pinned)
     int processes = 1;                // processes whose samples the file holds
+    // sessions[p]: the session process p ran in, for a baseline joined from runs made at
+    // different times (benchgate baseline); empty: every process in one session.
+    std::vector<std::uint32_t> sessions;
     std::string shard;                // "I/N" when the run measured shard I of N (--shard); "" all
     std::vector<std::string> notes;   // e.g. why hardware counters are unavailable
 };

@@ -40,6 +40,7 @@ inline void write_context(detail::JsonWriter& w, const Context& c) {
     w.field("clock_resolution_ns", c.clock_resolution_ns).field("clock_cost_ns", c.clock_cost_ns);
     if (c.peak_rss_kib > 0) w.field("peak_rss_kib", static_cast<std::uint64_t>(c.peak_rss_kib));
     w.field("pinned_cpu", c.pinned_cpu).field("processes", c.processes);
+    if (!c.sessions.empty()) w.key("sessions").inline_array(c.sessions);
     if (!c.shard.empty()) w.field("shard", c.shard);
     if (!c.notes.empty()) {
         w.key("notes").begin_array();
@@ -562,6 +563,20 @@ inline std::string parse_context(simdjson::dom::object ctx, Context& c) {
     if (std::string p = read_number(ctx, "clock_resolution_ns", where, -1e18, 1e18, c.clock_resolution_ns); !p.empty()) return p;
     if (std::string p = read_number(ctx, "clock_cost_ns", where, -1e18, 1e18, c.clock_cost_ns); !p.empty()) return p;
     simdjson::dom::element el;
+    if (present(ctx, "sessions", el)) {
+        // One session index per process, each below the number of processes.
+        simdjson::dom::array sessions;
+        if (el.get_array().get(sessions)) return "context \"sessions\" is not an array";
+        if (sessions.size() != static_cast<std::size_t>(c.processes))
+            return "context \"sessions\" has " + std::to_string(sessions.size()) + " entries and \"processes\" is " +
+                   std::to_string(c.processes);
+        for (simdjson::dom::element e : sessions) {
+            std::uint64_t v = 0;
+            if (e.get_uint64().get(v) || v >= static_cast<std::uint64_t>(c.processes))
+                return "context \"sessions\" holds an entry that is not a session index (0 to " + std::to_string(c.processes - 1) + ")";
+            c.sessions.push_back(static_cast<std::uint32_t>(v));
+        }
+    }
     if (present(ctx, "notes", el)) {
         simdjson::dom::array notes;
         if (el.get_array().get(notes)) return "context \"notes\" is not an array of strings";

@@ -2,7 +2,8 @@
 """Integration checks of --shard I/N on a real suite and of `benchgate merge`: the shards' lists
 join into the unsharded list with every benchmark in exactly one shard; shard files merge into
 one run that gates like the whole suite; an overlapping benchmark or a mixed machine is one line,
-exit 2, nothing written, unless --allow-mixed, which the merged file records.
+exit 2, nothing written, unless --allow-mixed, which the merged file records. `benchgate baseline`
+joins runs made at different times into a baseline of sessions, which the gate notes it has.
 
     test/integration/shards.py BENCHGATE DEMO
 """
@@ -120,5 +121,34 @@ with tempfile.TemporaryDirectory() as d:
         check(f"merge with bad input ({what}): exit 2, one line, nothing written",
               r.returncode == 2 and one_error_line(r) and what in r.stderr and not os.path.exists(os.path.join(d, "x.json")),
               r.stderr)
+
+with tempfile.TemporaryDirectory() as d:
+    runs = [os.path.join(d, f"run{i}.json") for i in (1, 2)]
+    for p in runs:
+        run([DEMO, "--quick", "--quiet", "--filter", "hash", "--save-baseline", p])
+    base = os.path.join(d, "base.json")
+    r = run([TOOL, "baseline", *runs, "-o", base])
+    doc = json.load(open(base)) if os.path.exists(base) else {"context": {}}
+    per_run = json.load(open(runs[0]))["context"]["processes"]
+    check("baseline RUN RUN: one file, the runs' processes numbered apart, each run a session",
+          r.returncode == 0 and doc["context"].get("processes") == 2 * per_run
+          and doc["context"].get("sessions") == [0] * per_run + [1] * per_run, r.stderr + str(doc["context"]))
+    one = run([DEMO, "--quick", "--filter", "hash", "--color", "never", "--baseline", runs[0]])
+    two = run([DEMO, "--quick", "--filter", "hash", "--color", "never", "--baseline", base, "--json", os.path.join(d, "g.json")])
+    gate = json.load(open(os.path.join(d, "g.json"))).get("gate", {}) if os.path.exists(os.path.join(d, "g.json")) else {}
+    check("a baseline of one session is noted; one of two sessions is not, and the JSON says how many it holds",
+          "baseline holds one session" in one.stdout and "baseline holds one session" not in two.stdout
+          and two.returncode in (0, 1) and gate.get("baseline_sessions") == 2, one.stdout + two.stdout)
+    never = os.path.join(d, "never.json")
+    other = os.path.join(d, "other.json")
+    doc = json.load(open(runs[1]))
+    doc["context"]["cpu"] = "Some Other CPU"
+    json.dump(doc, open(other, "w"))
+    for args, what in (([runs[0], "-o", never], "one file"), ([runs[0], other, "-o", never], "Some Other CPU"),
+                       ([*runs], "-o")):
+        r = run([TOOL, "baseline", *args])
+        check(f"baseline with bad input ({what}): exit 2, one line naming it, nothing written",
+              r.returncode == 2 and one_error_line(r) and not os.path.exists(never)
+              and (what in r.stderr or what == "one file" and "two or more" in r.stderr), r.stderr)
 
 finish()

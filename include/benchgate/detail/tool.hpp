@@ -43,6 +43,9 @@ inline const std::vector<Command>& commands() {
          "convert Google Benchmark JSON into a result file (each file one process)", import_gbench_mode},
         {"merge", "A.json B.json ... -o ALL.json [--allow-mixed]", "join the result files of a suite's shards (--shard I/N) into one run",
          merge_mode},
+        {"baseline", "RUN.json RUN2.json ... -o BASE.json",
+         "join runs of a suite made at different times into one baseline of sessions (drift between them in the intervals)",
+         baseline_mode},
     };
     return all;
 }

@@ -160,6 +160,7 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
            format_band(report.config.threshold) + ", warn " + format_band(report.config.warn_threshold) + ")";
     if (report.failed()) out += " \u2014 " + style.bold_red("gate FAILED");
     out += "\n";
+    if (const std::string note = session_note(report); !note.empty()) out += style.dim("note: " + note) + "\n";
     return out;
 }
 

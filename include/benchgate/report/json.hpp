@@ -72,6 +72,7 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
         w.field("df", gate->prior.fitted() ? gate->prior.df : static_cast<double>(gate->config.prior_df));
         w.end_object();
         w.field("mode", gate->mode_note.empty() ? "baseline" : "duet").field("mode_note", gate->mode_note);
+        w.field("baseline_sessions", gate->baseline_sessions);
         w.key("missing").begin_array();
         for (const auto& c : gate->rows)
             if (c.status == Status::missing) w.value(c.name);

@@ -104,6 +104,7 @@ inline std::string markdown_comparison(const GateReport& report) {
             notes += "- " + markdown_escape(c.name) + ": in the baseline, not in this run\n";
         if (c.status == Status::failed) notes += "- " + markdown_escape(c.name) + ": failed: " + markdown_escape(c.error) + "\n";
     }
+    if (const std::string note = session_note(report); !note.empty()) notes += "- " + markdown_escape(note) + "\n";
     if (!notes.empty()) out += "\n" + notes;
     out += "\n<sub>" + status_counts_plain(report) + " \xC2\xB7 " +
            (report.config.metric == Metric::time ? "estimator " + std::string(stats::to_string(report.config.estimator))

@@ -1,6 +1,7 @@
 // benchgate tool: `benchgate merge A.json B.json ... -o ALL.json [--allow-mixed]` joins the
 // result files of a suite's shards (--shard I/N) into one run (merge.hpp), which gates like a
-// run of the whole suite.
+// run of the whole suite; `benchgate baseline RUN.json ... -o BASE.json` joins runs made at
+// different times into one baseline of sessions (join_sessions).
 #pragma once
 
 #include <cstdio>
@@ -62,6 +63,53 @@ inline int merge_mode(const std::string& program, const std::vector<std::string>
         return exit_usage;
     }
     for (const std::string& w : merged.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    return exit_ok;
+}
+
+inline std::string baseline_usage(const std::string& program) {
+    return "usage: " + program + " baseline RUN.json RUN2.json ... -o BASE.json\n\n"
+           "Joins result files of the same suite made at different times (saved with --save-baseline or --json,\n"
+           "or entries of a history directory) into one baseline whose runs are its sessions. Comparing against\n"
+           "it, the gate takes the spread between sessions as the baseline's noise, so drift from one session\n"
+           "to the next (another hour, another boot, another runner of the same kind) is in every interval.\n"
+           "Refuses files from different machines, shards, and history summaries (they hold no samples).\n\n"
+           "options:\n"
+           "  -o BASE.json    the baseline (written whole or not at all; '-' is standard output)\n\n"
+           "exit codes: 0 written, 2 usage or input error (nothing written)\n";
+}
+
+inline int baseline_mode(const std::string& program, const std::vector<std::string>& argv) {
+    const Args a = parse_args(argv, {{"-o", true}, {"--help", false}, {"-h", false}});
+    if (a.has("--help") || a.has("-h")) {
+        std::fputs(baseline_usage(program).c_str(), stdout);
+        return exit_ok;
+    }
+    if (!a.error.empty()) {
+        cli::print_error("baseline: " + a.error + " (try " + program + " baseline --help)");
+        return exit_usage;
+    }
+    if (a.positional.size() < 2 || !a.has("-o") || a.get("-o").empty()) {
+        cli::print_error("baseline needs two or more result files and an output: " + program + " baseline RUN.json RUN2.json ... -o BASE.json");
+        return exit_usage;
+    }
+    std::vector<MergeSource> sources;
+    for (const std::string& path : a.positional) {
+        LoadedRun loaded = read_run_file(path);
+        if (!loaded.ok()) {
+            cli::print_error(loaded.error);
+            return exit_usage;
+        }
+        sources.push_back({std::move(loaded.run), path});
+    }
+    const MergedRun joined = join_sessions(sources);
+    if (!joined.ok()) {
+        cli::print_error(joined.error);
+        return exit_usage;
+    }
+    if (const std::string problem = write_file_atomic(a.get("-o"), to_json(joined.run)); !problem.empty()) {
+        cli::print_error(problem);
+        return exit_usage;
+    }
     return exit_ok;
 }
 
