@@ -28,18 +28,17 @@ inline std::string merge_usage(const std::string& program) {
            "exit codes: 0 written, 2 usage or input error (nothing written)\n";
 }
 
-inline int merge_mode(const std::string& program, const std::vector<std::string>& argv) {
-    const Args a = parse_args(argv, {{"-o", true}, {"--allow-mixed", false}, {"--help", false}, {"-h", false}});
-    if (a.has("--help") || a.has("-h")) {
-        std::fputs(merge_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
+// Both commands: read every positional file, join them with `join`, write -o whole. `need`
+// names what the command needs when the files or the output are missing.
+template <class Join>
+inline int join_files(const std::string& program, const std::string& command, const Args& a, std::size_t fewest,
+                      const std::string& need, Join&& join) {
     if (!a.error.empty()) {
-        cli::print_error("merge: " + a.error + " (try " + program + " merge --help)");
+        cli::print_error(command + ": " + a.error + " (try " + program + " " + command + " --help)");
         return exit_usage;
     }
-    if (a.positional.empty() || !a.has("-o") || a.get("-o").empty()) {
-        cli::print_error("merge needs result files and an output: " + program + " merge A.json B.json ... -o ALL.json");
+    if (a.positional.size() < fewest || !a.has("-o") || a.get("-o").empty()) {
+        cli::print_error(command + " needs " + need);
         return exit_usage;
     }
     std::vector<MergeSource> sources;
@@ -51,19 +50,29 @@ inline int merge_mode(const std::string& program, const std::vector<std::string>
         }
         sources.push_back({std::move(loaded.run), path});
     }
-    MergeOptions opt;
-    opt.allow_mixed = a.has("--allow-mixed");
-    const MergedRun merged = merge_runs(sources, opt);
-    if (!merged.ok()) {
-        cli::print_error(merged.error);
+    const MergedRun joined = join(sources);
+    if (!joined.ok()) {
+        cli::print_error(joined.error);
         return exit_usage;
     }
-    if (const std::string problem = write_file_atomic(a.get("-o"), to_json(merged.run)); !problem.empty()) {
+    if (const std::string problem = write_file_atomic(a.get("-o"), to_json(joined.run)); !problem.empty()) {
         cli::print_error(problem);
         return exit_usage;
     }
-    for (const std::string& w : merged.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    for (const std::string& w : joined.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
     return exit_ok;
+}
+
+inline int merge_mode(const std::string& program, const std::vector<std::string>& argv) {
+    const Args a = parse_args(argv, {{"-o", true}, {"--allow-mixed", false}, {"--help", false}, {"-h", false}});
+    if (a.has("--help") || a.has("-h")) {
+        std::fputs(merge_usage(program).c_str(), stdout);
+        return exit_ok;
+    }
+    MergeOptions opt;
+    opt.allow_mixed = a.has("--allow-mixed");
+    return join_files(program, "merge", a, 1, "result files and an output: " + program + " merge A.json B.json ... -o ALL.json",
+                      [&](const std::vector<MergeSource>& sources) { return merge_runs(sources, opt); });
 }
 
 inline std::string baseline_usage(const std::string& program) {
@@ -84,33 +93,9 @@ inline int baseline_mode(const std::string& program, const std::vector<std::stri
         std::fputs(baseline_usage(program).c_str(), stdout);
         return exit_ok;
     }
-    if (!a.error.empty()) {
-        cli::print_error("baseline: " + a.error + " (try " + program + " baseline --help)");
-        return exit_usage;
-    }
-    if (a.positional.size() < 2 || !a.has("-o") || a.get("-o").empty()) {
-        cli::print_error("baseline needs two or more result files and an output: " + program + " baseline RUN.json RUN2.json ... -o BASE.json");
-        return exit_usage;
-    }
-    std::vector<MergeSource> sources;
-    for (const std::string& path : a.positional) {
-        LoadedRun loaded = read_run_file(path);
-        if (!loaded.ok()) {
-            cli::print_error(loaded.error);
-            return exit_usage;
-        }
-        sources.push_back({std::move(loaded.run), path});
-    }
-    const MergedRun joined = join_sessions(sources);
-    if (!joined.ok()) {
-        cli::print_error(joined.error);
-        return exit_usage;
-    }
-    if (const std::string problem = write_file_atomic(a.get("-o"), to_json(joined.run)); !problem.empty()) {
-        cli::print_error(problem);
-        return exit_usage;
-    }
-    return exit_ok;
+    return join_files(program, "baseline", a, 2,
+                      "two or more result files and an output: " + program + " baseline RUN.json RUN2.json ... -o BASE.json",
+                      [](const std::vector<MergeSource>& sources) { return join_sessions(sources); });
 }
 
 }  // namespace benchgate::detail::tool
