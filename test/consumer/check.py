@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""benchgate as another project's dependency, the three ways the README's install section
-shows, each built in a temporary directory from this source tree:
+"""benchgate as another project's dependency, the ways the README's install section shows,
+each built in a temporary directory from this source tree:
 
   (a) the Meson project in test/consumer/ with benchgate under subprojects/ (a symlink to this
       tree beside the wrap file users ship): the consumer's targets, tests, benchmarks and
@@ -8,7 +8,12 @@ shows, each built in a temporary directory from this source tree:
       opts in to benchgate's parts; the bench binary saves a baseline and gates against it;
   (b) benchgate installed from this tree (`meson setup` + `meson install --destdir`), the .pc
       file's contents, and the same consumer built against the staged benchgate.pc;
-  (c) test/consumer/cmake/ (pkg_check_modules) against the same benchgate.pc.
+  (c) test/consumer/cmake/ (pkg_check_modules) against the same benchgate.pc;
+  (d) test/consumer/cmake-config/ (find_package(benchgate 0.1 CONFIG)) against the staged CMake
+      package, and a request for 0.2 refused;
+  (e) test/consumer/cmake-subdir/ (add_subdirectory of this tree, as FetchContent does) with
+      -DBENCHGATE_TOOLS=ON: the bench binary gates, the tool is a target, the consumer installs none
+      of benchgate.
 
     test/consumer/check.py SOURCE_ROOT
 
@@ -16,7 +21,7 @@ The install is configured with -Dpkgconfig.relocatable=true, so the staged bench
 its headers relative to itself and PKG_CONFIG_PATH alone points both consumers at it. (With the
 default prefix=/usr/local, PKG_CONFIG_SYSROOT_DIR=DEST prefixes simdjson's /usr/include as well,
 and CMake's imported target rejects the missing DEST/usr/include.) Exits 77 (meson: SKIP) when
-(a) and (b) passed but cmake, which (c) needs, is missing.
+(a) and (b) passed but cmake, which (c)-(e) need, is missing.
 """
 import glob
 import json
@@ -176,9 +181,11 @@ def install(tmp):
     if r.returncode != 0:
         return None
     installed = json.loads(sh(["meson", "introspect", build, "--installed"]).stdout or "{}").values()
-    check("install: it installs the headers under include/benchgate and benchgate.pc, nothing else",
-          len(installed) == 2 and "/usr/local/include/benchgate" in installed
-          and any(p.endswith("/pkgconfig/benchgate.pc") for p in installed), installed)
+    check("install: it installs the headers under include/benchgate, benchgate.pc and the CMake package, nothing else",
+          len(installed) == 4 and "/usr/local/include/benchgate" in installed
+          and any(p.endswith("/pkgconfig/benchgate.pc") for p in installed)
+          and "/usr/local/share/cmake/benchgate/benchgate-config.cmake" in installed
+          and "/usr/local/share/cmake/benchgate/benchgate-config-version.cmake" in installed, installed)
     r = sh(["meson", "install", "-C", build, "--destdir", dest])
     pcs = glob.glob(os.path.join(dest, "usr", "local", "lib*", "**", "benchgate.pc"), recursive=True)
     check("install: meson install --destdir DEST stages the headers and one benchgate.pc",
@@ -243,6 +250,52 @@ def part_c(tmp, dest, pcdir):
         gate("cmake", os.path.join(build, "consumer_bench"), build)
 
 
+def part_d(tmp, dest):
+    """A CMake consumer of the installed CMake package: find_package(benchgate 0.1 CONFIG)."""
+    build = os.path.join(tmp, "cmake-config-build")
+    prefix = os.path.join(dest, "usr", "local")
+    cmake = ["cmake", "-S", os.path.join(HERE, "cmake-config"), "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+             "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG", "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", f"-DCMAKE_PREFIX_PATH={prefix}"]
+    r = sh(cmake)
+    cache = open(os.path.join(build, "CMakeCache.txt")).read() if os.path.exists(os.path.join(build, "CMakeCache.txt")) else ""
+    check("cmake package: find_package(benchgate 0.1 CONFIG) finds the installed package",
+          r.returncode == 0 and f"benchgate_DIR:PATH={prefix}/share/cmake/benchgate" in cache, out(r))
+    if r.returncode != 0:
+        return
+    if timed_build("cmake package: the consumer's bench binary builds against benchgate::benchgate", ["cmake", "--build", build]):
+        check("cmake package: bench.cpp is compiled with DEST's include dir, not this tree's",
+              compiled_against(os.path.join(build, "compile_commands.json"), staged_include(dest)))
+        gate("cmake package", os.path.join(build, "consumer_bench"), build)
+    text = open(os.path.join(HERE, "cmake-config", "CMakeLists.txt")).read()
+    probe = os.path.join(tmp, "cmake-version-probe")
+    os.makedirs(probe, exist_ok=True)
+    open(os.path.join(probe, "CMakeLists.txt"), "w").write(text.replace("find_package(benchgate 0.1 CONFIG REQUIRED)",
+                                                                          "find_package(benchgate 0.2 CONFIG REQUIRED)")
+                                                              .replace("../bench.cpp", os.path.join(HERE, "bench.cpp")))
+    r = sh(["cmake", "-S", probe, "-B", os.path.join(probe, "build"), f"-DCMAKE_PREFIX_PATH={prefix}"])
+    check("cmake package: find_package(benchgate 0.2) refuses benchgate 0.1.0", r.returncode != 0 and "0.1.0" in out(r), out(r))
+
+
+def part_e(tmp):
+    """A CMake consumer that adds this source tree with add_subdirectory (as FetchContent does),
+    with the tool on."""
+    build = os.path.join(tmp, "cmake-subdir-build")
+    r = sh(["cmake", "-S", os.path.join(HERE, "cmake-subdir"), "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+            "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG", f"-DBENCHGATE_SOURCE={SOURCE}", "-DBENCHGATE_TOOLS=ON"])
+    check("add_subdirectory: the consumer configures with benchgate's source tree", r.returncode == 0, out(r))
+    if r.returncode != 0:
+        return
+    # The tool is compiled and run by tools/ci-dry-run.py's CMake consumer; here, its target.
+    targets = sh(["ninja", "-C", build, "-t", "targets", "all"]).stdout
+    check("add_subdirectory: -DBENCHGATE_TOOLS=ON adds the tool as BINARY_DIR/tools/benchgate",
+          "benchgate/tools/benchgate:" in targets, targets[-1500:])
+    if timed_build("add_subdirectory: the bench binary builds", ["cmake", "--build", build, "--target", "consumer_bench"]):
+        gate("add_subdirectory", os.path.join(build, "consumer_bench"), build)
+    r = sh(["cmake", "--install", build, "--prefix", os.path.join(tmp, "subdir-install")])
+    check("add_subdirectory: installing the consumer installs nothing of benchgate",
+          r.returncode == 0 and not os.path.exists(os.path.join(tmp, "subdir-install", "include", "benchgate")), out(r))
+
+
 with tempfile.TemporaryDirectory(prefix="benchgate-consumer-") as tmp:
     part_a(tmp)
     staged = install(tmp)
@@ -251,5 +304,8 @@ with tempfile.TemporaryDirectory(prefix="benchgate-consumer-") as tmp:
     have_cmake = shutil.which("cmake") is not None
     if staged and have_cmake:
         part_c(tmp, *staged)
+        part_d(tmp, staged[0])
+    if have_cmake:
+        part_e(tmp)
 
 finish(skip=None if have_cmake else "cmake not found: the CMake consumer (part c) was not built; apt-get install cmake")
