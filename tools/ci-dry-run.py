@@ -2,10 +2,11 @@
 """Adopts benchgate's CI in a project that is not benchgate and runs it on this machine, step by
 step as GitHub Actions would, with only GitHub's API and the runner image stubbed.
 
-The consumer is test/ci/consumer-meson/: a Meson project with three bench suites, benchgate
-from a wrap and the two caller workflows of docs/ci.md, copied as they are (only the wrap's URL
-and the tag are filled in). Its throwaway repository lives in a bare origin whose default
-branch is `trunk`; benchgate's is a bare repository made from this working tree and tagged.
+The consumers are test/ci/consumer-meson/ (a Meson project with three bench suites, benchgate
+from a wrap) and test/ci/consumer-cmake/ (the same with CMake and FetchContent), each with the
+three caller workflows of docs/ci.md, copied as they are (only benchgate's URL and tag are
+filled in). Their throwaway repositories live in bare origins whose default branch is `trunk`;
+benchgate's is a bare repository made from this working tree and tagged.
 
 The runner:
   - picks, for each event, the workflows that GitHub would (pull_request and push: the commit's
@@ -28,6 +29,7 @@ not the speed of the code, are under test), ccache when installed. One job may r
 "second machine": built with clang++-14, so its results carry another machine fingerprint.
 
     tools/ci-dry-run.py [--keep DIR]
+    tools/ci-dry-run.py --self-gate [REF] [--keep DIR]
 
 Scenarios, in order: adoption on the default branch (no benchmark yet), the first pull request
 that adds three suites (all NEW, the gate passes, the comment), its merge (history, dashboard),
@@ -35,7 +37,13 @@ a pull request that slows the first of the three suites on two shards on two dif
 (all three reported, one failed check), a pull request that removes a benchmark and a suite
 (MISSING, removed), comments on forged, hostile and stale reports, two pushes to the default
 branch at once (both in the history), a push to another branch (nothing recorded) and the weekly
-trends. Prints one line per check and "N passed, N failed"; exit 1 when a check failed.
+trends; on the CMake consumer, adoption, the first pull request and its merge (the tool built from
+FetchContent). Prints one line per check and "N passed, N failed"; exit 1 when a check failed.
+
+--self-gate runs, instead, this repository's own pull-request caller (.github/workflows/
+benchmarks.yml, hence benchgate-pr.yml) with HEAD as the pull request's head and REF (default
+HEAD^) as its base, on this machine as it is (the bench profile, full runs, one shard): benchgate
+gating benchgate, as .ci/run does. Exit 0 when the `benchgate` job passed, 1 otherwise.
 """
 import argparse
 import glob
@@ -48,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 import yaml
 
@@ -361,7 +370,13 @@ class Runner:
         # and inputs that replace a caller's (the self-gate's shard count).
         self.machine = machine if machine is not None else {
             "BENCHGATE_QUICK": "1", "CXXFLAGS": "-O1", "CCACHE_DIR": ccache, "CCACHE_BASEDIR": os.path.dirname(ccache),
-            "CCACHE_NOHASHDIR": "true"}
+            "CCACHE_NOHASHDIR": "true", "CMAKE_TOOLCHAIN_FILE": os.path.join(os.path.dirname(ccache), "machine.cmake")}
+        if machine is None:
+            # CMake's Release flags (-O3) come after CXXFLAGS: the machine's toolchain file makes
+            # them -O1 and compiles through ccache, as Meson does by itself.
+            with open(self.machine["CMAKE_TOOLCHAIN_FILE"], "w") as f:
+                f.write('set(CMAKE_CXX_FLAGS_RELEASE_INIT "-O1 -DNDEBUG")\n'
+                        + (f'set(CMAKE_CXX_COMPILER_LAUNCHER "{shutil.which("ccache")}")\n' if shutil.which("ccache") else ""))
         self.input_overrides = inputs or {}
         os.makedirs(os.path.join(base, "runners"), exist_ok=True)
         self.artifacts = os.path.join(base, "artifacts")
@@ -566,8 +581,9 @@ class Runner:
                 open(script, "w").write(text_of(substitute(step["run"], ctx)))
                 shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail"] if step.get("shell") == "bash" else ["bash", "-e"]
                 cwd = os.path.join(workspace, step.get("working-directory", ""))
+                start = time.monotonic()
                 r = subprocess.run(shell + [script], cwd=cwd, env=env, capture_output=True, text=True, timeout=1800)
-                ok, text = r.returncode == 0, r.stdout + r.stderr
+                ok, text = r.returncode == 0, r.stdout + r.stderr + f"\n(step: {time.monotonic() - start:.1f} s)"
                 for line in open(out_file):
                     if "=" in line:
                         k, v = line.rstrip("\n").split("=", 1)
@@ -761,8 +777,8 @@ def outside_code(body):
 # ---------------------------------------------------------------- scenarios
 
 def scenarios(r, c, full):
-    """Every scenario on the Meson consumer (full); on the CMake one, adoption, the first PR, its
-    merge and a regression."""
+    """Every scenario on the Meson consumer (full); on the CMake one, adoption, the first PR and
+    its merge (the tool built from FetchContent)."""
     k = f"[{c.kind}] "
     # 1. Adoption: the callers and the wrap land on the default branch before any benchmark.
     for rel in ("widgets.hpp", "subprojects/benchgate.wrap") + CALLERS:
@@ -783,7 +799,7 @@ def scenarios(r, c, full):
 
     # 2. The first pull request adds three suites: nothing to compare them with on the merge base.
     c.branch("add-benches", DEFAULT_BRANCH)
-    for rel in (c.top, c.benches, "benches/parse.cpp", "benches/hash.cpp", "benches/sort.cpp"):
+    for rel in (c.top, c.benches, "benches/main.cpp", "benches/parse.cpp", "benches/hash.cpp", "benches/sort.cpp"):
         c.copy(rel)
     first = c.commit("three bench suites", "add-benches")
     run = open_pr(r, c, 1, first, "add-benches")
@@ -814,7 +830,9 @@ def scenarios(r, c, full):
           os.path.isfile(os.path.join(r.pages, "benches_parse", "index.html")) and os.path.isfile(os.path.join(r.pages, "index.html")),
           str(run["results"]) + str(listing) + logs(run, "history")[-3000:])
 
-    # 3. A regression in the first suite (hash); on Meson, on two shards on two different machines.
+    if not full:
+        return
+    # 3. A regression in the first suite (hash), on two shards on two different machines.
     c.branch("slow-hash", DEFAULT_BRANCH)
     c.edit("widgets.hpp", "constexpr int hash_rounds = 1;", "constexpr int hash_rounds = 4;")
     if full:
@@ -972,7 +990,6 @@ def history_race(r, c):
     for i in (1, 2):
         open(os.path.join(c.work, f"NOTES-{i}.txt"), "w").write(f"change {i}\n")
         shas.append(c.commit(f"change {i}", DEFAULT_BRANCH))
-    machine = {"history / history": {"CXX": SECOND_CXX}} if SECOND_CXX else {}
     results = [None, None]
     # Whichever run pushes first, one push to the history branch is refused once, as a push that
     # lost a race to another is: its run must fetch the new tip and add its runs again.
@@ -985,8 +1002,7 @@ def history_race(r, c):
     os.chmod(hook, 0o755)
 
     def push(i):
-        results[i] = r.trigger("push", push_event(DEFAULT_BRANCH), shas[i], f"refs/heads/{DEFAULT_BRANCH}",
-                               machine if i == 1 else None)
+        results[i] = r.trigger("push", push_event(DEFAULT_BRANCH), shas[i], f"refs/heads/{DEFAULT_BRANCH}")
     threads = [threading.Thread(target=push, args=(i,)) for i in (0, 1)]
     for t in threads:
         t.start()
@@ -997,7 +1013,7 @@ def history_race(r, c):
         if f.endswith(".json") and f.startswith("benches_parse/"):
             commits.add(json.loads(git("show", f"benchmark-history:{f}", cwd=c.origin))["context"].get("commit"))
     hist_log = "".join(logs(x["benchmarks-history"], "history") for x in results if x)
-    check("two pushes at once, the second on another machine: both runs are in the history, after a refused push "
+    check("two pushes at once: both runs are in the history, after a refused push "
           "was rebuilt on the new tip",
           "fetching it and adding again" in hist_log and "history extended (attempt 2)" in hist_log and all(x and x["benchmarks-history"]["results"].get("history / history") == "success" for x in results) and
           set(shas) <= commits, str(commits) + str([x["benchmarks-history"]["results"] for x in results if x]) + hist_log[-2500:])

@@ -1,4 +1,3 @@
-#define BENCHGATE_MAIN
 #include <benchgate/benchgate.hpp>
 
 #include "widgets.hpp"
