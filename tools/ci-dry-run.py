@@ -29,7 +29,6 @@ not the speed of the code, are under test), ccache when installed. One job may r
 "second machine": built with clang++-14, so its results carry another machine fingerprint.
 
     tools/ci-dry-run.py [--keep DIR]
-    tools/ci-dry-run.py --self-gate [REF] [--keep DIR]
 
 Scenarios, in order: adoption on the default branch (no benchmark yet), the first pull request
 that adds three suites (all NEW, the gate passes, the comment), its merge (history, dashboard),
@@ -39,11 +38,6 @@ a pull request that slows the first of the three suites on two shards on two dif
 branch at once (both in the history), a push to another branch (nothing recorded) and the weekly
 trends; on the CMake consumer, adoption, the first pull request and its merge (the tool built from
 FetchContent). Prints one line per check and "N passed, N failed"; exit 1 when a check failed.
-
---self-gate runs, instead, this repository's own pull-request caller (.github/workflows/
-benchmarks.yml, hence benchgate-pr.yml) with HEAD as the pull request's head and REF (default
-HEAD^) as its base, on this machine as it is (the bench profile, full runs, one shard): benchgate
-gating benchgate, as .ci/run does. Exit 0 when the `benchgate` job passed, 1 otherwise.
 """
 import argparse
 import glob
@@ -364,10 +358,9 @@ def permissions(p):
 
 
 class Runner:
-    def __init__(self, base, origin, benchgate_origin, ccache, machine=None, inputs=None):
+    def __init__(self, base, origin, benchgate_origin, ccache, machine=None):
         self.base, self.origin, self.benchgate_origin, self.ccache = base, origin, benchgate_origin, ccache
-        # The machine's environment (default: quick bench runs, -O1 builds, this run's ccache)
-        # and inputs that replace a caller's (the self-gate's shard count).
+        # The machine's environment (default: quick bench runs, -O1 builds, this run's ccache).
         self.machine = machine if machine is not None else {
             "BENCHGATE_QUICK": "1", "CXXFLAGS": "-O1", "CCACHE_DIR": ccache, "CCACHE_BASEDIR": os.path.dirname(ccache),
             "CCACHE_NOHASHDIR": "true", "CMAKE_TOOLCHAIN_FILE": os.path.join(os.path.dirname(ccache), "machine.cmake")}
@@ -377,7 +370,6 @@ class Runner:
             with open(self.machine["CMAKE_TOOLCHAIN_FILE"], "w") as f:
                 f.write('set(CMAKE_CXX_FLAGS_RELEASE_INIT "-O1 -DNDEBUG")\n'
                         + (f'set(CMAKE_CXX_COMPILER_LAUNCHER "{shutil.which("ccache")}")\n' if shutil.which("ccache") else ""))
-        self.input_overrides = inputs or {}
         os.makedirs(os.path.join(base, "runners"), exist_ok=True)
         self.artifacts = os.path.join(base, "artifacts")
         self.pages = os.path.join(base, "pages")
@@ -482,7 +474,6 @@ class Runner:
                 run["refused"] = f"inputs not declared by the called workflow: {sorted(unknown)}"
                 return run
             inputs = {k: given.get(k, d.get("default", "" if d.get("type") == "string" else None)) for k, d in declared.items()}
-            inputs.update({k: v for k, v in self.input_overrides.items() if k in inputs})
             allowed = permissions(spec.get("permissions")) or wf_perms
             self.run_jobs(called, github, inputs, allowed, run, machine, prefix=f"{job_id} / ")
             if run["refused"]:
@@ -1021,50 +1012,12 @@ def history_race(r, c):
     check("the history branch is one commit, whatever the number of updates", depth == "1", depth)
 
 
-def self_gate(base, reference):
-    """This repository's own pull-request gate, run on this machine: its benchmarks.yml caller
-    and benchgate-pr.yml as GitHub runs them, HEAD as the pull request's head and `reference`
-    as its base, with the bench profile and full runs (no quick mode), one shard."""
-    origin = os.path.join(base, "benchgate.git")
-    git("clone", "-q", "--bare", ROOT, origin)
-    git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=origin)
-    head = git("rev-parse", "HEAD", cwd=ROOT)
-    ref = git("rev-parse", reference, cwd=ROOT)
-    git("push", "-q", origin, f"{head}:refs/pull/1/head", cwd=ROOT)
-    r = Runner(base, origin, origin, "", machine={}, inputs={"shards": 1})
-    r.set_pull(1, head, "self-gate")
-    event = {"number": 1, "pull_request": {"number": 1, "head": {"sha": head, "ref": "self-gate", "repo": {"full_name": REPO}},
-                                           "base": {"sha": ref, "ref": "main", "repo": {"full_name": REPO}}},
-             "repository": {"full_name": REPO, "default_branch": "main"}}
-    print(f"self-gate: {head[:10]} against {ref[:10]} ({reference}), .github/workflows/benchmarks.yml", flush=True)
-    run = r.trigger("pull_request", event, head, "refs/pull/1/merge", follow=False).get("benchmarks")
-    if not run:
-        print("self-gate: benchmarks.yml did not run")
-        return 2
-    for label, text in run["logs"].items():
-        if "gate" in label:
-            print(f"== {label}\n{text[-6000:]}")
-    print("".join(run["summaries"].get("benchmarks / benchgate", "")) or run["logs"].get("benchmarks / benchgate", "")[-3000:])
-    ok = run["results"].get("benchgate / benchgate") == "success"
-    print(f"self-gate: {'passed' if ok else 'FAILED'} ({run['results']})")
-    return 0 if ok else 1
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--keep", help="work in this directory and keep it (default: a temporary one, removed)")
-    ap.add_argument("--self-gate", metavar="REF", nargs="?", const="HEAD^",
-                    help="instead of the scenarios, gate this repository's HEAD against REF (default HEAD^) "
-                         "through its own benchmarks.yml: exit 0 passed, 1 regression or error")
     args = ap.parse_args()
     base = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="benchgate-ci-dry-run-")
     os.makedirs(os.path.join(base, "runners"), exist_ok=True)
-    if args.self_gate:
-        try:
-            sys.exit(self_gate(base, args.self_gate))
-        finally:
-            if not args.keep:
-                shutil.rmtree(base, ignore_errors=True)
     try:
         bg = make_benchgate_origin(base)
         for kind in ("meson", "cmake"):
