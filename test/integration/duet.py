@@ -54,7 +54,8 @@ for fake, expect in [("not_benchgate.sh", "is not a benchgate bench binary"), ("
 r = run([DEMO, "--quick", "--against", os.path.join(FAKE_WORKERS, "protocol2.sh"), "--worker-timeout", "5", "--filter", "hash",
          "--color", "never"])
 check("--against a protocol 2 worker: measured a batch at a time, judged (exit 0 or 1), no error",
-      r.returncode in (0, 1) and "demo/hash_chain" in r.stdout and
-      not [l for l in r.stderr.splitlines() if l.strip() and "unoptimised (debug) build" not in l], r.stdout + r.stderr)
+      r.returncode in (0, 1) and "demo/hash_chain" in r.stdout
+      and not [l for l in r.stderr.splitlines() if l.strip() and "unoptimised (debug) build" not in l]
+      and "speaks worker protocol 2 (an older benchgate)" in r.stdout, r.stdout + r.stderr)
 
 finish()

@@ -468,6 +468,9 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
     report.mode_note = "duet: interleaved comparison against " + opt.against_path + " (" + std::to_string(pairs) +
                        " pairs per benchmark over " + std::to_string(run.context.processes) +
                        " run(s); each side in turns that first throw away the batches it needs to refill, in a new random order per run; the change is the median per-pair ratio of each run, combined over the runs)";
+    if (s.worker.protocol() < worker_protocol_version)
+        report.mode_note += "; the other build speaks worker protocol " + std::to_string(s.worker.protocol()) +
+                            " (an older benchgate) and is driven a batch at a time, each batch after a system call: a memory-bound body may read slower on that side";
     return report;
 }
 
