@@ -652,11 +652,13 @@ inline LoadedRun parse_run_padded(simdjson::padded_string_view json, const std::
     // The processes a benchmark's "processes" indices may name: the context's count when it
     // gives one (every writer does), else up to the format's limit.
     std::uint64_t processes = max_process_index + 1;
+    bool processes_given = false;
     if (present(root, "context", el)) {
         dom::object ctx;
         if (el.get_object().get(ctx)) return fail("\"context\" is not an object");
         if (std::string p = parse_context(ctx, out.run.context); !p.empty()) return fail(p);
-        if (present(ctx, "processes", el)) processes = static_cast<std::uint64_t>(out.run.context.processes);
+        processes_given = present(ctx, "processes", el);
+        if (processes_given) processes = static_cast<std::uint64_t>(out.run.context.processes);
     }
 
     dom::array benchmarks;
@@ -678,6 +680,10 @@ inline LoadedRun parse_run_padded(simdjson::padded_string_view json, const std::
         } else {
             summarize(b);
         }
+        // Without a count in the context, the indices give it: written back, the file reads again.
+        if (!processes_given)
+            for (const std::uint32_t p : b.processes)
+                out.run.context.processes = std::max(out.run.context.processes, static_cast<int>(p) + 1);
         out.run.benchmarks.push_back(std::move(b));
     }
     if (present(root, "reference", el)) {
