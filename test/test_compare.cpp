@@ -263,11 +263,12 @@ TEST_CASE("confirmation: a failing re-measurement keeps the verdict and says why
 
 TEST_CASE("the exact-name pattern matches only the named benchmarks") {
     const std::string p = exact_names_pattern({"a/b(1)", "x.y+z"});
-    const std::regex re(p, std::regex::ECMAScript);
-    CHECK(std::regex_search("a/b(1)", re));
-    CHECK(std::regex_search("x.y+z", re));
-    CHECK_FALSE(std::regex_search("a/b(1)/extra", re));
-    CHECK_FALSE(std::regex_search("xzy+z", re));
+    NameFilter re;
+    REQUIRE(re.compile(p).empty());
+    CHECK(re.matches("a/b(1)"));
+    CHECK(re.matches("x.y+z"));
+    CHECK_FALSE(re.matches("a/b(1)/extra"));
+    CHECK_FALSE(re.matches("xzy+z"));
 }
 
 TEST_CASE("speed correction: a machine-wide slowdown is never a REGRESSION, and nothing is corrected") {

@@ -5,8 +5,11 @@
 #include <benchgate/benchgate.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace benchgate;
@@ -196,4 +200,230 @@ TEST_CASE("invalid UTF-8 in a name is written as U+FFFD and reads back") {
     REQUIRE(loaded.ok());
     CHECK(loaded.run.benchmarks.at(0).name == to_valid_utf8(b.name));
     CHECK(loaded.run.benchmarks.at(0).counters.at(0).name == "count\xEF\xBF\xBD");
+}
+
+namespace {
+// Lowers files::wait_limit_s() for one test.
+struct ShortWaits {
+    double saved = files::wait_limit_s();
+    explicit ShortWaits(double s) { files::wait_limit_s() = s; }
+    ~ShortWaits() { files::wait_limit_s() = saved; }
+};
+double seconds_since(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+TEST_CASE("a FIFO nobody reads: the write gives up after the wait limit with one line, nothing blocks") {
+    TempDir d;
+    const std::string fifo = d / "out.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const ShortWaits limit(0.3);
+    CHECK(check_writable(fifo).empty());  // a reader may come while the run measures
+    const auto start = std::chrono::steady_clock::now();
+    const std::string err = write_file_atomic(fifo, "{}");
+    CHECK(seconds_since(start) < 3.0);
+    CHECK(err == "cannot write " + fifo + ": it is a FIFO that nobody opened for reading within 0.3 s");
+    // A reader that opens it but never reads: the write fills the pipe, then gives up.
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    REQUIRE(reader >= 0);
+    const auto again = std::chrono::steady_clock::now();
+    CHECK(write_file_atomic(fifo, std::string(4 << 20, 'x')) == "cannot write " + fifo + ": its reader took nothing for 0.3 s");
+    CHECK(seconds_since(again) < 3.0);
+    ::close(reader);
+    CHECK(d.names() == std::vector<std::string>{"out.json"});
+}
+
+TEST_CASE("a FIFO whose reader closes it: EPIPE as one line, not the end of the process by SIGPIPE") {
+    TempDir d;
+    const std::string fifo = d / "out.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    REQUIRE(reader >= 0);
+    const int writer_probe = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // keeps the reader from seeing EOF early
+    ::close(reader);
+    const std::string err = write_file_atomic(fifo, "{}");
+    CHECK(err.find("cannot write " + fifo + ": ") == 0);
+    if (writer_probe >= 0) ::close(writer_probe);
+}
+
+TEST_CASE("reading a FIFO: a writer's text is read; a silent one ends after the wait limit; never an open that blocks") {
+    TempDir d;
+    const std::string fifo = d / "in.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const ShortWaits limit(0.3);
+    auto start = std::chrono::steady_clock::now();
+    InputFile silent = read_input_file(fifo);
+    CHECK(seconds_since(start) < 3.0);
+    CHECK(silent.error == "cannot read " + fifo + ": it is a FIFO that nothing was written to for 0.3 s");
+    // Refused unread where only a regular file may be (history entries, a bench binary's baseline).
+    start = std::chrono::steady_clock::now();
+    CHECK(read_input_file(fifo, max_input_bytes, true).error == "cannot read " + fifo + ": it is a FIFO, not a regular file");
+    CHECK(read_run_file(fifo, false, true).error == "cannot read " + fifo + ": it is a FIFO, not a regular file");
+    CHECK(seconds_since(start) < 0.2);
+    CHECK(read_text_file(fifo).empty());
+    // A writer: its text, whole.
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        const int fd = ::open(fifo.c_str(), O_WRONLY);
+        (void)!::write(fd, "{\"a\":", 5);
+        ::usleep(100000);
+        (void)!::write(fd, "1}", 2);
+        ::_exit(0);
+    }
+    const InputFile got = read_input_file(fifo);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(got.error.empty());
+    CHECK(got.text == "{\"a\":1}");
+}
+
+TEST_CASE("waits end at SIGTERM when it is blocked (as while outputs are written) and record it") {
+    TempDir d;
+    const std::string fifo = d / "out.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const ShortWaits limit(20);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        sigset_t term;
+        sigemptyset(&term);
+        sigaddset(&term, SIGTERM);
+        ::sigprocmask(SIG_BLOCK, &term, nullptr);
+        const std::string err = write_file_atomic(fifo, "{}");
+        ::_exit(err.find("interrupted") != std::string::npos && interrupted() == SIGTERM ? 42 : 1);
+    }
+    ::usleep(200000);
+    const auto start = std::chrono::steady_clock::now();
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(seconds_since(start) < 2.0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 42);
+}
+
+TEST_CASE("work directories: removed by their owner; one a killed process left is removed by the next process") {
+    TempDir d;
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    ::setenv("TMPDIR", d.path.c_str(), 1);
+    std::string kept;
+    {
+        files::WorkDir w;
+        REQUIRE(make_work_dir("benchgate-confirm-", w).empty());
+        kept = w.path;
+        std::ofstream(w.path + "/result.json") << "x";
+        remove_dead_work_dirs();  // held: left alone
+        CHECK(::access((w.path + "/result.json").c_str(), F_OK) == 0);
+    }
+    CHECK(::access(kept.c_str(), F_OK) != 0);
+    // A process killed while holding one (SIGKILL: no destructor runs).
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        static files::WorkDir w;
+        if (!make_work_dir("benchgate-confirm-", w).empty()) ::_exit(1);
+        std::ofstream(w.path + "/result.json") << "x";
+        ::raise(SIGKILL);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(d.names().size() == 1);
+    CHECK(d.names()[0].rfind("benchgate-confirm-", 0) == 0);
+    ::mkdir((d / "benchgate-unrelated").c_str(), 0700);
+    remove_dead_work_dirs();
+    CHECK(d.names() == std::vector<std::string>{"benchgate-unrelated"});
+    ::rmdir((d / "benchgate-unrelated").c_str());
+    if (old) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+}
+
+namespace {
+RunResult tiny_run(const std::string& created, const std::string& commit) {
+    RunResult run;
+    run.created = created;
+    run.context.host = "h";
+    run.context.commit = commit;
+    BenchmarkResult b;
+    b.name = "a";
+    b.samples = {1.0, 1.1, 0.9, 1.0, 1.05};
+    b.iterations.assign(5, 1);
+    summarize(b);
+    run.benchmarks = {b};
+    return run;
+}
+}  // namespace
+
+TEST_CASE("retention keeps the run just added: two runs in one second, and one older than those kept") {
+    TempDir d;
+    const std::string h = d / "h";
+    history::Settings keep1;
+    keep1.keep = 1;
+    // b's commit sorts before a's: by name alone, b would be the older run of that second.
+    const history::Added a = history::add(h, tiny_run("2026-12-01T10:00:00Z", "ffff"), keep1);
+    REQUIRE(a.error.empty());
+    const history::Added b = history::add(h, tiny_run("2026-12-01T10:00:00Z", "0000"), keep1);
+    REQUIRE(b.error.empty());
+    CHECK(b.removed == std::vector<std::string>{a.file});
+    history::Loaded loaded = history::load(h);
+    REQUIRE(loaded.entries.size() == 1);
+    CHECK(loaded.entries[0].file == b.file);
+    CHECK(loaded.entries[0].run.context.commit == "0000");
+    // An addition older than what is kept is still the newest addition: it stays.
+    const history::Added old = history::add(h, tiny_run("2026-11-01T10:00:00Z", "aaaa"), keep1);
+    REQUIRE(old.error.empty());
+    CHECK(old.removed == std::vector<std::string>{b.file});
+    loaded = history::load(h);
+    REQUIRE(loaded.entries.size() == 1);
+    CHECK(loaded.entries[0].file == old.file);
+    // Three in one second, keep 2: the two added last.
+    history::Settings keep2;
+    keep2.keep = 2;
+    const std::string h2 = d / "h2";
+    std::vector<std::string> files;
+    for (const char* commit : {"cccc", "bbbb", "aaaa"}) {
+        const history::Added x = history::add(h2, tiny_run("2026-12-01T10:00:00Z", commit), keep2);
+        REQUIRE(x.error.empty());
+        files.push_back(x.file);
+    }
+    loaded = history::load(h2);
+    REQUIRE(loaded.entries.size() == 2);
+    CHECK(loaded.entries[0].file == files[1]);
+    CHECK(loaded.entries[1].file == files[2]);
+    for (const std::string& dir : {h, h2}) {
+        DIR* dd = ::opendir(dir.c_str());
+        std::vector<std::string> names;
+        while (const dirent* e = ::readdir(dd)) names.emplace_back(e->d_name);
+        ::closedir(dd);
+        for (const auto& n : names)
+            if (n != "." && n != "..") ::unlink((dir + "/" + n).c_str());
+        ::rmdir(dir.c_str());
+    }
+}
+
+TEST_CASE("a FIFO named like a history entry is refused at once by every reader, with one line naming it") {
+    TempDir d;
+    const std::string h = d / "h";
+    REQUIRE(history::add(h, tiny_run("2026-12-01T10:00:00Z", "ffff"), history::Settings{}).error.empty());
+    const std::string fifo = h + "/20991231T235959Z-nocommit-0c3e9a71.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto start = std::chrono::steady_clock::now();
+    const history::Loaded loaded = history::load(h);
+    CHECK(seconds_since(start) < 1.0);
+    CHECK(loaded.error == "cannot read " + fifo + ": it is a FIFO, not a regular file");
+    ::unlink(fifo.c_str());
+    // A FIFO as the marker: not a history, at once.
+    const std::string marker = h + "/" + history::marker_name;
+    ::unlink(marker.c_str());
+    REQUIRE(::mkfifo(marker.c_str(), 0600) == 0);
+    CHECK(history::load(h).error.find("not a benchgate history marker") != std::string::npos);
+    DIR* dd = ::opendir(h.c_str());
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(dd)) names.emplace_back(e->d_name);
+    ::closedir(dd);
+    for (const auto& n : names)
+        if (n != "." && n != "..") ::unlink((h + "/" + n).c_str());
+    ::rmdir(h.c_str());
 }

@@ -450,3 +450,56 @@ TEST_CASE("stored estimates: those of the first process are kept; ones no subset
     REQUIRE(outside.ok());
     CHECK(outside.run.benchmarks[0].estimates.median.point == 11);
 }
+
+TEST_CASE("the schema is read exactly: benchgate/1, or a newer major version named as such") {
+    auto err = [](const std::string& schema) {
+        return parse_run("{\"schema\":\"" + schema + "\",\"benchmarks\":[]}", "base.json").error;
+    };
+    CHECK(err("benchgate/1").empty());
+    for (const char* unknown : {"benchgate/1.999", "benchgate/01", "benchgate/1 ", " benchgate/1", "benchgate/1.", "benchgate/1.0",
+                                "benchgate/", "benchgate/+1", "benchgate/1e0", "benchgate/2.x", "benchgate/0001"}) {
+        INFO(unknown);
+        CHECK(err(unknown).find("unknown schema") != std::string::npos);
+    }
+    CHECK(err("benchgate/2").find("is newer than this benchgate") != std::string::npos);
+    CHECK(err("benchgate/2.1").find("is newer than this benchgate") != std::string::npos);
+    CHECK(err("benchgate/0").find("unsupported schema") != std::string::npos);
+}
+
+TEST_CASE("numbers read are checked against what the statistics can use, each with its own message") {
+    auto err = [](const std::string& benchmark, const std::string& context = "") {
+        return parse_run("{\"schema\":\"benchgate/1\"" + context + ",\"benchmarks\":[{\"name\":\"x\"," + benchmark + "}]}", "base.json").error;
+    };
+    // Subnormal and tiny samples: every change against them would overflow to infinity.
+    CHECK(err("\"samples\":[40,5e-324]").find("sample 2 is 4.94066e-324 ns, below the 1e-20 ns") != std::string::npos);
+    CHECK(err("\"samples\":[2.3e-308]").find("below the 1e-20 ns") != std::string::npos);
+    CHECK(err("\"samples\":[1e-21]").find("below the 1e-20 ns") != std::string::npos);
+    CHECK(err("\"samples\":[1e-20,1e18]").empty());
+    CHECK(err("\"samples\":[1e-30],\"unit\":\"s\"").find("below the 1e-20 ns") != std::string::npos);
+    CHECK(err("\"samples\":[1.1e18]").find("is not a positive finite time (at most 1e18 ns)") != std::string::npos);
+    CHECK(err("\"samples\":[40],\"paired\":{\"baseline_samples\":[5e-324]}").find("a paired baseline sample is 4.94066e-324 ns, below") !=
+          std::string::npos);
+    // An iteration count beyond 64 bits is valid JSON: the message names the field.
+    CHECK(err("\"samples\":[40],\"iterations\":[18446744073709551616]") ==
+          "base.json: benchmark \"x\": an iteration count is not a positive integer");
+    CHECK(err("\"samples\":[40],\"iterations\":[18446744073709551615]").empty());
+    CHECK(err("\"samples\":[40],\"iterations\":[-18446744073709551616]").find("an iteration count is not a positive integer") !=
+          std::string::npos);
+    // ... and a string holding such digits stays a string.
+    CHECK(err("\"samples\":[40],\"family\":\"184467440737095516160000\"").empty());
+    // Process indices within the context's count of processes.
+    const std::string three = ",\"context\":{\"processes\":3}";
+    CHECK(err("\"samples\":[40,41,42],\"processes\":[0,1,2]", three).empty());
+    CHECK(err("\"samples\":[40,41,42],\"processes\":[0,1,3]", three) ==
+          "base.json: benchmark \"x\": process index 3 is out of range (the context says 3 processes: 0 to 2)");
+    CHECK(err("\"samples\":[40,41],\"processes\":[0,1]", ",\"context\":{\"processes\":1}").find("out of range") !=
+          std::string::npos);
+    CHECK(err("\"samples\":[40,41],\"processes\":[0,7]").empty());  // no count in the context: the format's limit
+}
+
+TEST_CASE("a 5e-324 ns baseline sample can no longer read as an infinite change") {
+    RunResult base = sample_run();
+    base.benchmarks[0].samples[0] = 5e-324;
+    const LoadedRun back = parse_run(to_json(base), "base.json");
+    CHECK_FALSE(back.ok());
+}

@@ -4,7 +4,9 @@
 #define BENCHGATE_FULL
 #include <benchgate/benchgate.hpp>
 
+#include <chrono>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -38,7 +40,7 @@ TEST_CASE("filter is an ECMAScript regex searched in the full name") {
     CHECK(names_of(select(all, "^frame/")) == std::vector<std::string>{"frame/encode/64", "frame/decode/64"});
     CHECK(names_of(select(all, "decode|nat")) == std::vector<std::string>{"frame/decode/64", "nat/setup"});
     CHECK(select(all, "nothing").empty());
-    CHECK_THROWS_AS(select(all, "(unclosed"), std::regex_error);
+    CHECK_THROWS_AS(select(all, "(unclosed"), std::invalid_argument);
 }
 
 TEST_CASE("validation rejects empty and duplicate names") {
@@ -132,4 +134,95 @@ TEST_CASE("every flag has an environment name derived from it") {
     const std::string help = cli::usage("bench");
     for (const auto& f : cli::flags())
         if (f.help) CHECK(help.find(f.name) != std::string::npos);  // internal flags have no help
+}
+
+// The filter against std::regex as the reference, on patterns and names where std::regex is safe.
+TEST_CASE("filter: the documented syntax matches as std::regex_search does") {
+    const std::vector<std::string> patterns = {
+        "", "a", "^frame/", "64$", "^frame/(en|de)code/64$", "enc.de", "x*", "^x*$", "a+b?c{2}", "c{2,}", "c{1,2}d",
+        "[a-c]+", "[^/]+/[^/]+$", "\\d+$", "\\D", "\\w+", "\\W", "\\s", "\\S+", "\\bde", "\\Bde", "code\\b",
+        "(?:en|de)code", "a|b|", "()", "(a*)*", "(a+)+$", "\\.", "\\/", "[.]", "[-a]", "[a-]", "[\\]]", "[\\d-]",
+        "\\x41", "\\u0041", "\\t", "colou?r", "a{0}b", "(ab){2}", ".*", "^$", "[]", "[^]", "a*?b", "a+?", "a??",
+        "\\(1\\)", "nat|^frame/decode", "[A-Z]", "\\}", "}", "]", "\\0",
+    };
+    const std::vector<std::string> names = {
+        "", "a", "frame/encode/64", "frame/decode/64", "nat/setup", "xxx", "aabcc", "abccc", "cd", "ccd", "a b",
+        "colour", "color", "ABC", "abab", "b", "(1)", "x/y", "a}", "]", "line\nbreak", "tab\there", "decode-",
+        "encode_z", std::string("nul\0byte", 8), "\xc3\xa9t\xc3\xa9", "de",
+    };
+    for (const auto& p : patterns) {
+        NameFilter f;
+        INFO("pattern '" << p << "'");
+        REQUIRE(f.compile(p).empty());
+        const std::regex re(p, std::regex::ECMAScript);
+        for (const auto& n : names) {
+            INFO("name '" << n << "'");
+            CHECK(f.matches(n) == std::regex_search(n, re));
+        }
+    }
+}
+
+TEST_CASE("filter: linear in the name, no recursion: hostile patterns and names end at once") {
+    NameFilter nested;
+    REQUIRE(nested.compile("(a+)+$").empty());
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_FALSE(nested.matches(std::string(41, 'a') + "b"));
+    CHECK_FALSE(nested.matches(std::string(100000, 'a') + "b"));
+    CHECK(nested.matches(std::string(100000, 'a')));
+    NameFilter star;
+    REQUIRE(star.compile("quickstart/x*$").empty());
+    CHECK(star.matches("quickstart/" + std::string(1 << 20, 'x')));  // std::regex recursed once per character here
+    CHECK_FALSE(star.matches(std::string(1 << 20, 'q')));
+    NameFilter alternatives;
+    REQUIRE(alternatives.compile("(x|xx|x*)*y").empty());
+    CHECK_FALSE(alternatives.matches(std::string(50000, 'x')));
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("filter: what it refuses, with one line naming the problem and where") {
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {"(", "without its ')'"}, {"a)", "unmatched ')'"}, {"[a", "without its ']'"}, {"*a", "nothing to repeat"},
+        {"a**", "after a quantifier"}, {"a{2", "without its '}'"}, {"a{3,2}", "m below n"}, {"a{1001}", "above 1000"},
+        {"(a)\\1", "back-references"}, {"a(?=b)", "lookaheads"}, {"(?<=a)b", "lookaheads"}, {"\\", "at the end"},
+        {"\\q", "unknown escape"}, {"[z-a]", "out of order"}, {"^*", "after an anchor"}, {"\\u00e9", "beyond ASCII"},
+        {std::string(200, '(') + std::string(200, ')'), "nested more than 100"}, {"(a{1000}){1000}", "1000000 steps"},
+        {"{", "nothing to repeat"}, {"[\\d-z]", "cannot start a range"}, {"[a-\\w]", "cannot end a range"},
+    };
+    for (const auto& [pattern, needle] : refused) {
+        NameFilter f;
+        const std::string problem = f.compile(pattern);
+        INFO("pattern '" << pattern << "': " << problem);
+        CHECK(problem.find(needle) != std::string::npos);
+        CHECK(problem.find("offset") != std::string::npos);
+        CHECK(problem.find('\n') == std::string::npos);
+        CHECK_THROWS_AS(select(sample_registry(), pattern), std::invalid_argument);
+    }
+}
+
+TEST_CASE("command line: a bad --filter names where it came from") {
+    auto p = parse({"--filter", "(a"});
+    CHECK(p.error.find("option '--filter'") == 0);
+    Env env;
+    env.vars = {{"BENCHGATE_FILTER", "(a"}};
+    p = parse({}, env);
+    CHECK(p.error.find("environment variable BENCHGATE_FILTER") == 0);
+    CHECK(p.error.find("--filter") == std::string::npos);
+}
+
+TEST_CASE("command line: numbers are decimal; --threshold 0 and below the warn band narrow it") {
+    for (const char* bad : {"0x10", "inf", "nan", " 10", "10 ", "1e", ".", "+", "1.2.3", "0x1p3"}) {
+        INFO(bad);
+        CHECK(parse({"--threshold", bad}).error.find("option '--threshold' expects a percentage") == 0);
+    }
+    CHECK(parse({"--threshold", "1e1"}).options.gate.threshold == Approx(0.10));
+    CHECK(parse({"--threshold", ".5"}).options.gate.threshold == Approx(0.005));
+    auto zero = parse({"--threshold", "0"});
+    REQUIRE(zero.ok());
+    CHECK(zero.options.gate.threshold == 0.0);
+    CHECK(zero.options.gate.warn_threshold == 0.0);
+    auto three = parse({"--threshold", "3"});
+    REQUIRE(three.ok());
+    CHECK(three.options.gate.warn_threshold == Approx(0.03));
+    CHECK(parse({"--threshold", "3", "--warn-threshold", "4"}).error == "option '--warn-threshold' must not exceed '--threshold'");
+    CHECK(parse({"--threshold", "3", "--warn-threshold", "2"}).options.gate.warn_threshold == Approx(0.02));
 }

@@ -782,9 +782,10 @@ inline std::string session_note(const GateReport& report) {
 // suite being judged, in this mode, on this machine.
 inline stats::VariancePrior suite_prior(const RunResult& baseline, const RunResult& current, const GateConfig& cfg) {
     std::vector<double> s2, df;
+    const NameIndex base_index(baseline);
     for (const auto& cur : current.benchmarks) {
         if (cur.failed() || cur.samples.empty() || effective_config(cfg, cur).metric != Metric::time) continue;
-        const BenchmarkResult* base = baseline.find(cur.name);
+        const BenchmarkResult* base = base_index.find(cur.name);
         if (!base || base->samples.empty()) continue;
         const LogSpread x = baseline_log_spread(*base, baseline.context.sessions, cur, cfg.estimator);
         if (x.df > 0 && std::isfinite(x.s2)) {
@@ -814,8 +815,10 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
         report.machine = ref.change;
         if (!machine_moved(ref, cfg)) report.machine = no_estimate();
     }
+    const NameIndex base_index(baseline), current_index(current);
+    report.rows.reserve(current.benchmarks.size() + baseline.benchmarks.size());
     for (const auto& cur : current.benchmarks) {
-        const BenchmarkResult* base = baseline.find(cur.name);
+        const BenchmarkResult* base = base_index.find(cur.name);
         if (!base) {
             Comparison c;
             c.name = cur.name;
@@ -831,7 +834,7 @@ inline GateReport compare_runs(const RunResult& baseline, const RunResult& curre
     }
     report.speed_corrected = report.speed_applied_rows > 0;
     for (const auto& base : baseline.benchmarks) {
-        if (current.find(base.name)) continue;
+        if (current_index.find(base.name)) continue;
         Comparison c;
         c.name = base.name;
         c.status = Status::missing;

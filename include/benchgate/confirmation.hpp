@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "compare.hpp"
@@ -80,8 +81,9 @@ inline void merge_process(RunResult& current, const RunResult& fresh, std::uint3
         into.solo_baseline.insert(into.solo_baseline.end(), from.solo_baseline.begin(), from.solo_baseline.end());
         into.processes.insert(into.processes.end(), from.samples.size(), index);
     };
+    const NameIndex fresh_index(fresh);
     for (auto& b : current.benchmarks)
-        if (const BenchmarkResult* f = fresh.find(b.name)) append(b, *f);
+        if (const BenchmarkResult* f = fresh_index.find(b.name)) append(b, *f);
     if (!current.reference.samples.empty() && !fresh.reference.samples.empty()) append(current.reference, fresh.reference);
     current.context.processes = std::max(current.context.processes, static_cast<int>(index) + 1);
 }
@@ -95,7 +97,7 @@ inline GateReport confirm_suspects(RunResult& current, const SequentialPlan& pla
     GateReport report = recompare(current);
     std::vector<std::string> asked = rows_needing_processes(report);
     if (asked.empty()) return report;
-    std::vector<std::string> touched = asked;
+    std::unordered_set<std::string> touched(asked.begin(), asked.end());
     std::vector<double> first(report.rows.size());
     for (std::size_t i = 0; i < report.rows.size(); ++i) first[i] = report.rows[i].change.point;
     std::vector<std::vector<double>> history(report.rows.size());
@@ -115,12 +117,11 @@ inline GateReport confirm_suspects(RunResult& current, const SequentialPlan& pla
         report = recompare(current);
         for (std::size_t i = 0; i < report.rows.size(); ++i) history[i].push_back(report.rows[i].change.point);
         asked = rows_needing_processes(report);
-        for (const auto& n : asked)
-            if (std::find(touched.begin(), touched.end(), n) == touched.end()) touched.push_back(n);
+        touched.insert(asked.begin(), asked.end());
     }
     for (std::size_t i = 0; i < report.rows.size(); ++i) {
         Comparison& c = report.rows[i];
-        if (std::find(touched.begin(), touched.end(), c.name) == touched.end()) continue;
+        if (!touched.count(c.name)) continue;
         c.first_change = first[i];
         c.confirm_attempts = attempts;
         c.confirm_changes = history[i];

@@ -296,7 +296,7 @@ inline std::string read_source(const GbenchSource& src, const GbenchOptions& opt
             p.b.error = rep + ": " + time_key + " is missing, NaN or Infinity in the Google Benchmark file";
             continue;
         }
-        if (!(t > 0 && t * scale <= detail::max_sample_ns)) {  // what a benchgate file holds
+        if (!detail::sample_problem(t * scale).empty()) {  // what a benchgate file holds
             p.b.error = rep + ": " + time_key + " is not a positive time in range (" + std::to_string(t) + ")";
             continue;
         }

@@ -204,6 +204,21 @@ inline constexpr std::uint64_t max_process_index = 1023;
 // Nor a time per iteration this long (31 years, in ns): every statistic of such samples,
 // sums of squares included, stays finite.
 inline constexpr double max_sample_ns = 1e18;
+// Nor one this short: 2^64 iterations in a nanosecond read 5e-20 ns, so no writer comes near
+// it, and every ratio of two samples (a change, 1e18 / 1e-20) stays finite. Subnormal numbers
+// (5e-324) are far below it.
+inline constexpr double min_sample_ns = 1e-20;
+
+// "" when `ns` is a time per iteration the statistics can use, else what is wrong with it.
+inline std::string sample_problem(double ns) {
+    if (!(ns > 0 && ns <= max_sample_ns)) return "is not a positive finite time (at most 1e18 ns)";
+    if (ns < min_sample_ns) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "is %g ns, below the 1e-20 ns any time per iteration reads (2^64 iterations in 1 ns)", ns);
+        return buf;
+    }
+    return {};
+}
 // Nor more solo batches per side of a duet than this (a few per duet run).
 inline constexpr std::size_t max_solo_samples = std::size_t{1} << 20;
 // Nor a machine this many cores.
@@ -223,20 +238,28 @@ inline std::string str(simdjson::dom::element e) {
     return std::string(v);
 }
 
-// Parses a "benchgate/N" schema string; returns N or -1.
+// A version number as the writer spells it: decimal digits, no leading zero, at most 6.
+inline long version_number(std::string_view s) {
+    if (s.empty() || s.size() > 6 || (s.size() > 1 && s[0] == '0')) return -1;
+    long n = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return -1;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+// Parses a schema string exactly: "benchgate/N" returns N; "benchgate/N.M" (a form this
+// benchgate never writes) returns N when N is newer than it reads (so that the message says
+// upgrade), else -1; anything else ("benchgate/01", "benchgate/1 ", "benchgate/1.999") -1.
 inline long schema_major(std::string_view s) {
     const std::string_view prefix = "benchgate/";
     if (s.substr(0, prefix.size()) != prefix) return -1;
     std::string_view rest = s.substr(prefix.size());
     const auto dot = rest.find('.');
-    if (dot != std::string_view::npos) rest = rest.substr(0, dot);
-    if (rest.empty() || rest.size() > 6) return -1;
-    long n = 0;
-    for (char c : rest) {
-        if (c < '0' || c > '9') return -1;
-        n = n * 10 + (c - '0');
-    }
-    return n;
+    const long major = version_number(rest.substr(0, dot));
+    if (major < 0 || dot == std::string_view::npos) return major;
+    return version_number(rest.substr(dot + 1)) >= 0 && major > BENCHGATE_SCHEMA_MAJOR ? major : -1;
 }
 
 // Typed reads of an optional field. Absent or null (how the writer spells a value it does not
@@ -333,7 +356,7 @@ inline bool estimates_consistent(const Estimates& e, const std::vector<double>& 
 
 // Reads one benchmark object; returns "" or the problem (naming the benchmark).
 inline std::string parse_benchmark(simdjson::dom::element item, const std::string& where, BenchmarkResult& b,
-                                   bool& has_estimates, bool summaries) {
+                                   bool& has_estimates, bool summaries, std::uint64_t processes = max_process_index + 1) {
     has_estimates = false;
     using namespace simdjson;
     dom::object o;
@@ -398,6 +421,7 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             double v = 0;
             if (e.get_double().get(v) || !(v > 0 && v * scale <= max_sample_ns))
                 return bname + ": a paired baseline sample is not a positive time of at most 1e18 ns";
+            if (const std::string p = sample_problem(v * scale); !p.empty()) return bname + ": a paired baseline sample " + p;
             b.paired_baseline.push_back(v * scale);
         }
         const std::pair<const char*, std::vector<double>*> solo[] = {{"solo_samples", &b.solo_samples},
@@ -411,6 +435,8 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
                 double v = 0;
                 if (e.get_double().get(v) || !(v > 0 && v * scale <= max_sample_ns))
                     return bname + ": \"paired\": a value of \"" + key + "\" is not a positive time of at most 1e18 ns";
+                if (const std::string p = sample_problem(v * scale); !p.empty())
+                    return bname + ": \"paired\": a value of \"" + key + "\" " + p;
                 into->push_back(v * scale);
             }
         }
@@ -467,8 +493,8 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
         for (dom::element s : samples) {
             double v = 0;
             if (s.get_double().get(v)) return bname + ": a sample is not a number";
-            if (!(v > 0 && v * scale <= max_sample_ns))
-                return bname + ": sample " + std::to_string(b.samples.size() + 1) + " is not a positive finite time (at most 1e18 ns)";
+            if (const std::string p = sample_problem(v * scale); !p.empty())
+                return bname + ": sample " + std::to_string(b.samples.size() + 1) + " " + p;
             b.samples.push_back(v * scale);
         }
     }
@@ -538,6 +564,11 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
             read_index_array(o, "processes", "process", max_process_index, b.samples.size(), bname, b.processes);
         !problem.empty())
         return problem;
+    for (const std::uint32_t p : b.processes)
+        if (p >= processes)
+            return bname + ": process index " + std::to_string(p) + " is out of range (the context says " +
+                   std::to_string(processes) + " process" + (processes == 1 ? "" : "es") + ": 0 to " +
+                   std::to_string(processes - 1) + ")";
     if (!b.paired_baseline.empty() && b.paired_baseline.size() != b.samples.size())
         return bname + ": \"paired\" and \"samples\" differ in length";
     return {};
@@ -618,10 +649,16 @@ inline LoadedRun parse_run_padded(simdjson::padded_string_view json, const std::
 
     if (std::string p = read_string(root, "created", "", out.run.created); !p.empty()) return fail(p);
     dom::element el;
+    // The processes a benchmark's "processes" indices may name: the context's count when it
+    // gives one (every writer does), else up to the format's limit.
+    std::uint64_t processes = max_process_index + 1;
+    bool processes_given = false;
     if (present(root, "context", el)) {
         dom::object ctx;
         if (el.get_object().get(ctx)) return fail("\"context\" is not an object");
         if (std::string p = parse_context(ctx, out.run.context); !p.empty()) return fail(p);
+        processes_given = present(ctx, "processes", el);
+        if (processes_given) processes = static_cast<std::uint64_t>(out.run.context.processes);
     }
 
     dom::array benchmarks;
@@ -633,7 +670,7 @@ inline LoadedRun parse_run_padded(simdjson::padded_string_view json, const std::
         ++index;
         BenchmarkResult b;
         bool has_estimates = false;
-        if (std::string problem = parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates, summaries);
+        if (std::string problem = parse_benchmark(item, "benchmark #" + std::to_string(index), b, has_estimates, summaries, processes);
             !problem.empty())
             return fail(problem);
         if (!seen.insert(b.name).second) return fail("benchmark \"" + one_line(b.name) + "\" appears twice");
@@ -643,6 +680,10 @@ inline LoadedRun parse_run_padded(simdjson::padded_string_view json, const std::
         } else {
             summarize(b);
         }
+        // Without a count in the context, the indices give it: written back, the file reads again.
+        if (!processes_given)
+            for (const std::uint32_t p : b.processes)
+                out.run.context.processes = std::max(out.run.context.processes, static_cast<int>(p) + 1);
         out.run.benchmarks.push_back(std::move(b));
     }
     if (present(root, "reference", el)) {
@@ -687,9 +728,10 @@ inline LoadedRun parse_run(std::string_view json, const std::string& label, bool
 }
 
 // Reads and parses a file of at most detail::max_input_bytes (larger ones are refused before
-// they are read).
-inline LoadedRun read_run_file(const std::string& path, bool summaries = false) {
-    detail::InputFile file = detail::read_input_file(path);
+// they are read). `regular_only`: a FIFO, device or socket is refused unread (see
+// detail::read_input_file; otherwise one is read with bounded waits).
+inline LoadedRun read_run_file(const std::string& path, bool summaries = false, bool regular_only = false) {
+    detail::InputFile file = detail::read_input_file(path, detail::max_input_bytes, regular_only);
     if (!file.ok()) {
         LoadedRun out;
         out.error = file.error;

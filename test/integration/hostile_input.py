@@ -14,6 +14,7 @@ import copy
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -248,5 +249,169 @@ with tempfile.TemporaryDirectory() as d:
             check(f"import-gbench, {name}: imported, and the result reads back",
                   r.returncode == 0 and "error" not in r.stderr and back is not None and back.returncode in (0, 3)
                   and "error:" not in back.stderr, shown(r) + ("; compare: " + shown(back) if back else ""))
+
+    # ---- Waits that must end: FIFOs as outputs and inputs, and in a history.
+    def waiting_for_fifo(pid):
+        """True while `pid` sleeps between its tries to open a FIFO nobody reads: poll(NULL, 0, 50),
+        syscall 7 on x86-64, as /proc/PID/syscall shows it."""
+        try:
+            return open(f"/proc/{pid}/syscall").read().startswith("7 0x0 0x0 0x32")
+        except OSError:
+            return False
+
+    def timed(args, kill_after=None, timeout=20, env=None, preexec=None):
+        """Runs args; with kill_after, SIGTERM once it waits for a FIFO's reader (or after
+        kill_after seconds, where /proc/PID/syscall cannot tell). Returns (returncode or None when
+        it had to be killed, stderr, seconds since the signal, or since the start)."""
+        start = time.monotonic()
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                             env=benchkit.environment_without_benchgate(env), preexec_fn=preexec)
+        try:
+            if kill_after is not None:
+                deadline = time.monotonic() + kill_after
+                while p.poll() is None and not waiting_for_fifo(p.pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if p.poll() is None:
+                    start = time.monotonic()
+                    p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=timeout)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            p.kill()
+            _, err = p.communicate()
+            rc = None
+        return rc, err, time.monotonic() - start
+
+    fifo = path("out.fifo")
+    os.mkfifo(fifo)
+    rc, err, took = timed([TOOL, "compare", good, good, "--json", fifo, "--color", "never"], kill_after=20)
+    check("compare --json FIFO nobody reads: SIGTERM ends it at once, exit 143 with one line",
+          rc == 143 and err.startswith("benchgate: interrupted; cannot write") and len(err.strip().splitlines()) == 1 and took < 5,
+          f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    rc, err, took = timed([DEMO, "--quick", "--quiet", "--filter", "demo/vector_sum", "--confirm", "0", "--json", fifo],
+                          kill_after=120, timeout=60)
+    check("bench --json FIFO nobody reads: SIGTERM while it waits for a reader is exit 143 with one line",
+          rc == 143 and err.strip().splitlines()[-1].startswith("benchgate: interrupted;") and "FIFO" in err and took < 5,
+          f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    rc, err, took = timed([TOOL, "compare", fifo, good, "--color", "never"], kill_after=1.0)  # a reader waits in poll(fd)
+    check("compare with a FIFO nobody writes as the baseline: SIGTERM ends it at once", rc == -signal.SIGTERM and took < 5,
+          f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    rc, err, took = timed([DEMO, "--quick", "--quiet", "--filter", "demo/vector_sum", "--baseline", fifo])
+    check("bench --baseline FIFO: exit 2 at once, one line (a baseline is read twice: it must be a regular file)",
+          rc == 2 and "it is a FIFO, not a regular file" in err and len(err.strip().splitlines()) == 1 and took < 5,
+          f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    # A reader that comes: the output arrives whole.
+    reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+    rc, err, took = timed([TOOL, "compare", good, good, "--json", fifo, "--color", "never"])
+    text_read = reader.communicate(timeout=20)[0]
+    check("compare --json FIFO with a reader: written whole", rc == 0 and json.loads(text_read)["benchmarks"], f"rc {rc}: {err!r}")
+    os.remove(fifo)
+
+    hist_fifo = path("history-fifo")
+    assert run([TOOL, "history", "add", hist_fifo, good]).returncode == 0
+    entry_fifo = os.path.join(hist_fifo, "20991231T235959Z-nocommit-0c3e9a71.json")
+    os.mkfifo(entry_fifo)
+    for how, args in (("history list", [TOOL, "history", "list", hist_fifo]), ("trend", [TOOL, "trend", hist_fifo]),
+                      ("dashboard", [TOOL, "dashboard", hist_fifo, "-o", path("site-fifo")])):
+        rc, err, took = timed(args)
+        check(f"{how} with a FIFO named like an entry: exit 2 at once, one line naming it",
+              rc == 2 and f"{entry_fifo}: it is a FIFO, not a regular file" in err and len(err.strip().splitlines()) == 1
+              and took < 5, f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    os.remove(entry_fifo)
+
+    # ---- Names and filters: linear, no recursion.
+    long_doc = copy.deepcopy(real)
+    long_doc["benchmarks"][0]["name"] = "quickstart/" + "x" * 50000
+    long_file = path("long-name.json")
+    json.dump(long_doc, open(long_file, "w"))
+    hist_long = path("history-long")
+    assert run([TOOL, "history", "add", hist_long, long_file]).returncode == 0
+    for pattern in ("quickstart/x*$", "(a+)+$", "(x+x+)+y", "^(?:quickstart/)?(x|xx)*$"):
+        rc, err, took = timed([TOOL, "trend", hist_long, "--filter", pattern, "--color", "never"])
+        check(f"trend --filter '{pattern}' on a 50 KB name: done, no crash", rc == 0 and took < 10,
+              f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    rc, err, took = timed([DEMO, "--list", "--filter", "(a+)+$"])
+    check("bench --list --filter '(a+)+$': answered at once, no hang", rc == 0 and took < 5,
+          f"rc {rc} after {took:.1f} s: {err[-300:]!r}")
+    for pattern, needle in (("(a)\\1", "back-references"), ("(?=demo)", "lookaheads"), ("(", "without its ')'"),
+                            ("a{1001}", "above 1000")):
+        r = run([DEMO, "--list", "--filter", pattern])
+        check(f"bench --filter '{pattern}': exit 2, one line naming --filter and saying '{needle}'",
+              refused(r, needle) and "option '--filter'" in r.stderr, shown(r))
+        r = run([TOOL, "trend", hist_long, "--filter", pattern])
+        check(f"trend --filter '{pattern}': exit 2, one line saying '{needle}'", refused(r, needle), shown(r))
+    r = subprocess.run([DEMO, "--list"], capture_output=True, text=True, timeout=60,
+                       env=benchkit.environment_without_benchgate({"BENCHGATE_FILTER": "(bad"}))
+    check("BENCHGATE_FILTER='(bad': exit 2, one line naming the variable, not the option",
+          r.returncode == 2 and "environment variable BENCHGATE_FILTER" in r.stderr and "option '--filter'" not in r.stderr,
+          r.stderr)
+
+    # ---- Retention keeps the run just added.
+    hist_keep = path("history-keep")
+    a_doc, b_doc = copy.deepcopy(real), copy.deepcopy(real)
+    a_doc["context"]["commit"], b_doc["context"]["commit"] = "ffffffff", "00000000"
+    b_doc["created"] = a_doc["created"]
+    json.dump(a_doc, open(path("keep-a.json"), "w"))
+    json.dump(b_doc, open(path("keep-b.json"), "w"))
+    r1 = run([TOOL, "history", "add", hist_keep, path("keep-a.json"), "--keep", "1"])
+    r2 = run([TOOL, "history", "add", hist_keep, path("keep-b.json"), "--keep", "1"])
+    kept = [n for n in os.listdir(hist_keep) if n.endswith(".json")]
+    check("history add --keep 1 twice in one second: the run added last is the one kept",
+          r1.returncode == 0 and r2.returncode == 0 and len(kept) == 1 and "00000000" in kept[0], f"{kept} {r2.stdout} {r2.stderr}")
+
+    # ---- Smaller ones: schema, tiny samples, big integers, process indices, numbers on the command line.
+    small_cases = [
+        ("schema benchgate/1.999", edited(lambda doc: setitem(doc, "schema", "benchgate/1.999")), "unknown schema"),
+        ("schema benchgate/01", edited(lambda doc: setitem(doc, "schema", "benchgate/01")), "unknown schema"),
+        ("a 5e-324 ns sample", edited(lambda doc: bench(doc)["samples"].__setitem__(0, 5e-324)), "below the 1e-20 ns"),
+        ("iterations 2^64", edited(lambda doc: bench(doc)["iterations"].__setitem__(0, 2 ** 64)), "an iteration count is not a positive integer"),
+        ("a process index beyond the context's count",
+         edited(lambda doc: [setitem(doc["context"], "processes", 1), setitem(bench(doc), "processes", [0] * (len(bench(doc)["samples"]) - 1) + [1])]),
+         "process index 1 is out of range"),
+    ]
+    for name, content, needle in small_cases:
+        p = materialise(name, content)
+        r = run([TOOL, "compare", p, good, "--color", "never"])
+        check(f"compare FILE GOOD, {name}: exit 2, one line saying '{needle}'", refused(r, needle), shown(r))
+    r = run([TOOL, "compare", good, good, "--threshold", "0x10"])
+    check("--threshold 0x10: exit 2, a percentage expected", refused(r, "option '--threshold' expects a percentage"), shown(r))
+    r = run([TOOL, "compare", good, good, "--threshold", "0", "--color", "never"])
+    check("--threshold 0: accepted (the warn band narrows to it)", r.returncode in (0, 1) and "error" not in r.stderr, shown(r))
+
+    # ---- A dashboard whose write fails (a file size limit: EFBIG as on a full disk) leaves no site directory.
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+    site = path("site-full")
+    rc, err, took = timed([TOOL, "dashboard", hist_keep, "-o", site], preexec=small_files)
+    check("dashboard that cannot write its page: exit 2, one line, no site directory left",
+          rc == 2 and len(err.strip().splitlines()) == 1 and not os.path.exists(site), f"rc {rc}: {err!r} exists {os.path.exists(site)}")
+
+    # ---- Comparing is linear in the number of benchmarks (a lookup by name per benchmark is an
+    # index, not a scan): ten times the benchmarks take well under 100 times as long (a scan per
+    # benchmark took 190 times: 0.36 s for 10 000, 67 s for 100 000). The sanitized pass
+    # (unoptimised, instrumented) checks 2 000 and 20 000.
+    seconds = {}
+    for count in ((2000, 20000) if SANITIZED else (10000, 100000)):
+        big = path("big.json")
+        assert subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                                                            "tools", "large-baseline.py"), good, str(count), big]).returncode == 0
+        rc, err, took = timed([TOOL, "compare", big, big, "--color", "never", "--quiet"], timeout=400)
+        seconds[count] = took if rc == 0 else float("inf")
+        os.remove(big)
+    small, large = sorted(seconds)
+    check(f"{large} benchmarks compare in less than 20 times the time of {small} (linear, not quadratic)",
+          seconds[large] < 20 * max(seconds[small], 0.05), f"{seconds}")
+
+    # ---- Work directories of killed bench binaries are removed by the next benchgate process.
+    work_tmp = path("tmpdir")
+    os.mkdir(work_tmp)
+    held = os.path.join(work_tmp, "benchgate-confirm-dead01")
+    os.mkdir(held)
+    open(os.path.join(held, "result.json"), "w").write("x")
+    r = subprocess.run([TOOL, "history", "list", hist_keep], capture_output=True, text=True, timeout=60,
+                       env=benchkit.environment_without_benchgate({"TMPDIR": work_tmp}))
+    check("a benchgate-confirm-* directory nobody holds is removed by the next benchgate command",
+          r.returncode == 0 and os.listdir(work_tmp) == [], f"{os.listdir(work_tmp)} {r.stderr}")
 
 finish()

@@ -12,14 +12,58 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "guard.hpp"
+
 namespace benchgate::detail {
 
 namespace files {
+
+// The longest benchgate waits for the other end of a FIFO, pipe or terminal: for a reader to
+// open a FIFO it writes, for a reader to take more of what it writes, for a writer to send
+// more of what it reads. Every such wait also ends at SIGINT or SIGTERM. Tests shorten it.
+inline double& wait_limit_s() {
+    static double limit = 30.0;
+    return limit;
+}
+
+inline std::string seconds_text(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g s", s);
+    return buf;
+}
+
+// Waits until `fd` is ready for `events` (POLLIN or POLLOUT) or hung up, in slices of 50 ms
+// so that an interrupt ends the wait. "" when ready (the next read or write tells what
+// happened), "interrupted", or "timeout" after wait_limit_s() seconds.
+inline std::string wait_ready(int fd, short events) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_limit_s());
+    for (;;) {
+        if (interrupt_requested()) return "interrupted";
+        pollfd p{fd, events, 0};
+        const int n = ::poll(&p, 1, 50);
+        if (n > 0) return {};
+        if (n < 0 && errno != EINTR) return std::strerror(errno);
+        if (std::chrono::steady_clock::now() >= deadline) return "timeout";
+    }
+}
+
+// What a file that is neither a regular file nor a directory is, for messages.
+inline const char* kind_of(mode_t mode) {
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISDIR(mode)) return "a directory";
+    return "not a regular file";
+}
 
 inline std::string dir_of(const std::string& path) {
     const auto slash = path.find_last_of('/');
@@ -209,16 +253,124 @@ inline std::string open_temp_beside(const std::string& target, Temp& t, bool cle
     return open_temp(base, t);
 }
 
+// SIGPIPE blocked for as long as this lives, and one it raised taken before it is unblocked:
+// a reader that goes away is then EPIPE, a one-line error, not the end of the process.
+class NoSigpipe {
+public:
+    NoSigpipe() {
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        sigset_t pending;
+        sigemptyset(&pending);
+        was_pending_ = ::sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+        ::pthread_sigmask(SIG_BLOCK, &pipe, &old_);
+    }
+    ~NoSigpipe() {
+        sigset_t pending;
+        sigemptyset(&pending);
+        if (!was_pending_ && ::sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE)) {
+            sigset_t pipe;
+            sigemptyset(&pipe);
+            sigaddset(&pipe, SIGPIPE);
+            const timespec now{};
+            ::sigtimedwait(&pipe, nullptr, &now);
+        }
+        ::pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    NoSigpipe(const NoSigpipe&) = delete;
+    NoSigpipe& operator=(const NoSigpipe&) = delete;
+
+private:
+    sigset_t old_;
+    bool was_pending_ = false;
+};
+
 // Writes to what is not a regular file (a FIFO, /dev/null, a terminal) in place: renaming
-// over it would replace the device node.
+// over it would replace the device node. Nothing here blocks: the file is opened with
+// O_NONBLOCK (a FIFO nobody reads is retried every 50 ms), and a full pipe is waited on with
+// wait_ready; each wait ends after wait_limit_s() or at SIGINT or SIGTERM.
 inline std::string write_in_place(const std::string& target, const std::string& content) {
-    const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return std::strerror(errno);
-    const bool ok = write_all(fd, content);
-    const int err = errno;
+    int fd = -1;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(wait_limit_s());
+    for (;;) {
+        fd = ::open(target.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd >= 0) break;
+        if (errno == EINTR) continue;
+        if (errno != ENXIO) return std::strerror(errno);
+        // ENXIO: a FIFO that nobody has open for reading (yet).
+        if (interrupt_requested()) return "interrupted while waiting for a reader of the FIFO";
+        if (std::chrono::steady_clock::now() >= deadline)
+            return "it is a FIFO that nobody opened for reading within " + seconds_text(wait_limit_s());
+        ::poll(nullptr, 0, 50);
+    }
+    const NoSigpipe no_sigpipe;
+    const char* p = content.data();
+    std::size_t left = content.size();
+    std::string err;
+    while (left > 0 && err.empty()) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n > 0) {
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            const std::string waited = wait_ready(fd, POLLOUT);
+            if (waited == "timeout") err = "its reader took nothing for " + seconds_text(wait_limit_s());
+            else if (waited == "interrupted") err = "interrupted while waiting for its reader";
+            else err = waited;
+        } else if (n < 0 && errno == EPIPE) {
+            err = "its reader closed it before everything was written";
+        } else if (n < 0 && errno != EINTR) {
+            err = std::strerror(errno);
+        }
+    }
     ::close(fd);
-    return ok ? std::string() : std::strerror(err);
+    return err;
 }
+
+// Directories of short-lived files (a fresh process's result, callgrind's dumps) in the
+// temporary directory: `prefix`-XXXXXX, held under an exclusive flock of the directory itself
+// for as long as it exists, so that a lock anyone can take belongs to a process that died
+// (SIGKILL) without removing it, and any later benchgate process removes it (remove_dead_work_dirs).
+// Going out of scope removes the files in it and the directory.
+struct WorkDir {
+    std::string path;
+    int fd = -1;
+
+    WorkDir() = default;
+    WorkDir(const WorkDir&) = delete;
+    WorkDir& operator=(const WorkDir&) = delete;
+    ~WorkDir() { remove(); }
+    void remove();
+};
+
+// Removes the files directly in the directory `fd` (the work directories hold no others).
+inline void empty_dir(int fd) {
+    const int scan = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (scan < 0) return;
+    DIR* d = ::fdopendir(scan);
+    if (!d) {
+        ::close(scan);
+        return;
+    }
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(d))
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const auto& n : names) ::unlinkat(fd, n.c_str(), 0);
+}
+
+inline void WorkDir::remove() {
+    if (fd < 0) return;
+    empty_dir(fd);
+    ::rmdir(path.c_str());
+    ::close(fd);  // releases the lock
+    fd = -1;
+}
+
+// The prefixes of every work directory benchgate makes (make_work_dir's `prefix`).
+inline const char* const work_dir_prefixes[] = {"benchgate-confirm-", "benchgate-callgrind-"};
+
 
 }  // namespace files
 
@@ -287,15 +439,80 @@ inline std::string temporary_directory() {
     return tmpdir && *tmpdir ? tmpdir : "/tmp";
 }
 
+// A regular file's text, "" when it cannot be read or is not a regular file (a FIFO planted
+// under the name is opened without blocking and left unread).
 inline std::string read_text_file(const std::string& path) {
     std::string out;
-    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return out;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
         char buf[8192];
-        std::size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-        std::fclose(f);
+        for (;;) {
+            const ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
     }
+    ::close(fd);
     return out;
+}
+
+// Creates a work directory (see files::WorkDir) named `prefix` + 6 random characters in the
+// temporary directory. "" or the reason.
+inline std::string make_work_dir(const std::string& prefix, files::WorkDir& w) {
+    const std::string tmp = temporary_directory();
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::string path = tmp + "/" + prefix + "XXXXXX";
+        if (!::mkdtemp(path.data())) return "cannot create a temporary directory in " + tmp + ": " + std::strerror(errno);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+        // Between mkdtemp and the lock another process may have taken the unlocked directory
+        // for a dead one's and removed it: then make another.
+        ::flock(fd, LOCK_EX);
+        struct stat held, named;
+        if (::fstat(fd, &held) == 0 && ::lstat(path.c_str(), &named) == 0 && files::same_file(held, named)) {
+            w.path = path;
+            w.fd = fd;
+            return {};
+        }
+        ::close(fd);
+    }
+    return "cannot create a temporary directory in " + tmp;
+}
+
+// Removes the work directories (files::WorkDir) in the temporary directory whose process died
+// without removing them: ours (same owner), with a lock we can take. Every bench binary and
+// every benchgate command calls it once at start.
+inline void remove_dead_work_dirs() {
+    const std::string tmp = temporary_directory();
+    const int dirfd = ::open(tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return;
+    const int scan = ::dup(dirfd);
+    DIR* d = scan >= 0 ? ::fdopendir(scan) : nullptr;
+    if (!d) {
+        if (scan >= 0) ::close(scan);
+        ::close(dirfd);
+        return;
+    }
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(d))
+        for (const char* prefix : files::work_dir_prefixes)
+            if (std::strncmp(e->d_name, prefix, std::strlen(prefix)) == 0) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const auto& n : names) {
+        const int fd = ::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        struct stat held, named;
+        if (::fstat(fd, &held) == 0 && held.st_uid == ::geteuid() && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            ::fstatat(dirfd, n.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 && files::same_file(held, named)) {
+            files::empty_dir(fd);
+            ::unlinkat(dirfd, n.c_str(), AT_REMOVEDIR);
+        }
+        ::close(fd);
+    }
+    ::close(dirfd);
 }
 
 }  // namespace benchgate::detail

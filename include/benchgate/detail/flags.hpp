@@ -14,6 +14,7 @@
 #include "../compare.hpp"
 #include "../report/exporters.hpp"
 #include "one_line.hpp"
+#include "selection.hpp"
 
 namespace benchgate::detail::cli {
 
@@ -46,6 +47,7 @@ struct Options {
     int pin_cpu = -2;                // -2: auto (pin to a CPU chosen at start), -1: off, else that CPU
     std::string confirm_child_path;  // hidden: measure only, write JSON here (a confirmation run)
     bool gate_explicit = false;      // --gate given (else --metric instructions implies it)
+    bool warn_threshold_given = false;  // else a lower --threshold narrows the warn band to it
     bool measure_instructions = false;
     bool hardware_counters = false;
     int callgrind_child = 0;         // hidden: under callgrind, collect this many calls per benchmark
@@ -95,8 +97,28 @@ inline std::string env_name(const char* flag) {
     return n;
 }
 
+// A decimal number as people write one: an optional sign, digits with an optional point, an
+// optional exponent. No hexadecimal ("0x10"), "inf", "nan" or surrounding space, which strtod
+// would also take.
+inline bool decimal_syntax(const std::string& s) {
+    std::size_t i = 0, digits = 0;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) ++digits;
+    if (i < s.size() && s[i] == '.')
+        for (++i; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) ++digits;
+    if (digits == 0) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+        std::size_t exponent = 0;
+        for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) ++exponent;
+        if (exponent == 0) return false;
+    }
+    return i == s.size();
+}
+
 inline bool parse_double(const std::string& s, double& out) {
-    if (s.empty()) return false;
+    if (!decimal_syntax(s)) return false;
     char* end = nullptr;
     errno = 0;
     out = std::strtod(s.c_str(), &end);
@@ -109,6 +131,13 @@ inline bool parse_u64(const std::string& s, std::uint64_t& out) {
     errno = 0;
     out = std::strtoull(s.c_str(), &end, 10);
     return errno == 0 && end && *end == '\0';
+}
+
+// "" or why `pattern` is no --filter (see NameFilter in selection.hpp).
+inline std::string filter_problem(const std::string& pattern) {
+    NameFilter f;
+    const std::string problem = f.compile(pattern);
+    return problem.empty() ? problem : "is not a pattern benchgate can match ('" + pattern + "': " + problem + ")";
 }
 
 // "--threshold 10" means 10 percent.
@@ -151,8 +180,8 @@ inline std::vector<Flag> core_flags() {
     return {
         {"--list", nullptr, "list the selected benchmarks and exit",
          [](Options& o, const std::string&) { o.list = true; return std::string(); }},
-        {"--filter", "REGEX", "run only benchmarks whose full name matches (ECMAScript regex)",
-         [](Options& o, const std::string& v) { o.filter = v; return std::string(); }},
+        {"--filter", "REGEX", "run only benchmarks whose full name matches (ECMAScript regex, linear-time subset)",
+         [](Options& o, const std::string& v) { o.filter = v; return filter_problem(v); }},
         {"--shard", "I/N", "run only shard I of N: the benchmarks whose name hashes (FNV-1a 64) to I-1 mod N",
          [](Options& o, const std::string& v) { return parse_shard(v, o.shard_index, o.shard_count); }},
         {"--quick", nullptr, "short measurement for smoke runs (~10 ms per benchmark)",
@@ -196,7 +225,10 @@ inline std::vector<Flag> core_flags() {
         {"--improvement-threshold", "PCT", "IMPROVED beyond this speed-up (default: the --threshold)",
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.improvement_threshold, 1000); }},
         {"--warn-threshold", "PCT", "SLOWER / FASTER beyond this change (default 5)",
-         [](Options& o, const std::string& v) { return parse_percent(v, o.gate.warn_threshold, 1000); }},
+         [](Options& o, const std::string& v) {
+             o.warn_threshold_given = true;
+             return parse_percent(v, o.gate.warn_threshold, 1000);
+         }},
         {"--noise", "PCT", "smallest noise band: intervals within it are STABLE (default 1)",
          [](Options& o, const std::string& v) { return parse_percent(v, o.gate.noise, 100); }},
         {"--alpha", "P", "the change's interval has confidence 1 - P (default 0.05: 95%)",
@@ -378,8 +410,14 @@ inline Parsed parse_lines(int argc, const char* const* argv, const EnvLookup& ge
             return p;
         }
     }
-    if (p.options.gate.warn_threshold > p.options.gate.threshold)
-        p.error = "option '--warn-threshold' must not exceed '--threshold'";
+    // A --threshold below the default warn band narrows the band with it; a --warn-threshold
+    // given above the --threshold is a contradiction.
+    if (p.options.gate.warn_threshold > p.options.gate.threshold) {
+        if (p.options.warn_threshold_given)
+            p.error = "option '--warn-threshold' must not exceed '--threshold'";
+        else
+            p.options.gate.warn_threshold = p.options.gate.threshold;
+    }
     // --metric instructions gates on instructions unless --gate says otherwise.
     if (p.options.measure_instructions && !p.options.gate_explicit) p.options.gate.metric = Metric::instructions;
     return p;

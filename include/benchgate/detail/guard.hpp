@@ -55,6 +55,29 @@ inline GuardState& guard_state() {
 // The signal (SIGINT, SIGTERM) that interrupted the run, or 0.
 inline int interrupted() { return guard_state().interrupted; }
 
+// Whether SIGINT or SIGTERM asked the process to stop: the flag the handlers set, or one of
+// them pending while blocked (finish_report blocks them while the outputs are written). A
+// pending one is taken and recorded, so interrupted() tells it from then on. For waits
+// outside the measurement (a FIFO's reader, a lock), which check it between short slices.
+inline bool interrupt_requested() {
+    if (interrupted()) return true;
+    sigset_t pending;
+    sigemptyset(&pending);
+    if (::sigpending(&pending) != 0) return false;
+    for (int sig : {SIGINT, SIGTERM}) {
+        if (!sigismember(&pending, sig)) continue;
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, sig);
+        const timespec now{};
+        if (::sigtimedwait(&one, nullptr, &now) == sig) {
+            guard_state().interrupted = sig;
+            return true;
+        }
+    }
+    return false;
+}
+
 // Thrown by a driver between samples once the run is interrupted. Not a std::exception, so
 // that a body's `catch (const std::exception&)` lets it through.
 struct Interrupted {};

@@ -168,6 +168,10 @@ public:
                 error_ = "cannot lock " + dir + ": " + std::strerror(errno);
                 return;
             }
+            if (interrupt_requested()) {
+                error_ = "cannot lock " + dir + ": interrupted while waiting for another writer";
+                return;
+            }
             if (std::chrono::steady_clock::now() > deadline) {
                 error_ = "cannot lock " + dir + ": another writer held it for " + std::to_string(static_cast<int>(timeout_s)) + " s";
                 return;
@@ -295,11 +299,15 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
     std::vector<std::string> names = entry_names(dir);
     remove_leftovers(dir, names);
     const std::string machine = machine_id(run.context);
+    // Names order runs by time, then (within a second) by commit: a run added in a second
+    // where this machine has a run already is named a second on, past every run of that
+    // second, so that the name order (which retention follows) is the order of addition there.
     auto taken = [&](const std::string& s) {
-        return std::binary_search(names.begin(), names.end(), s + ".json") ||
-               std::binary_search(names.begin(), names.end(), s + ".summary.json");
+        const std::string second = s.substr(0, 16);  // "YYYYMMDDTHHMMSSZ"
+        for (const auto& n : names)
+            if (n.compare(0, 16, second) == 0 && machine_of_name(n) == machine) return true;
+        return false;
     };
-    // Two runs of one machine and commit in the same second: the later is named a second on.
     std::string name = entry_name(t, run.context.commit, machine);
     for (date::sys_seconds u = t; taken(name);) name = entry_name(u += std::chrono::seconds{1}, run.context.commit, machine);
     out.file = name + ".json";
@@ -307,9 +315,12 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
     names.push_back(out.file);
     std::sort(names.begin(), names.end());
 
+    // This machine's runs, oldest first; the run just added is never one retention removes
+    // (added with an older "created" time than those kept, it goes last, as the newest addition).
     std::vector<std::string> mine;
     for (const auto& n : names)
-        if (machine_of_name(n) == machine) mine.push_back(n);
+        if (machine_of_name(n) == machine && n != out.file) mine.push_back(n);
+    mine.push_back(out.file);
     const std::size_t excess = mine.size() > settings.keep ? mine.size() - settings.keep : 0;
     for (std::size_t i = 0; i < excess; ++i) {
         if (::unlink((dir + "/" + mine[i]).c_str()) != 0 && errno != ENOENT) {
@@ -324,7 +335,7 @@ inline Added add(const std::string& dir, const RunResult& run, const Settings& s
         const std::string& n = mine[i];
         if (is_summary_name(n)) continue;
         const std::string path = dir + "/" + n;
-        const LoadedRun old = read_run_file(path, true);
+        const LoadedRun old = read_run_file(path, true, true);
         if (!old.ok()) {
             out.error = old.error;
             return out;
@@ -354,7 +365,7 @@ inline std::string parse_entry(const std::string& dir, const std::string& name, 
 
 // Reads the entry `name` of the history at `dir` (at most max_input_bytes). Returns "" or the problem.
 inline std::string read_entry(const std::string& dir, const std::string& name, Entry& e) {
-    InputFile file = read_input_file(dir + "/" + name);
+    InputFile file = read_input_file(dir + "/" + name, max_input_bytes, true);  // a FIFO named like an entry is refused
     if (!file.ok()) return file.error;
     return parse_entry(dir, name, padded(file.text), e);
 }

@@ -1,7 +1,10 @@
 // benchgate: reading an input file (a baseline, a history entry, Google Benchmark JSON) whole,
 // with bounds: a directory or a file larger than the limit is refused from fstat, before any
 // of it is read, and anything that is not a regular file (a pipe) is read only up to the
-// limit. The text keeps capacity for simdjson's padding, so it is parsed without a copy.
+// limit. The open never blocks (O_NONBLOCK: a FIFO nobody writes is opened at once), and a
+// pipe or FIFO is waited on only in slices (files::wait_ready): a writer silent for
+// files::wait_limit_s(), or SIGINT or SIGTERM, ends the read with one line. The text keeps
+// capacity for simdjson's padding, so it is parsed without a copy.
 #pragma once
 
 #include <cerrno>
@@ -13,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.hpp"
 #include "one_line.hpp"
 
 namespace benchgate::detail {
@@ -34,10 +38,13 @@ inline std::string size_text(std::uint64_t bytes) {
 }
 
 // `path_arg` is named in errors with its control characters escaped, so they stay one line.
-inline InputFile read_input_file(const std::string& path_arg, std::size_t max_bytes = max_input_bytes) {
+// `regular_only`: anything but a regular file is refused unread (history entries; a bench
+// binary's baseline, which it reads twice).
+inline InputFile read_input_file(const std::string& path_arg, std::size_t max_bytes = max_input_bytes,
+                                 bool regular_only = false) {
     InputFile out;
     const std::string path = one_line(path_arg);
-    const int fd = ::open(path_arg.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(path_arg.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         out.error = "cannot read " + path + ": " + std::strerror(errno);
         return out;
@@ -54,6 +61,11 @@ inline InputFile read_input_file(const std::string& path_arg, std::size_t max_by
         return out;
     }
     const bool regular = S_ISREG(st.st_mode);
+    if (!regular && regular_only) {
+        out.error = "cannot read " + path + ": it is " + files::kind_of(st.st_mode) + ", not a regular file";
+        ::close(fd);
+        return out;
+    }
     const std::uint64_t size = regular && st.st_size > 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
     auto too_large = [&](std::uint64_t bytes, bool at_least) {
         out.error = "cannot read " + path + ": it is " + (at_least ? "more than " : "") + size_text(bytes) +
@@ -70,10 +82,24 @@ inline InputFile read_input_file(const std::string& path_arg, std::size_t max_by
     out.text.reserve((regular ? static_cast<std::size_t>(size) + 1 : std::size_t(65536)) + input_padding);
     char buf[65536];
     for (;;) {
+        if (!regular) {
+            // A FIFO that no writer has opened yet is not hung up: this waits for the writer too.
+            const std::string waited = files::wait_ready(fd, POLLIN);
+            if (!waited.empty()) {
+                out.error = "cannot read " + path + ": " +
+                            (waited == "timeout" ? "it is " + std::string(files::kind_of(st.st_mode)) + " that nothing was written to for " +
+                                                       files::seconds_text(files::wait_limit_s())
+                             : waited == "interrupted" ? std::string("interrupted while waiting for its writer")
+                                                       : waited);
+                out.text.clear();
+                ::close(fd);
+                return out;
+            }
+        }
         const ssize_t n = ::read(fd, buf, sizeof buf);
         if (n == 0) break;
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
             out.error = "cannot read " + path + ": " + std::strerror(errno);
             out.text.clear();
             ::close(fd);

@@ -30,9 +30,9 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
                "AddressSanitizer: count instructions with a build without -fsanitize=address";
     const std::string valgrind = find_on_path("valgrind");
     if (valgrind.empty()) return "--metric instructions needs valgrind, which is not installed (apt-get install valgrind)";
-    const std::string tmp = temporary_directory();
-    std::string dir = tmp + "/benchgate-callgrind-XXXXXX";
-    if (!::mkdtemp(dir.data())) return "cannot create a temporary directory in " + tmp + ": " + std::strerror(errno);
+    files::WorkDir work;
+    if (std::string problem = make_work_dir("benchgate-callgrind-", work); !problem.empty()) return problem;
+    const std::string dir = work.path;
     std::vector<std::string> args = {valgrind, "--tool=callgrind", "--collect-atstart=no", "--cache-sim=yes",
                                      "--callgrind-out-file=" + dir + "/cg.out", "--log-file=" + dir + "/valgrind.log"};
     args.insert(args.end(), child_args.begin(), child_args.end());
@@ -41,11 +41,17 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
     if (!r.error.empty()) error = "valgrind " + r.error;
     // 3: a body failed; it already failed in the timed run. Another code keeps valgrind's log.
     const bool keep_log = r.error.empty() && r.exit_code != 0 && r.exit_code != 3;
-    if (keep_log) error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + dir + "/valgrind.log)";
+    std::string kept;  // a directory not named as a work directory, which no later run removes
+    if (keep_log) {
+        kept = temporary_directory() + "/benchgate-valgrind-log-" + work.path.substr(work.path.size() - 6);
+        if (::rename(dir.c_str(), kept.c_str()) != 0) kept = dir;
+        error = "valgrind run exited with code " + std::to_string(r.exit_code) + " (see " + kept + "/valgrind.log)";
+    }
+    const std::string& files_in = keep_log ? kept : dir;
     int found = 0;
-    if (DIR* d = ::opendir(dir.c_str())) {
+    if (DIR* d = ::opendir(files_in.c_str())) {
         while (dirent* e = ::readdir(d)) {
-            const std::string file = dir + "/" + e->d_name;
+            const std::string file = files_in + "/" + e->d_name;
             if (std::string(e->d_name).rfind("cg.out", 0) != 0) continue;
             const CallgrindDump dump = parse_callgrind_dump(read_text_file(file));
             ::unlink(file.c_str());
@@ -57,9 +63,9 @@ inline std::string measure_instructions(RunResult& run, const std::vector<std::s
         }
         ::closedir(d);
     }
-    if (!keep_log) {
-        ::unlink((dir + "/valgrind.log").c_str());
-        ::rmdir(dir.c_str());
+    if (keep_log && kept != dir) {  // the log stays for the user to read
+        ::close(work.fd);
+        work.fd = -1;
     }
     if (!error.empty()) error += "; run it again under valgrind by hand to see why";
     if (error.empty() && found == 0 && !run.benchmarks.empty()) error = "callgrind produced no counts";

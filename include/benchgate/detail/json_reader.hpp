@@ -79,6 +79,38 @@ inline bool nests_deeper_than(std::string_view text, std::size_t max_depth) {
 
 // Parses `text` (capacity at least text.size() + SIMDJSON_PADDING; see padded()) into `doc`,
 // which lives as long as `parser`. Returns "" or the problem, e.g. "not valid JSON (...)".
+// `json` with ".0" after every integer of 20 digits or more outside strings (what simdjson
+// refuses as a big integer); everything else unchanged.
+inline std::string integers_as_doubles(std::string_view json) {
+    std::string out;
+    out.reserve(json.size() + 64);
+    bool in_string = false;
+    for (std::size_t i = 0; i < json.size();) {
+        const char c = json[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < json.size()) out += json[++i];
+            else if (c == '"') in_string = false;
+            ++i;
+        } else if (c == '"') {
+            in_string = true;
+            out += c;
+            ++i;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            std::size_t j = i + (c == '-' ? 1 : 0), digits = 0;
+            while (j < json.size() && json[j] >= '0' && json[j] <= '9') ++j, ++digits;
+            const bool integer = j >= json.size() || (json[j] != '.' && json[j] != 'e' && json[j] != 'E');
+            out.append(json.substr(i, j - i));
+            if (integer && digits >= 20) out += ".0";
+            i = j;
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
 inline std::string parse_json(simdjson::dom::parser& parser, simdjson::padded_string_view text, simdjson::dom::element& doc) {
     std::string_view view = text;
     std::size_t capacity = text.capacity();
@@ -93,8 +125,14 @@ inline std::string parse_json(simdjson::dom::parser& parser, simdjson::padded_st
                " levels)";
     if (auto err = parser.allocate(view.size(), max_json_depth))
         return std::string("cannot parse: ") + simdjson::error_message(err);
-    if (auto err = parser.parse(simdjson::padded_string_view(view.data(), view.size(), capacity)).get(doc))
-        return std::string("not valid JSON (") + simdjson::error_message(err) + ")";
+    auto err = parser.parse(simdjson::padded_string_view(view.data(), view.size(), capacity)).get(doc);
+    if (err == simdjson::NUMBER_ERROR) {
+        // An integer beyond 64 bits is valid JSON that simdjson's DOM does not hold: parsed again
+        // as a number with a fraction, it reaches the field's own check, whose message names it.
+        const std::string text = integers_as_doubles(view);
+        if (text.size() != view.size()) err = parser.parse(text).get(doc);  // the document keeps a copy of what it needs
+    }
+    if (err) return std::string("not valid JSON (") + simdjson::error_message(err) + ")";
     return {};
 }
 

@@ -23,8 +23,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <regex>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include <fcntl.h>
@@ -156,10 +157,17 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, double first_pro
         out.error = "cannot find this executable (/proc/self/exe)";
         return out;
     }
-    std::string path = temporary_directory() + "/benchgate-confirm-XXXXXX";
-    const int fd = ::mkstemp(path.data());
+    // The fresh process writes its result into a work directory that this process holds
+    // locked: killed, it leaves one that the next benchgate process removes.
+    files::WorkDir work;
+    if (std::string problem = make_work_dir("benchgate-confirm-", work); !problem.empty()) {
+        out.error = problem;
+        return out;
+    }
+    const std::string path = work.path + "/result.json";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        out.error = "cannot create a temporary file in " + path.substr(0, path.rfind('/')) + ": " + std::strerror(errno);
+        out.error = "cannot create " + path + ": " + std::strerror(errno);
         return out;
     }
     ::close(fd);
@@ -187,7 +195,6 @@ inline LoadedRun remeasure_in_fresh_process(const Options& opt, double first_pro
     } else {
         out = read_run_file(path);
     }
-    ::unlink(path.c_str());
     return out;
 }
 
@@ -325,11 +332,13 @@ inline std::string start_duet(Session& s) {
     std::string err = s.worker.request("list", reply, opt.worker_timeout);
     if (err.empty()) err = parse_worker_list(reply, worker_names);
     if (!err.empty()) return "--against " + opt.against_path + ": " + err;
-    const std::regex filter(opt.filter.empty() ? std::string(".*") : opt.filter, std::regex::ECMAScript);
+    NameFilter filter;
+    filter.compile(opt.filter);  // checked when the flag was read
+    std::unordered_set<std::string_view> mine;
+    for (const auto& r : registry()) mine.insert(r.name);
     for (const auto& n : worker_names) {
-        bool here = false;
-        for (const auto& r : registry()) here = here || r.name == n;
-        if (!here && std::regex_search(n, filter) && (opt.shard_count == 0 || in_shard(n, opt.shard_index, opt.shard_count)))
+        const bool here = mine.count(n) > 0;
+        if (!here && filter.matches(n) && (opt.shard_count == 0 || in_shard(n, opt.shard_index, opt.shard_count)))
             s.against_only.push_back(n);
     }
     // A fresh duet (--confirm-child) is given its own seed by its parent.
@@ -579,7 +588,7 @@ inline std::string check_baseline_in_child(const Options& opt) {
     }
     if (pid == 0) {
         ::close(fds[0]);
-        const LoadedRun loaded = read_run_file(opt.baseline_path);
+        const LoadedRun loaded = read_run_file(opt.baseline_path, false, true);  // read twice: a FIFO cannot be
         const std::string problem = loaded.ok() ? check_baseline_has_metric(opt, loaded.run) : loaded.error;
         std::size_t sent = 0;
         while (sent < problem.size()) {
@@ -651,6 +660,12 @@ inline int finish_report(const Session& s, const RunResult& run, const GateRepor
     // A suspect whose body failed in a fresh process is FAILED too.
     if (report) failed = std::max(failed, report->count(Status::failed));
     if (const std::string problem = write_outputs(s, run, report, count_failed(run)); !problem.empty()) {
+        // Waiting for a FIFO's reader (or a history's lock) ends at SIGINT or SIGTERM: the
+        // outputs before it are written, it and those after it are not.
+        if (interrupted()) {
+            std::fprintf(stderr, "benchgate: interrupted; %s\n", one_line(problem).c_str());
+            return 128 + interrupted();
+        }
         print_error(problem);
         return failed ? exit_failed : exit_usage;
     }
@@ -673,7 +688,7 @@ inline int run_mode(Session& s) {
     int failed = count_failed(run);
     if (!s.opt.baseline_path.empty()) {
         // Read only now: see check_baseline_in_child.
-        s.baseline = read_run_file(s.opt.baseline_path);
+        s.baseline = read_run_file(s.opt.baseline_path, false, true);
         std::string problem = s.baseline.ok() ? check_baseline_has_metric(s.opt, s.baseline.run) : s.baseline.error;
         if (!problem.empty()) {
             print_error(problem);
@@ -751,12 +766,8 @@ inline int main(int argc, char** argv) {
         print_error(problem);
         return exit_usage;
     }
-    try {
-        s.selected = select(registry(), opt.filter);
-    } catch (const std::regex_error& e) {
-        print_error("option '--filter' has an invalid regex '" + opt.filter + "': " + e.what());
-        return exit_usage;
-    }
+    remove_dead_work_dirs();
+    s.selected = select(registry(), opt.filter);  // a pattern select() refuses was refused by parse()
     const bool any_selected = !s.selected.empty();
     s.selected = select_shard(s.selected, opt.shard_index, opt.shard_count);
     if (opt.list) return list_mode(s);

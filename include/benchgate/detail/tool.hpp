@@ -71,6 +71,7 @@ inline int main(int argc, char** argv) {
     }
     const std::string command = args[0];
     args.erase(args.begin());
+    remove_dead_work_dirs();  // what killed bench binaries left in the temporary directory
     for (const Command& c : commands())
         if (command == c.name) return c.run(program, args);
     cli::print_error("unknown command '" + command + "' (try " + program + " --help)");

@@ -67,8 +67,9 @@ inline std::string junit_report(const RunResult& run, const GateReport* gate, co
         std::string type, message;
     };
     std::vector<Case> cases;
+    const NameIndex index(run);
     auto seconds_of = [&](const std::string& name) {
-        const BenchmarkResult* b = run.find(name);
+        const BenchmarkResult* b = index.find(name);
         return b ? measured_seconds(*b) : 0.0;
     };
     if (gate) {

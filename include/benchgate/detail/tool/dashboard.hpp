@@ -90,7 +90,9 @@ inline int dashboard_mode(const std::string& program, const std::vector<std::str
     }
     const std::string site = a.get("--output");
     struct stat st {};
+    bool created = false;  // a write that fails removes the directory it created
     if (::stat(site.c_str(), &st) != 0) {
+        created = true;
         if (::mkdir(site.c_str(), 0777) != 0) {
             cli::print_error("cannot create " + site + ": " + std::strerror(errno));
             return exit_usage;
@@ -105,6 +107,7 @@ inline int dashboard_mode(const std::string& program, const std::vector<std::str
     const std::string html = report::dashboard_html(dashboard_data(machines, a.get("--title", "benchgate dashboard"), generated));
     const std::string path = site + "/index.html";
     if (std::string problem = write_file_atomic(path, html); !problem.empty()) {
+        if (created) ::rmdir(site.c_str());  // only when still empty: nothing of anyone else's goes
         cli::print_error(problem);
         return exit_usage;
     }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <regex>
 #include <tuple>
 #include <string>
 #include <vector>
@@ -46,21 +45,18 @@ inline std::string trend_settings(const Args& a, TrendConfig& cfg, std::string& 
                 return std::string(flag) + " " + problem;
     if (cfg.warn_threshold > cfg.threshold) cfg.warn_threshold = cfg.threshold;
     filter = a.get("--filter");
-    if (!filter.empty()) try {
-            const std::regex re(filter, std::regex::ECMAScript);
-        } catch (const std::regex_error&) {
-            return "--filter: not a valid regular expression: '" + filter + "'";
-        }
+    if (std::string problem = cli::filter_problem(filter); !problem.empty()) return "--filter " + problem;
     return {};
 }
 
 // The history's entries whose benchmarks match `filter` (all when empty).
 inline void apply_filter(std::vector<history::Entry>& entries, const std::string& filter) {
     if (filter.empty()) return;
-    const std::regex re(filter, std::regex::ECMAScript);
+    NameFilter f;
+    f.compile(filter);  // checked by trend_settings
     for (auto& e : entries) {
         auto& bs = e.run.benchmarks;
-        bs.erase(std::remove_if(bs.begin(), bs.end(), [&](const BenchmarkResult& b) { return !std::regex_search(b.name, re); }),
+        bs.erase(std::remove_if(bs.begin(), bs.end(), [&](const BenchmarkResult& b) { return !f.matches(b.name); }),
                  bs.end());
     }
 }
