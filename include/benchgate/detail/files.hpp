@@ -129,22 +129,30 @@ inline bool write_all(int fd, const std::string& content) {
 
 inline bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
+// The names in the directory `dirfd` that `keep` accepts (its own descriptor is left open).
+template <class Keep>
+inline std::vector<std::string> names_in(int dirfd, Keep&& keep) {
+    std::vector<std::string> names;
+    const int scan = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (scan < 0) return names;
+    DIR* d = ::fdopendir(scan);
+    if (!d) {
+        ::close(scan);
+        return names;
+    }
+    while (const dirent* e = ::readdir(d))
+        if (keep(e->d_name)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    return names;
+}
+
 // Temporary files of earlier writes to `base` whose writer died (SIGKILL, power loss). A
 // writer holds an exclusive flock on its temporary file for as long as the name exists, so a
 // lock we can take belongs to a dead writer (or to one that has renamed it away already).
 inline void remove_dead_temporaries(int dirfd, const std::string& base) {
     const std::string prefix = base + ".tmp.";
-    const int scan = ::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (scan < 0) return;
-    DIR* d = ::fdopendir(scan);
-    if (!d) {
-        ::close(scan);
-        return;
-    }
-    std::vector<std::string> names;
-    while (const dirent* e = ::readdir(d))
-        if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) == 0) names.emplace_back(e->d_name);
-    ::closedir(d);
+    const std::vector<std::string> names =
+        names_in(dirfd, [&](const char* name) { return std::strncmp(name, prefix.c_str(), prefix.size()) == 0; });
     for (const auto& n : names) {
         const int fd = ::openat(dirfd, n.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
@@ -346,18 +354,8 @@ struct WorkDir {
 
 // Removes the files directly in the directory `fd` (the work directories hold no others).
 inline void empty_dir(int fd) {
-    const int scan = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (scan < 0) return;
-    DIR* d = ::fdopendir(scan);
-    if (!d) {
-        ::close(scan);
-        return;
-    }
-    std::vector<std::string> names;
-    while (const dirent* e = ::readdir(d))
-        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
-    ::closedir(d);
-    for (const auto& n : names) ::unlinkat(fd, n.c_str(), 0);
+    for (const auto& n : names_in(fd, [](const char* name) { return std::strcmp(name, ".") != 0 && std::strcmp(name, "..") != 0; }))
+        ::unlinkat(fd, n.c_str(), 0);
 }
 
 inline void WorkDir::remove() {
@@ -489,18 +487,11 @@ inline void remove_dead_work_dirs() {
     const std::string tmp = temporary_directory();
     const int dirfd = ::open(tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0) return;
-    const int scan = ::dup(dirfd);
-    DIR* d = scan >= 0 ? ::fdopendir(scan) : nullptr;
-    if (!d) {
-        if (scan >= 0) ::close(scan);
-        ::close(dirfd);
-        return;
-    }
-    std::vector<std::string> names;
-    while (const dirent* e = ::readdir(d))
+    const std::vector<std::string> names = files::names_in(dirfd, [](const char* name) {
         for (const char* prefix : files::work_dir_prefixes)
-            if (std::strncmp(e->d_name, prefix, std::strlen(prefix)) == 0) names.emplace_back(e->d_name);
-    ::closedir(d);
+            if (std::strncmp(name, prefix, std::strlen(prefix)) == 0) return true;
+        return false;
+    });
     for (const auto& n : names) {
         const int fd = ::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
