@@ -7,7 +7,7 @@
 #                                    findings to $FUZZ_BUILD/findings/T/
 #   tools/fuzz.sh regress            run each target once on its seeds and on fuzz/regressions/T/*
 #   tools/fuzz.sh test               the meson test: build, regress, then every target for
-#                                    FUZZ_SECONDS (default 30), two at a time; exit 77 (SKIP) when
+#                                    FUZZ_SECONDS (default 10), two at a time; exit 77 (SKIP) when
 #                                    clang++-14 with libFuzzer is missing
 #
 # FUZZ_BUILD (default build-fuzz, git-ignored) and FUZZ_CXX (default clang++-14) change where and
@@ -138,7 +138,7 @@ test)
         echo "SKIP: $cxx with libFuzzer is missing (Debian: apt-get install clang-14 libclang-rt-14-dev)"
         exit 77
     fi
-    seconds=${FUZZ_SECONDS:-30}
+    seconds=${FUZZ_SECONDS:-10}
     start=$SECONDS
     build_all
     echo "fuzz: compiled in $((SECONDS - start)) s"
