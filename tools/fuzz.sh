@@ -19,6 +19,7 @@ build=${FUZZ_BUILD:-$root/build-fuzz}
 cxx=${FUZZ_CXX:-clang++-14}
 targets=()
 for f in "$root"/fuzz/*.cpp; do targets+=("$(basename "$f" .cpp)"); done
+# shellcheck disable=SC2054 # the commas belong to -fsanitize's value
 flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I"$root/include")
 # A slow input (10 s) or 2 GB of memory is a finding too.
 run_flags=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1)

