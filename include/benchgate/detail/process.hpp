@@ -41,8 +41,10 @@ struct ProcessResult {
 
 // Runs `argv` (argv[0] is the program path) with stdin from /dev/null and stdout/stderr
 // inherited or silenced, waits at most `timeout`. Returns the exit code or what went wrong.
+// `finish_when_interrupted`: a step of cleaning up after an interruption, which runs to its end
+// (within `timeout`) instead of being killed.
 inline ProcessResult run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                                 bool silence_output = true) {
+                                 bool silence_output = true, bool finish_when_interrupted = false) {
     ProcessResult result;
     if (argv.empty()) {
         result.error = "no program given";
@@ -76,7 +78,7 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::chro
             result.error = std::string("waitpid failed: ") + std::strerror(errno);
             return result;
         }
-        if (interrupted()) {
+        if (interrupted() && !finish_when_interrupted) {
             ::kill(pid, SIGKILL);
             while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
             }

@@ -17,6 +17,7 @@
 #include "tool/export.hpp"
 #include "tool/import_gbench.hpp"
 #include "tool/merge.hpp"
+#include "tool/bisect.hpp"
 
 namespace benchgate::detail::tool {
 
@@ -46,6 +47,8 @@ inline const std::vector<Command>& commands() {
         {"baseline", "RUN.json RUN2.json ... -o BASE.json",
          "join runs of a suite made at different times into one baseline of sessions (drift between them in the intervals)",
          baseline_mode},
+        {"bisect", "--good REV --bad REV --build 'COMMAND' BINARY --filter NAME",
+         "find the first commit whose bench binary regresses, building commits in git worktrees", bisect_mode},
     };
     return all;
 }
