@@ -340,6 +340,46 @@ TEST_CASE("work directories: removed by their owner; one a killed process left i
     else ::unsetenv("TMPDIR");
 }
 
+TEST_CASE("work directories: the files earlier versions left (benchgate-confirm-XXXXXX) are removed after an hour") {
+    // Earlier versions wrote a fresh process's result to a regular file of that name and could
+    // leave it behind; such a file written an hour ago or more is one nobody is using any more.
+    TempDir d;
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    ::setenv("TMPDIR", d.path.c_str(), 1);
+    auto make = [&](const std::string& name, bool aged) {
+        std::ofstream(d / name) << "{}";
+        if (!aged) return;
+        const struct timespec times[2] = {{::time(nullptr) - 3700, 0}, {::time(nullptr) - 3700, 0}};
+        REQUIRE(::utimensat(AT_FDCWD, (d / name).c_str(), times, AT_SYMLINK_NOFOLLOW) == 0);
+    };
+    make("benchgate-confirm-Ab12Cd", true);   // removed
+    make("benchgate-confirm-x_Z9-q", true);   // removed
+    make("benchgate-confirm-Fresh1", false);  // written just now: perhaps in use
+    make("benchgate-confirm-Ab12Cde", true);  // not the old pattern: 7 characters
+    make("benchgate-confirm-Ab12C", true);    // 5
+    make("benchgate-callgrind-Ab12Cd", true);  // not a name earlier versions used for a file
+    REQUIRE(::mkfifo((d / "benchgate-confirm-Fifo01").c_str(), 0600) == 0);  // not a regular file
+    REQUIRE(::symlink((d / "benchgate-confirm-Ab12Cde").c_str(), (d / "benchgate-confirm-Link01").c_str()) == 0);
+    const struct timespec aged[2] = {{::time(nullptr) - 3700, 0}, {::time(nullptr) - 3700, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, (d / "benchgate-confirm-Fifo01").c_str(), aged, 0) == 0);
+    REQUIRE(::utimensat(AT_FDCWD, (d / "benchgate-confirm-Link01").c_str(), aged, AT_SYMLINK_NOFOLLOW) == 0);
+    std::vector<std::string> kept = {"benchgate-callgrind-Ab12Cd", "benchgate-confirm-Ab12C", "benchgate-confirm-Ab12Cde",
+                                     "benchgate-confirm-Fifo01", "benchgate-confirm-Fresh1", "benchgate-confirm-Link01"};
+    if (::geteuid() == 0) {  // another user's file is left alone (only root can make one here)
+        make("benchgate-confirm-Other1", true);
+        REQUIRE(::chown((d / "benchgate-confirm-Other1").c_str(), 65534, 65534) == 0);
+        kept.push_back("benchgate-confirm-Other1");
+    }
+    remove_dead_work_dirs();
+    std::vector<std::string> names = d.names();
+    std::sort(names.begin(), names.end());
+    std::sort(kept.begin(), kept.end());
+    CHECK(names == kept);
+    if (old) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+}
+
 namespace {
 RunResult tiny_run(const std::string& created, const std::string& commit) {
     RunResult run;

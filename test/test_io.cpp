@@ -11,6 +11,8 @@
 #include <benchgate/report/github_action_benchmark.hpp>
 #include <benchgate/report/openmetrics.hpp>
 
+#include <chrono>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -347,6 +349,31 @@ TEST_CASE("import-gbench: values that overflow in ns or in a mean are refused or
     CHECK(back.error.empty());
 }
 
+TEST_CASE("import-gbench: 100 000 benchmarks (one in ten skipped) import in seconds") {
+    // A row's benchmark and a note are looked up in an index: a scan of the benchmarks read so
+    // far per row (5e9 name comparisons) took 18 s here.
+    // The sanitized build (make test's second pass, -O0 with AddressSanitizer) checks a fifth as many.
+    const int count = std::getenv("TEST_SANITIZED_BUILD") ? 20000 : 100000;
+    std::string text = "{\"benchmarks\": [";
+    for (int i = 0; i < count; ++i) {
+        text += i ? ",\n{\"name\": \"BM_many/" : "\n{\"name\": \"BM_many/";
+        text += std::to_string(i) + "\", ";
+        text += i % 10 == 3 ? "\"skipped\": true, \"skip_message\": \"no\", "
+                            : "\"iterations\": 10, \"real_time\": 1.5, \"cpu_time\": 1.5, ";
+        text += "\"time_unit\": \"ns\"}";
+    }
+    text += "]}";
+    const auto start = std::chrono::steady_clock::now();
+    const GbenchImport im = import_gbench({{text, "gb.json"}});
+    const auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE(im.ok());
+    CHECK(im.run.benchmarks.size() == static_cast<std::size_t>(count / 10 * 9));
+    CHECK(im.run.benchmarks[2].name == "BM_many/2");
+    CHECK(im.run.benchmarks[3].name == "BM_many/4");
+    CHECK(has_note(im, "BM_many/" + std::to_string(count - 7) + ": skipped by Google Benchmark (no): left out"));
+    CHECK(took < std::chrono::seconds(5));
+}
+
 TEST_CASE("import-gbench: a date with fields of other widths is not a time (and never reaches date::parse)") {
     bool no_offset = false;
     CHECK(gbench::date_to_utc("2019-08-06 15:47:13", no_offset) == "2019-08-06T15:47:13Z");
@@ -513,4 +540,42 @@ TEST_CASE("merge: a family split over shards is fitted again over all its instan
     REQUIRE(m.run.complexity.size() == 1);
     CHECK(m.run.complexity[0].best == "O(n)");
     CHECK(m.run.complexity[0].axis == "arg");
+}
+
+TEST_CASE("merge: two shards of 50 000 benchmarks each (10 000 families) join in seconds") {
+    // Each name and each family is looked up in an index: a scan per benchmark (5e9 name
+    // comparisons) and one over the run per family (1e9) took 13 s here.
+    // The sanitized build (make test's second pass, -O0 with AddressSanitizer) checks a fifth as many.
+    const int count = std::getenv("TEST_SANITIZED_BUILD") ? 20000 : 100000;
+    MergeSource a = shard_file("a.json", "1/2", {}, 1), b = shard_file("b.json", "2/2", {}, 1);
+    for (int i = 0; i < count; ++i) {
+        const std::int64_t n = std::int64_t{1} << (i % 10);
+        BenchmarkResult x;
+        x.family = "f/" + std::to_string(i / 10);
+        x.name = x.family + "/" + std::to_string(n);
+        x.params = {{"arg", n}};
+        x.samples = {2.0 * static_cast<double>(n)};
+        x.iterations = {1};
+        x.estimates.median.point = 2.0 * static_cast<double>(n);
+        (i % 2 ? b : a).run.benchmarks.push_back(std::move(x));  // a family's instances in both shards
+        if (i % 10 == 0) {
+            ComplexityFit partial;
+            partial.family = "f/" + std::to_string(i / 10);
+            partial.axis = "arg";
+            a.run.complexity.push_back(partial);
+            b.run.complexity.push_back(partial);
+        }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const MergedRun m = merge_runs({a, b});
+    const auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE(m.ok());
+    CHECK(m.run.benchmarks.size() == static_cast<std::size_t>(count));
+    REQUIRE(m.run.complexity.size() == static_cast<std::size_t>(count / 10));
+    CHECK(m.run.complexity.back().family == "f/" + std::to_string(count / 10 - 1));
+    CHECK(m.run.complexity.back().best == "O(n)");
+    CHECK(took < std::chrono::seconds(5));
+    b.run.benchmarks.push_back(a.run.benchmarks[4711]);
+    CHECK(merge_runs({a, b}).error ==
+          "benchmark '" + a.run.benchmarks[4711].name + "' is in both a.json and b.json (the shards of one run hold different benchmarks)");
 }

@@ -5,6 +5,7 @@
 #include <benchgate/benchgate.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <regex>
 #include <string>
@@ -48,6 +49,53 @@ TEST_CASE("validation rejects empty and duplicate names") {
     CHECK(validate(sample_registry()).empty());
     CHECK(validate({{"", body}}) == "a benchmark has an empty name");
     CHECK(validate({{"a", body}, {"a", body}}).find("registered twice") != std::string::npos);
+}
+
+TEST_CASE("validation: 100 000 names checked for duplicates in well under a second") {
+    // A name is looked up in an index, not compared with every earlier one (5e9 comparisons: 20 s).
+    auto body = [](Bench&) {};
+    // The sanitized build (make test's second pass, -O0 with AddressSanitizer) checks a fifth as many.
+    const int count = std::getenv("TEST_SANITIZED_BUILD") ? 20000 : 100000;
+    std::vector<Registration> many;
+    many.reserve(static_cast<std::size_t>(count) + 1);
+    for (int i = 0; i < count; ++i) many.emplace_back("many/" + std::to_string(i), body);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(validate(many).empty());
+    many.emplace_back("many/4711", body);
+    CHECK(validate(many) == "benchmark name \"many/4711\" is registered twice");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("complexity: 25 000 families of 4 instances each fitted in seconds") {
+    // Each family's instances are gathered in one pass over the selection, not in a scan of it
+    // per family (2.5e9 comparisons: 8 s).
+    auto body = [](Bench&) {};
+    // The sanitized build (make test's second pass, -O0 with AddressSanitizer) checks a fifth as many.
+    const int count = std::getenv("TEST_SANITIZED_BUILD") ? 20000 : 100000;
+    std::vector<Registration> regs;
+    std::vector<BenchmarkResult> results;
+    regs.reserve(static_cast<std::size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        const std::int64_t n = std::int64_t{1} << (i % 4);
+        Registration r("f/" + std::to_string(i / 4) + "/" + std::to_string(n), body);
+        r.family = "f/" + std::to_string(i / 4);
+        r.params = {{"n", n}};
+        r.complexity = true;
+        regs.push_back(std::move(r));
+        BenchmarkResult b;
+        b.name = regs.back().name;
+        b.estimates.median.point = 3.0 * static_cast<double>(n);
+        results.push_back(std::move(b));
+    }
+    std::vector<const Registration*> selected;
+    for (const auto& r : regs) selected.push_back(&r);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<ComplexityFit> fits = detail::fit_families(selected, results);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    REQUIRE(fits.size() == static_cast<std::size_t>(count / 4));
+    CHECK(fits.back().family == "f/" + std::to_string(count / 4 - 1));
+    CHECK(fits.back().axis == "n");
+    CHECK(fits.back().best == "O(n)");
 }
 
 namespace {

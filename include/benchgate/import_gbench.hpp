@@ -27,9 +27,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -170,6 +172,23 @@ struct Pending {
     std::vector<std::string> bad_counters;                            // null (NaN or Infinity) somewhere
 };
 
+// The benchmarks read so far, in order of first appearance, and an index of them by name (a
+// deque keeps each in place as more are added).
+struct PendingName {
+    std::string_view operator()(const Pending& p) const { return p.b.name; }
+};
+struct PendingList {
+    std::deque<Pending> list;
+    NameIndexOf<Pending, PendingName> index;
+
+    Pending& of(std::string_view name) {
+        if (Pending* p = index.find(name)) return *p;
+        list.emplace_back();
+        list.back().b.name = std::string(name);
+        return *index.add(list.back());
+    }
+};
+
 inline double mean_of(const std::vector<double>& v) {
     double s = 0;
     for (double x : v) s += x;
@@ -182,7 +201,7 @@ inline void add_note(std::vector<std::string>& notes, const std::string& n) {
 
 // Reads one file's rows into `pending` as process `process`. Returns "" or the problem.
 inline std::string read_source(const GbenchSource& src, const GbenchOptions& opt, std::uint32_t process,
-                               std::vector<Pending>& pending, GbenchImport& out, std::size_t& aggregates,
+                               PendingList& pending, GbenchImport& out, std::size_t& aggregates,
                                std::size_t& rows) {
     using namespace simdjson;
     const std::string& label = src.label;
@@ -259,13 +278,7 @@ inline std::string read_source(const GbenchSource& src, const GbenchOptions& opt
             continue;
         }
         const std::string bname(name);
-        auto it = std::find_if(pending.begin(), pending.end(), [&](const Pending& p) { return p.b.name == bname; });
-        if (it == pending.end()) {
-            pending.emplace_back();
-            pending.back().b.name = bname;
-            it = pending.end() - 1;
-        }
-        Pending& p = *it;
+        Pending& p = pending.of(bname);
         std::string_view message;
         bool flag = false;
         if (!o["error_occurred"].get_bool().get(flag) && flag) {
@@ -349,7 +362,7 @@ inline GbenchImport import_gbench(const std::vector<GbenchSource>& sources, cons
     Context& c = out.run.context;
     c.benchgate_version = BENCHGATE_VERSION_STRING;
     c.processes = static_cast<int>(sources.size());
-    std::vector<Pending> pending;
+    PendingList pending;
     std::size_t aggregates = 0, rows = 0;
     for (std::size_t i = 0; i < sources.size(); ++i)
         if (std::string problem = read_source(sources[i], opt, static_cast<std::uint32_t>(i), pending, out, aggregates, rows);
@@ -362,7 +375,7 @@ inline GbenchImport import_gbench(const std::vector<GbenchSource>& sources, cons
         out.error = files + ": no benchmark results (the \"benchmarks\" array is empty)";
         return out;
     }
-    if (pending.empty()) {
+    if (pending.list.empty()) {
         out.error = files + ": no benchmark results, only aggregate rows (run Google Benchmark without "
                             "--benchmark_report_aggregates_only)";
         return out;
@@ -374,11 +387,16 @@ inline GbenchImport import_gbench(const std::vector<GbenchSource>& sources, cons
     bool any_counters = false;
     std::size_t few = 0;
     const std::size_t needed = static_cast<std::size_t>(GateConfig{}.min_process_samples);
-    for (Pending& p : pending) {
+    // A note per benchmark at most: each looked up among those made in a set, not in the list.
+    std::unordered_set<std::string> noted(out.notes.begin(), out.notes.end());
+    const auto note = [&](std::string n) {
+        if (noted.insert(n).second) out.notes.push_back(std::move(n));
+    };
+    for (Pending& p : pending.list) {
         BenchmarkResult& b = p.b;
         if (p.skipped && !b.failed()) {
-            add_note(out.notes, detail::one_line(b.name) + ": skipped by Google Benchmark" +
-                                    (p.skip_message.empty() ? "" : " (" + detail::one_line(p.skip_message) + ")") + ": left out");
+            note(detail::one_line(b.name) + ": skipped by Google Benchmark" +
+                 (p.skip_message.empty() ? "" : " (" + detail::one_line(p.skip_message) + ")") + ": left out");
             continue;
         }
         if (b.failed()) {
@@ -403,13 +421,13 @@ inline GbenchImport import_gbench(const std::vector<GbenchSource>& sources, cons
         if (!p.allocs.empty() && std::isfinite(mean_of(p.allocs)) && mean_of(p.allocs) >= 0) b.metrics.allocations = mean_of(p.allocs);
         for (const auto& [name, values] : p.counters) {
             if (std::find(p.bad_counters.begin(), p.bad_counters.end(), name) != p.bad_counters.end()) {
-                add_note(out.notes, detail::one_line(b.name) + ": counter '" + detail::one_line(name) +
-                                        "' is NaN or Infinity in the file: left out");
+                note(detail::one_line(b.name) + ": counter '" + detail::one_line(name) +
+                     "' is NaN or Infinity in the file: left out");
                 continue;
             }
             if (!std::isfinite(mean_of(values))) {  // finite values whose mean overflows
-                add_note(out.notes, detail::one_line(b.name) + ": counter '" + detail::one_line(name) +
-                                        "' overflows when averaged: left out");
+                note(detail::one_line(b.name) + ": counter '" + detail::one_line(name) +
+                     "' overflows when averaged: left out");
                 continue;
             }
             b.counters.push_back({name, mean_of(values), false});

@@ -12,7 +12,9 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -102,16 +104,20 @@ inline MergedRun merge_runs(const std::vector<MergeSource>& sources, const Merge
         if (m == machines.end()) machines.emplace_back(fp, s.label);
         else m->second += ", " + s.label;
     }
-    std::vector<std::pair<std::string, const std::string*>> names;  // benchmark name, its file
+    NameIndexOf<const BenchmarkResult> names;  // every file's benchmarks
     for (const auto& s : sources)
         for (const auto& b : s.run.benchmarks) {
-            const auto seen = std::find_if(names.begin(), names.end(), [&](const auto& x) { return x.first == b.name; });
-            if (seen != names.end()) {
-                out.error = "benchmark '" + detail::one_line(b.name) + "' is in both " + *seen->second + " and " + s.label +
+            const BenchmarkResult* seen = names.add(b);
+            if (seen != &b) {
+                const auto holds = [seen](const MergeSource& x) {  // the file of the first (std::less: any two pointers)
+                    const BenchmarkResult* first = x.run.benchmarks.data();
+                    return !std::less<>()(seen, first) && std::less<>()(seen, first + x.run.benchmarks.size());
+                };
+                out.error = "benchmark '" + detail::one_line(b.name) + "' is in both " +
+                            std::find_if(sources.begin(), sources.end(), holds)->label + " and " + s.label +
                             " (the shards of one run hold different benchmarks)";
                 return out;
             }
-            names.emplace_back(b.name, &s.label);
         }
 
     RunResult& run = out.run;
@@ -142,16 +148,22 @@ inline MergedRun merge_runs(const std::vector<MergeSource>& sources, const Merge
         run.context.notes.push_back("merged from runs on different machines: " + list);
     }
     // Fit each family again over all its instances: the files may each hold only some of them.
+    std::unordered_map<std::string_view, std::vector<const BenchmarkResult*>> instances;  // by family
+    for (const auto& s : sources)
+        for (const auto& f : s.run.complexity) instances.emplace(f.family, std::vector<const BenchmarkResult*>());
+    for (const auto& b : run.benchmarks)
+        if (const auto family = instances.find(b.family); family != instances.end()) family->second.push_back(&b);
     for (const auto& s : sources)
         for (const auto& f : s.run.complexity) {
-            if (std::any_of(run.complexity.begin(), run.complexity.end(), [&](const ComplexityFit& x) { return x.family == f.family; }))
-                continue;
+            auto family = instances.find(f.family);
+            if (family == instances.end()) continue;  // fitted already (or not fitting) from an earlier file's entry
             std::vector<double> n, t;
-            for (const auto& b : run.benchmarks)
-                if (b.family == f.family && !b.failed() && b.params.size() == 1) {
-                    n.push_back(static_cast<double>(b.params[0].value));
-                    t.push_back(b.estimates.median.point);
+            for (const BenchmarkResult* b : family->second)
+                if (!b->failed() && b->params.size() == 1) {
+                    n.push_back(static_cast<double>(b->params[0].value));
+                    t.push_back(b->estimates.median.point);
                 }
+            instances.erase(family);
             ComplexityFit fit = fit_complexity(n, t);
             if (fit.best.empty()) continue;
             fit.family = f.family;

@@ -133,11 +133,10 @@ struct FixtureRegistrar {
 // Names must be non-empty and unique (any other bytes are fine: every output escapes them); a
 // group's gate must be a metric. Returns "" or the problem.
 inline std::string validate(const std::vector<Registration>& all) {
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        const std::string& n = all[i].name;
-        if (n.empty()) return "a benchmark has an empty name";
-        for (std::size_t j = 0; j < i; ++j)
-            if (all[j].name == n) return "benchmark name \"" + n + "\" is registered twice";
+    NameIndexOf<const Registration> names;
+    for (const Registration& r : all) {
+        if (r.name.empty()) return "a benchmark has an empty name";
+        if (names.add(r) != &r) return "benchmark name \"" + r.name + "\" is registered twice";
     }
     for (const auto& [prefix, settings] : groups()) {
         const std::string& g = settings.thresholds.gate;

@@ -407,14 +407,14 @@ void run_turn(One&& one, int discard, int take, double* into) {
 class ParentDuetDriver final : public Driver {
 public:
     ParentDuetDriver(WorkerProcess& worker, std::vector<std::string> worker_names, std::uint64_t seed)
-        : worker_(worker), worker_names_(std::move(worker_names)), seed_(seed) {}
+        : worker_(worker), worker_names_(std::move(worker_names)), worker_index_(worker_names_), seed_(seed) {}
 
     void measure(Sampling& s, const Batch& batch) override {
         if (!failure_.empty()) throw std::runtime_error("not measured: the worker failed earlier");
         throw_if_interrupted();
         BenchmarkResult& out = s.out;
-        const auto listed = std::find(worker_names_.begin(), worker_names_.end(), s.name);
-        const bool shared = listed != worker_names_.end();
+        const std::string* listed = worker_index_.find(s.name);  // its place in the worker's list, if there
+        const bool shared = listed != nullptr;
         if (shared && !worker_.running())  // a body ended the last worker: this benchmark gets a new one
             if (const std::string err = worker_.restart(); !err.empty()) fail("could not start a new worker: " + err);
         calibrate(s, batch);
@@ -423,7 +423,7 @@ public:
         last_local_ns_ = local(s, batch, n);  // sizes the wait for the other side's first batches
         std::string reply;
         if (shared) {
-            ask("bench " + std::to_string(listed - worker_names_.begin()), reply, worker_.timeout());
+            ask("bench " + std::to_string(listed - worker_names_.data()), reply, worker_.timeout());
             const WorkerReply r = parse_bench_reply(reply);
             if (r.kind == WorkerReply::body_error) throw std::runtime_error("the --against build's body failed: " + r.message);
             if (r.kind == WorkerReply::bad) fail(r.message);
@@ -610,7 +610,8 @@ private:
     }
 
     WorkerProcess& worker_;
-    std::vector<std::string> worker_names_;
+    const std::vector<std::string> worker_names_;        // the other build's benchmarks, as it lists them
+    const NameIndexOf<const std::string> worker_index_;  // into worker_names_
     std::uint64_t seed_;
     std::string failure_;
     double last_local_ns_ = 0.0;

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <dirent.h>
@@ -482,7 +484,10 @@ inline std::string make_work_dir(const std::string& prefix, files::WorkDir& w) {
 
 // Removes the work directories (files::WorkDir) in the temporary directory whose process died
 // without removing them: ours (same owner), with a lock we can take. Every bench binary and
-// every benchgate command calls it once at start.
+// every benchgate command calls it once at start. Also removes what earlier versions of
+// benchgate left there: a regular file named benchgate-confirm- and 6 characters (mkstemp's),
+// ours, last written an hour ago or more. Such a file held a fresh process's result, written
+// and read within seconds; nothing locks it, so its age is what says that nobody uses it.
 inline void remove_dead_work_dirs() {
     const std::string tmp = temporary_directory();
     const int dirfd = ::open(tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -492,7 +497,15 @@ inline void remove_dead_work_dirs() {
             if (std::strncmp(name, prefix, std::strlen(prefix)) == 0) return true;
         return false;
     });
+    constexpr std::string_view old_file_prefix = "benchgate-confirm-";
+    const ::time_t an_hour_ago = ::time(nullptr) - 3600;
     for (const auto& n : names) {
+        struct stat st;
+        if (n.size() == old_file_prefix.size() + 6 && n.compare(0, old_file_prefix.size(), old_file_prefix) == 0 &&
+            ::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+            if (st.st_uid == ::geteuid() && st.st_mtime <= an_hour_ago) ::unlinkat(dirfd, n.c_str(), 0);
+            continue;
+        }
         const int fd = ::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
         struct stat held, named;

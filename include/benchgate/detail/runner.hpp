@@ -8,6 +8,8 @@
 #include <exception>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <sys/resource.h>
@@ -44,21 +46,25 @@ using ProgressFn = std::function<void(const std::string& name, int index, int co
 inline std::vector<ComplexityFit> fit_families(const std::vector<const Registration*>& selected,
                                                const std::vector<BenchmarkResult>& results) {
     std::vector<ComplexityFit> fits;
-    std::vector<std::string> done;
-    for (std::size_t i = 0; i < selected.size(); ++i) {
-        const Registration& r = *selected[i];
-        if (!r.complexity || r.params.size() != 1 || std::find(done.begin(), done.end(), r.family) != done.end()) continue;
-        done.push_back(r.family);
+    // The families to fit, in order of their first such registration, and the places of their
+    // instances, found in two passes (not in a scan of the selection per family).
+    std::vector<const Registration*> families;
+    std::unordered_map<std::string_view, std::vector<std::size_t>> instances;
+    for (const Registration* r : selected)
+        if (r->complexity && r->params.size() == 1 && instances.try_emplace(r->family).second) families.push_back(r);
+    for (std::size_t j = 0; j < selected.size(); ++j)
+        if (const auto family = instances.find(selected[j]->family); family != instances.end()) family->second.push_back(j);
+    for (const Registration* r : families) {
         std::vector<double> n, t;
-        for (std::size_t j = 0; j < selected.size(); ++j)
-            if (selected[j]->family == r.family && !results[j].failed() && selected[j]->params.size() == 1) {
+        for (const std::size_t j : instances[r->family])
+            if (!results[j].failed() && selected[j]->params.size() == 1) {
                 n.push_back(static_cast<double>(selected[j]->params[0].value));
                 t.push_back(results[j].estimates.median.point);
             }
         ComplexityFit fit = fit_complexity(n, t);
         if (fit.best.empty()) continue;
-        fit.family = r.family;
-        fit.axis = r.params[0].name;
+        fit.family = r->family;
+        fit.axis = r->params[0].name;
         fits.push_back(std::move(fit));
     }
     return fits;

@@ -39,12 +39,8 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
         "stddev_ns,mad_ns,min_ns,max_ns,outliers,throughput_unit,throughput_per_iteration,throughput_per_second,"
         "counters,instructions,estimated_cycles,allocations,allocated_bytes,"
         "metric,baseline,current,change,change_lower,change_upper,p_value,p_adjusted,confirmation\n";
-    auto row_for = [&](const std::string& name) -> const Comparison* {
-        if (!gate) return nullptr;
-        for (const auto& c : gate->rows)
-            if (c.name == name) return &c;
-        return nullptr;
-    };
+    NameIndexOf<const Comparison> rows;  // a benchmark's comparison (the first of its name)
+    if (gate) rows = NameIndexOf<const Comparison>(gate->rows);
     auto comparison_cells = [&](const Comparison* c) {
         if (!c) return std::string(",,,,,,,,");
         std::string confirm;
@@ -57,7 +53,7 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
                "," + confirm;
     };
     for (const auto& b : run.benchmarks) {
-        const Comparison* c = row_for(b.name);
+        const Comparison* c = rows.find(b.name);
         const std::string status = c ? to_string(c->status) : b.failed() ? "FAILED" : "";
         out += csv_field(b.name) + "," + status + ",";
         if (b.failed()) {

@@ -80,12 +80,12 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
         w.end_object();
     }
     w.key("benchmarks").begin_array();
+    NameIndexOf<const Comparison> rows;  // a benchmark's comparison (the first of its name)
+    if (gate) rows = NameIndexOf<const Comparison>(gate->rows);
     for (const auto& b : run.benchmarks) {
         w.begin_object();
         write_benchmark_fields(w, b);
-        if (gate)
-            for (const auto& c : gate->rows)
-                if (c.name == b.name) write_comparison(w, c);
+        if (const Comparison* c = rows.find(b.name)) write_comparison(w, *c);
         w.end_object();
     }
     w.end_array();
