@@ -207,6 +207,7 @@ public:
     std::chrono::milliseconds timeout{0};
     bool keep = false;
     std::vector<std::string> worktrees;
+    std::vector<std::string> left_locked;  // removed, but maybe still listed and locked by an add cut short
 
     ~Workspace() { cleanup(); }
 
@@ -244,8 +245,10 @@ public:
     }
 
     void remove_worktree(const std::string& src) {
+        // Twice --force: a worktree whose add was cut short is still locked ("initializing").
         bool ok = false;
-        git_output({"worktree", "remove", "--force", src}, ok, true);
+        git_output({"worktree", "remove", "--force", "--force", src}, ok, true);
+        if (!ok) left_locked.push_back(src);
         std::error_code ec;
         std::filesystem::remove_all(src, ec);
         worktrees.erase(std::remove(worktrees.begin(), worktrees.end(), src), worktrees.end());
@@ -259,6 +262,9 @@ public:
         if (!keep) {
             std::error_code ec;
             std::filesystem::remove_all(root, ec);
+        }
+        for (const std::string& w : left_locked) {
+            run_logged(bash, {git, "-C", repo, "worktree", "unlock", w}, "/dev/null", std::chrono::minutes(1), true);
         }
         run_logged(bash, {git, "-C", repo, "worktree", "prune"}, "/dev/null", std::chrono::minutes(1), true);
         root.clear();
