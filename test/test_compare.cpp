@@ -592,3 +592,28 @@ TEST_CASE("classify: --improvement-threshold sets IMPROVED's band apart from REG
     CHECK(classify({-0.25, -0.27, -0.23}, cfg) == Status::improved);
     CHECK(classify({0.15, 0.13, 0.17}, cfg) == Status::regression);  // regressions keep --threshold
 }
+
+TEST_CASE("apply_acceptances: only a named REGRESSION becomes ACCEPTED, and the gate passes") {
+    GateReport report;
+    Comparison slow, other, stable;
+    slow.name = "a/slow";
+    slow.status = Status::regression;
+    other.name = "a/other";
+    other.status = Status::regression;
+    stable.name = "a/stable";
+    stable.status = Status::stable;
+    report.rows = {slow, other, stable};
+    report.config.accepted = {{"a/slow", "twice the rounds, for safety"}, {"a/stable", "meant"}, {"not/in/run", "x"}};
+    CHECK(report.failed());
+    apply_acceptances(report);
+    CHECK(report.rows[0].status == Status::accepted);
+    CHECK(report.rows[0].accepted_reason == "twice the rounds, for safety");
+    CHECK(std::string(to_string(report.rows[0].status)) == "ACCEPTED");
+    CHECK(report.rows[1].status == Status::regression);  // not named: still fails the gate
+    CHECK(report.failed());
+    CHECK(report.rows[2].status == Status::stable);
+    REQUIRE(report.rows[2].notes.size() == 1);
+    CHECK(report.rows[2].notes[0] == "accepted as a regression (meant), but it is STABLE");
+    report.rows.erase(report.rows.begin() + 1);
+    CHECK_FALSE(report.failed());
+}

@@ -579,3 +579,27 @@ TEST_CASE("merge: two shards of 50 000 benchmarks each (10 000 families) join in
     CHECK(merge_runs({a, b}).error ==
           "benchmark '" + a.run.benchmarks[4711].name + "' is in both a.json and b.json (the shards of one run hold different benchmarks)");
 }
+
+TEST_CASE("result file: the accepted regressions round-trip, shards' acceptances join, a malformed list is refused") {
+    RunResult run = export_run();
+    run.context.accepted = {{"demo/a", "meant: twice the rounds"}};
+    const LoadedRun back = parse_run(to_json(run), "a.json");
+    REQUIRE(back.ok());
+    CHECK(back.run.context.accepted == run.context.accepted);
+
+    RunResult other = run;
+    other.benchmarks.clear();
+    other.context.accepted = {{"demo/b", "another shard's"}, {"demo/a", "meant: twice the rounds"}};
+    const MergedRun merged = merge_runs({{run, "a.json"}, {other, "b.json"}}, MergeOptions{});
+    REQUIRE(merged.ok());
+    CHECK(merged.run.context.accepted ==
+          std::vector<std::pair<std::string, std::string>>{{"demo/a", "meant: twice the rounds"}, {"demo/b", "another shard's"}});
+
+    std::string text = to_json(run);
+    const std::string good = "\"accepted\": [";
+    REQUIRE(text.find(good) != std::string::npos);
+    text.replace(text.find(good), good.size(), "\"accepted\": [7, ");
+    const LoadedRun bad = parse_run(text, "bad.json");
+    CHECK_FALSE(bad.ok());
+    CHECK(bad.error.find("context \"accepted\" is not an array of {\"name\", \"reason\"} objects") != std::string::npos);
+}

@@ -33,10 +33,11 @@ not the speed of the code, are under test), ccache when installed. One job may r
 Scenarios, in order: adoption on the default branch (no benchmark yet), the first pull request
 that adds three suites (all NEW, the gate passes, the comment), its merge (history, dashboard),
 a pull request that slows the first of the three suites on two shards on two different machines
-(all three reported, one failed check), a pull request that removes a benchmark and a suite
+(all three reported, one failed check), the same slowdown accepted by Benchmark-Accepted trailers
+(ACCEPTED, the gate passes), a pull request that removes a benchmark and a suite
 (MISSING, removed), comments on forged, hostile and stale reports, two pushes to the default
-branch at once (both in the history), a push to another branch (nothing recorded) and the weekly
-trends; on the CMake consumer, adoption, the first pull request, its merge (the tool built from
+branch at once (both in the history), a push to another branch (nothing recorded), the weekly
+trends and the accepted slowdown merged (its run records the acceptance, the dashboard marks it); on the CMake consumer, adoption, the first pull request, its merge (the tool built from
 FetchContent) and the pull request that slows the first suite (one shard). Prints one line per check and "N passed, N failed"; exit 1 when a check failed.
 """
 import argparse
@@ -725,8 +726,11 @@ def pr_event(number, head, head_ref, base_sha, fork=False):
         "repository": {"full_name": REPO, "default_branch": DEFAULT_BRANCH}}
 
 
-def push_event(branch):
-    return {"ref": f"refs/heads/{branch}", "repository": {"full_name": REPO, "default_branch": DEFAULT_BRANCH}}
+def push_event(branch, commits=None):
+    event = {"ref": f"refs/heads/{branch}", "repository": {"full_name": REPO, "default_branch": DEFAULT_BRANCH}}
+    if commits is not None:
+        event["commits"] = [{"id": sha, "message": message} for sha, message in commits]
+    return event
 
 
 def open_pr(r, c, number, head, head_ref, fork=False, machine=None):
@@ -856,6 +860,20 @@ def scenarios(r, c, full):
           "`hash/fnv_512`" in summary and "`hash/fnv_64`" in summary and
           ("<details>" in body) == any(s == "STABLE" for s in rows.values()), body[:2500])
 
+    # The same slowdown, meant: trailers in the pull request's commits accept both regressions.
+    c.branch("accept-hash", "slow-hash")
+    c.edit("widgets.hpp", "constexpr int hash_rounds = 4;", "constexpr int hash_rounds = 4;  // four rounds are meant")
+    accepted = c.commit("hash: four rounds are meant\n\nBenchmark-Accepted: hash/fnv_512 four rounds, to resist @mallory's attack\n"
+                        "Benchmark-Accepted: hash/fnv_64 the same", "accept-hash")
+    run = open_pr(r, c, 5, accepted, "accept-hash")
+    rows = rows_of(report_of(r, run))
+    body = (comments_on(r, 5) or [{"body": ""}])[0]["body"]
+    check(k + "accepted: Benchmark-Accepted trailers make both regressions ACCEPTED with their reasons; the gate passes",
+          run["results"].get("benchgate / benchgate") == "success" and
+          all(rows.get(("benches/hash", n)) == "ACCEPTED" for n in ("hash/fnv_512", "hash/fnv_64")) and
+          "2 regressions accepted by this pull request" in body and "`four rounds, to resist @mallory's attack`" in body and
+          "@mallory" not in outside_code(body), str(run["results"]) + str(rows) + body[:2500] + logs(run, "gate")[-2000:])
+
     # 4. A pull request removes a benchmark and a suite.
     c.branch("trim", DEFAULT_BRANCH)
     text = open(os.path.join(c.work, "benches", "parse.cpp")).read()
@@ -885,6 +903,27 @@ def scenarios(r, c, full):
     check(k + "weekly: the trends of every suite's history in the job summary",
           run["results"].get("history / trends") in ("success", "failure") and "## benches_hash" in s and "## benches_sort" in s,
           s[:800] + logs(run, "trends")[-1500:])
+
+    # The accepted slowdown lands: the push's commits carry the trailers, the history's run
+    # records them, and the dashboard marks the hash step ACCEPTED.
+    git("checkout", "-q", DEFAULT_BRANCH, cwd=c.work)
+    git("pull", "-q", "--ff-only", "origin", DEFAULT_BRANCH, cwd=c.work)
+    before = git("rev-parse", "HEAD", cwd=c.work)
+    git("merge", "-q", "--no-edit", "accept-hash", cwd=c.work)
+    git("push", "-q", "origin", DEFAULT_BRANCH, cwd=c.work)
+    merged = git("rev-parse", "HEAD", cwd=c.work)
+    pushed = [(sha, git("log", "-1", "--format=%B", sha, cwd=c.work))
+              for sha in git("rev-list", "--reverse", f"{before}..{merged}", cwd=c.work).split()]
+    runs = r.trigger("push", push_event(DEFAULT_BRANCH, pushed), merged, f"refs/heads/{DEFAULT_BRANCH}")
+    run = runs["benchmarks-history"]
+    newest = sorted(n for n in git("ls-tree", "-r", "--name-only", "benchmark-history", cwd=c.origin, check_rc=False).split()
+                    if n.startswith("benches_hash/") and n.endswith(".json") and not n.endswith(".summary.json"))
+    entry = json.loads(git("show", f"benchmark-history:{newest[-1]}", cwd=c.origin)) if newest else {}
+    page = open(os.path.join(r.pages, "benches_hash", "index.html")).read() if os.path.exists(os.path.join(r.pages, "benches_hash", "index.html")) else ""
+    check(k + "accepted, merged: the history's run records the accepted regressions and the dashboard marks the step ACCEPTED",
+          run["results"].get("history / history") == "success" and
+          {a["name"] for a in entry.get("context", {}).get("accepted", [])} == {"hash/fnv_512", "hash/fnv_64"} and
+          '"ACCEPTED"' in page, str(run["results"]) + json.dumps(entry.get("context", {}))[:800] + logs(run, "history")[-2500:])
 
 
 def comment_safety(r, c, slow, trim):

@@ -36,7 +36,9 @@ namespace benchgate {
 
 // UNDECIDED: the evidence could not tell the change from noise within the time budget, and
 // its interval reaches past the threshold (so it is not STABLE).
-enum class Status { regression, undecided, slower, stable, faster, improved, added, missing, failed };
+// ACCEPTED: a REGRESSION the change means, named with --accept NAME=REASON: shown with its
+// reason, and the gate passes.
+enum class Status { regression, undecided, slower, stable, faster, improved, added, missing, failed, accepted };
 
 // What a verdict is computed on. Time is noisy and judged statistically; instruction and
 // allocation counts are deterministic and judged by their exact relative change.
@@ -78,6 +80,7 @@ inline const char* to_string(Status s) {
     case Status::added: return "NEW";
     case Status::missing: return "MISSING";
     case Status::failed: return "FAILED";
+    case Status::accepted: return "ACCEPTED";
     }
     return "STABLE";
 }
@@ -114,6 +117,8 @@ struct GateConfig {
     // looks is decided at a level spent over them (spent_alpha).
     int max_looks = 5;
     int min_process_samples = 5;     // a baseline process with fewer cannot be compared
+    // Regressions this change means (--accept NAME=REASON): benchmark name and reason.
+    std::vector<std::pair<std::string, std::string>> accepted;
 };
 
 // A counter compared between the runs: informational, never part of the verdict.
@@ -170,6 +175,7 @@ struct Comparison {
     double first_change = std::numeric_limits<double>::quiet_NaN();  // change in the main run
     bool confirmed = false;              // a REGRESSION that persisted in every fresh process
     std::string confirm_error;           // re-measuring failed (the suspect stays a REGRESSION)
+    std::string accepted_reason;         // ACCEPTED: why the change means this regression
 };
 
 // The verdict on a change, from its interval alone (point, lower, upper), and the interval
@@ -947,6 +953,24 @@ inline GateReport compare_duet(const RunResult& current, const std::vector<std::
     }
     adjust_over_run(report);
     return report;
+}
+
+// The regressions the change means (config.accepted): each REGRESSION row named there becomes
+// ACCEPTED with its reason, so the gate passes on it. Only REGRESSION rows change: a named
+// benchmark that did not regress keeps its verdict and says that it was accepted for nothing,
+// and a name that is not in the run (another shard's, or a typo) changes nothing.
+inline void apply_acceptances(GateReport& report) {
+    for (Comparison& c : report.rows)
+        for (const auto& [name, reason] : report.config.accepted) {
+            if (c.name != name) continue;
+            if (c.status == Status::regression) {
+                c.status = Status::accepted;
+                c.accepted_reason = reason;
+            } else {
+                c.notes.push_back(std::string("accepted as a regression (") + reason + "), but it is " + to_string(c.status));
+            }
+            break;
+        }
 }
 
 }  // namespace benchgate

@@ -138,6 +138,9 @@ inline MergedRun merge_runs(const std::vector<MergeSource>& sources, const Merge
         for (const auto& n : s.run.context.notes)
             if (std::find(run.context.notes.begin(), run.context.notes.end(), n) == run.context.notes.end())
                 run.context.notes.push_back(n);
+        for (const auto& a : s.run.context.accepted)  // each shard accepted its own benchmarks
+            if (std::find(run.context.accepted.begin(), run.context.accepted.end(), a) == run.context.accepted.end())
+                run.context.accepted.push_back(a);
         run.benchmarks.insert(run.benchmarks.end(), s.run.benchmarks.begin(), s.run.benchmarks.end());
         files += (files.empty() ? "" : ", ") + s.label + (s.run.context.shard.empty() ? "" : " (shard " + s.run.context.shard + ")");
     }

@@ -123,6 +123,9 @@ struct Context {
     std::vector<std::uint32_t> sessions;
     std::string shard;                // "I/N" when the run measured shard I of N (--shard); "" all
     std::vector<std::string> notes;   // e.g. why hardware counters are unavailable
+    // Regressions the measured change means (--accept NAME=REASON): benchmark name and reason.
+    // A history keeps them with the run, and its dashboard marks that run's step ACCEPTED.
+    std::vector<std::pair<std::string, std::string>> accepted;
 };
 
 // Best-fitting complexity of a parameterised family over one numeric axis.

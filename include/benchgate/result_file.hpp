@@ -47,6 +47,15 @@ inline void write_context(detail::JsonWriter& w, const Context& c) {
         for (const auto& n : c.notes) w.value(n);
         w.end_array();
     }
+    if (!c.accepted.empty()) {
+        w.key("accepted").begin_array();
+        for (const auto& [name, reason] : c.accepted) {
+            w.begin_object();
+            w.field("name", name).field("reason", reason);
+            w.end_object();
+        }
+        w.end_array();
+    }
     w.end_object();
 }
 
@@ -615,6 +624,16 @@ inline std::string parse_context(simdjson::dom::object ctx, Context& c) {
             std::string_view v;
             if (n.get_string().get(v)) return "context \"notes\" is not an array of strings";
             c.notes.emplace_back(v);
+        }
+    }
+    if (present(ctx, "accepted", el)) {
+        simdjson::dom::array accepted;
+        const char* shape = "context \"accepted\" is not an array of {\"name\", \"reason\"} objects";
+        if (el.get_array().get(accepted)) return shape;
+        for (simdjson::dom::element a : accepted) {
+            std::string_view name, reason;
+            if (a["name"].get_string().get(name) || a["reason"].get_string().get(reason) || name.empty()) return shape;
+            c.accepted.emplace_back(std::string(name), std::string(reason));
         }
     }
     return {};

@@ -28,6 +28,23 @@ verdict_check("duet: a build with 25% more work against the old build is a confi
 r = run([DEMO, "--quick", "--against", DEMO_SLOW, "--color", "never"])
 verdict_check("duet: the old build against the slower one is FASTER/IMPROVED, exit 0",
       r.returncode == 0 and compute_bound(r.stdout, "IMPROVED", "FASTER"), r.stdout + r.stderr)
+with tempfile.TemporaryDirectory() as d:
+    out = os.path.join(d, "accepted.json")
+    md = os.path.join(d, "accepted.md")
+    r = run([DEMO_SLOW, "--quick", "--against", DEMO, "--color", "never", "--filter", "hash_chain",
+             "--accept", "demo/hash_chain=more rounds on purpose", "--accept", "demo/elsewhere=another shard's",
+             "--json", out, "--markdown", md])
+    rows = {b["name"]: b.get("comparison", {}) for b in json.load(open(out))["benchmarks"]} if os.path.exists(out) else {}
+    verdict_check("--accept NAME=REASON: the regression the change means is ACCEPTED with its reason, the gate passes (exit 0)",
+                  r.returncode == 0 and re.search(r"demo/hash_chain .* ACCEPTED", r.stdout) is not None and
+                  "demo/hash_chain: accepted: more rounds on purpose" in r.stdout and
+                  rows.get("demo/hash_chain", {}).get("status") == "ACCEPTED" and
+                  rows["demo/hash_chain"].get("accepted") == "more rounds on purpose" and
+                  "ACCEPTED" in open(md).read() and "more rounds on purpose" in open(md).read(),
+                  r.stdout + r.stderr)
+r = run([DEMO, "--quick", "--against", DEMO, "--accept", "demo/hash_chain"])
+check("--accept without =REASON: exit 2, one line", r.returncode == 2 and one_error_line(r) and "NAME=REASON" in r.stderr,
+      r.stdout + r.stderr)
 r = run([DEMO, "--quick", "--quiet", "--against", DEMO, "--against-env", "BENCHGATE_DEMO_SLOWDOWN=0"],
         env={"BENCHGATE_DEMO_SLOWDOWN": "25"})
 verdict_check("--against-env sets the worker's environment only (this side slowed 25%: REGRESSION)",

@@ -309,6 +309,14 @@ inline std::vector<Flag> core_flags() {
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
         {"--fail-on-undecided", nullptr, "a benchmark still UNDECIDED after the time budget fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_undecided = true; return std::string(); }},
+        {"--accept", "NAME=REASON", "a REGRESSION of benchmark NAME that the change means: ACCEPTED, the gate passes (repeatable)",
+         [](Options& o, const std::string& v) {
+             const auto eq = v.find('=');
+             if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
+                 return "expects NAME=REASON (a benchmark's full name and why its regression is meant), got '" + v + "'";
+             o.gate.accepted.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+             return std::string();
+         }},
     };
 }
 

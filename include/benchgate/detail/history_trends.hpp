@@ -34,6 +34,7 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
     std::vector<report::MachineTrends> out;
     std::unordered_map<std::string, std::size_t> machine_index;
     std::vector<std::unordered_map<std::string, std::size_t>> row_index;
+    std::vector<std::size_t> run_of_entry;  // each entry's run index on its machine
     for (const Entry& e : entries) {
         auto [it, fresh] = machine_index.emplace(e.machine, out.size());
         if (fresh) {
@@ -43,6 +44,7 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
         report::MachineTrends& m = out[it->second];
         auto& rows = row_index[it->second];
         const std::size_t run = m.dates.size();
+        run_of_entry.push_back(run);
         m.dates.push_back(format_time(e.time));
         m.commits.push_back(e.run.context.commit);
         for (const BenchmarkResult& b : e.run.benchmarks) {
@@ -65,6 +67,18 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
             for (std::size_t i = 1; i < row.points.size(); ++i)
                 row.statuses[i] = to_string(step_status(row.points[i - 1], row.points[i], row.trend.between_run_cv, gate));
         }
+    // A regression step in a run that accepted that benchmark's regression reads ACCEPTED.
+    for (std::size_t e = 0; e < entries.size(); ++e) {
+        const std::size_t mi = machine_index.at(entries[e].machine);
+        for (const auto& accepted : entries[e].run.context.accepted) {
+            const auto r = row_index[mi].find(accepted.first);
+            if (r == row_index[mi].end()) continue;
+            report::TrendRow& row = out[mi].rows[r->second];
+            for (std::size_t i = 0; i < row.run.size(); ++i)
+                if (row.run[i] == run_of_entry[e] && row.statuses[i] == to_string(Status::regression))
+                    row.statuses[i] = to_string(Status::accepted);
+        }
+    }
     return out;
 }
 

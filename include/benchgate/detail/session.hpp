@@ -391,6 +391,13 @@ inline int measure(Session& s, RunResult& run) {
         return exit_usage;
     }
     for (auto& n : notes) run.context.notes.push_back(n);
+    // The run records what it was told to accept among its own benchmarks (a history keeps it).
+    for (const auto& a : s.opt.gate.accepted)
+        for (const BenchmarkResult& b : run.benchmarks)
+            if (b.name == a.first) {
+                run.context.accepted.push_back(a);
+                break;
+            }
     run.context.pinned_cpu = s.pinned_cpu;
     run.context.shard = s.opt.shard();
     return exit_ok;
@@ -707,6 +714,7 @@ inline int run_mode(Session& s) {
     const bool compared = s.duet || !s.opt.baseline_path.empty();
     if (s.duet) report = compare_with_build(s, run);
     else if (compared) report = compare_with_file(s, run);
+    if (compared) apply_acceptances(report);
     else if (!s.opt.save_baseline_path.empty() && !failed && !s.selected.empty())
         if (const std::string problem = measure_more_processes(s, run); !problem.empty()) {
             if (interrupted()) return interrupted_exit();

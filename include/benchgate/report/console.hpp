@@ -111,6 +111,7 @@ inline std::string paint_status(Status s, const Style& style) {
     case Status::added: return style.cyan(word);
     case Status::missing: return style.yellow(word);
     case Status::failed: return style.bold_red(word);
+    case Status::accepted: return style.cyan(word);
     case Status::stable: break;
     }
     return word;
@@ -151,6 +152,8 @@ inline std::string console_comparison(const GateReport& report, const Style& sty
     for (const auto& c : report.rows) {
         if (const std::string note = confirmation_note(c); !note.empty()) out += "  " + detail::one_line(c.name) + ": " + note + "\n";
         for (const auto& note : c.notes) out += "  " + detail::one_line(c.name) + ": " + style.yellow("note: ") + detail::one_line(note) + "\n";
+        if (c.status == Status::accepted)
+            out += "  " + detail::one_line(c.name) + ": " + style.cyan("accepted: ") + detail::one_line(c.accepted_reason) + "\n";
         if (c.status == Status::failed) out += "  " + detail::one_line(c.name) + ": " + style.bold_red("failed: ") + detail::one_line(c.error) + "\n";
         else if (!c.error.empty()) out += "  " + detail::one_line(c.name) + ": " + detail::one_line(c.error) + "\n";
     }

@@ -178,7 +178,7 @@ inline std::string format_band(double fraction) {
 inline std::string status_counts_plain(const GateReport& report) {
     std::string out;
     for (Status s : {Status::regression, Status::undecided, Status::slower, Status::stable, Status::faster, Status::improved,
-                     Status::added, Status::missing, Status::failed}) {
+                     Status::added, Status::missing, Status::failed, Status::accepted}) {
         const int n = report.count(s);
         if (n == 0) continue;
         if (!out.empty()) out += ", ";

@@ -26,6 +26,7 @@ inline void write_comparison(detail::JsonWriter& w, const Comparison& c) {
     w.field("process_spread", c.process_spread).field("spread_df", c.spread_df).field("speed_applied", c.speed_applied);
     write_estimate(w, "decisive_change", c.decisive);
     w.field("likely_regression", likely_regression(c));
+    if (c.status == Status::accepted) w.field("accepted", c.accepted_reason);
     if (!c.counters.empty()) {
         w.key("counters").begin_array();
         for (const auto& cc : c.counters) {

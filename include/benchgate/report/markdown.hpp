@@ -42,6 +42,7 @@ inline const char* status_badge(Status s) {
     case Status::added: return "\xF0\x9F\x86\x95 NEW";              // 🆕
     case Status::missing: return "\xE2\x9D\x94 MISSING";            // ❔
     case Status::failed: return "\xE2\x9D\x8C FAILED";              // ❌
+    case Status::accepted: return "\xE2\x9C\x85 ACCEPTED";          // ✅
     }
     return "STABLE";
 }
@@ -77,6 +78,14 @@ inline std::string markdown_comparison(const GateReport& report) {
         }
     } else {
         out += "\xE2\x9C\x85 No performance regressions detected\n";
+    }
+    if (const int accepted = report.count(Status::accepted); accepted > 0) {
+        out += "\n\xE2\x9C\x85 " + std::to_string(accepted) + " regression" + (accepted == 1 ? "" : "s") +
+               " accepted by this change:\n";
+        for (const auto& c : report.rows)
+            if (c.status == Status::accepted)
+                out += "- " + markdown_escape(c.name) + ": " + format_change(c.change.point) + " slower; " +
+                       markdown_escape(c.accepted_reason) + "\n";
     }
     if (const int undecided = report.count(Status::undecided); undecided > 0) {
         out += "\n\xE2\x9D\x93 " + std::to_string(undecided) + " benchmark" + (undecided == 1 ? "" : "s") +

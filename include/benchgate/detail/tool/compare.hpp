@@ -21,7 +21,7 @@ inline std::string compare_usage(const char* program) {
            "the same verdicts, reports and exit codes as running NEW's binary with --baseline OLD.json.\n\n"
            "options: the bench binary's comparison and report flags (see a bench binary's --help):\n"
            "  --threshold, --improvement-threshold, --warn-threshold, --noise, --alpha, --estimator, --speed-correction, --gate,\n"
-           "  --fail-on-missing, --fail-on-undecided, --json, --markdown, --csv, --junit, --color, --quiet, --detailed, --seed\n"
+           "  --fail-on-missing, --fail-on-undecided, --accept, --json, --markdown, --csv, --junit, --color, --quiet, --detailed, --seed\n"
            "exit codes: 0 ok, 1 regression, 2 usage or input error, 3 a benchmark failed in NEW\n";
 }
 
@@ -87,7 +87,8 @@ inline int compare_mode(const std::string& program, const std::vector<std::strin
         return exit_usage;
     }
     cli::choose_console(s);
-    const GateReport report = compare_runs(s.baseline.run, current.run, s.opt.gate);
+    GateReport report = compare_runs(s.baseline.run, current.run, s.opt.gate);
+    apply_acceptances(report);
     return cli::finish_report(s, current.run, &report, cli::count_failed(current.run));
 }
 
