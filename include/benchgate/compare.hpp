@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/callgrind_profile.hpp"
 #include "result.hpp"
 #include "paired_stats.hpp"
 #include "stats.hpp"
@@ -699,6 +700,7 @@ struct GateReport {
     stats::VariancePrior prior;    // the suite's prior for the spread between replicates (not fitted: the fixed one)
     std::string baseline_warning;  // "" unless the baseline's own processes disagree (a noisy recording)
     int baseline_sessions = 0;     // sessions the baseline file holds (0: duet, no file)
+    std::vector<detail::Explanation> explanations;  // --explain: what changed under callgrind, per benchmark
 
     int count(Status s) const {
         return static_cast<int>(std::count_if(rows.begin(), rows.end(), [s](const Comparison& c) { return c.status == s; }));

@@ -34,20 +34,31 @@ inline bool running_on_valgrind() {
 }
 
 // Switches callgrind's collection on (true) or off (false). No-op outside valgrind.
-inline void callgrind_collect(bool on, int dump_index = -1) {
+inline void callgrind_toggle(bool on) {
 #if BENCHGATE_HAS_CALLGRIND
-    if (on) {
-        CALLGRIND_ZERO_STATS;
-        CALLGRIND_TOGGLE_COLLECT;
-    } else {
-        CALLGRIND_TOGGLE_COLLECT;
-        const std::string tag = "benchgate:" + std::to_string(dump_index);
-        CALLGRIND_DUMP_STATS_AT(tag.c_str());
-    }
+    if (on) CALLGRIND_ZERO_STATS;
+    CALLGRIND_TOGGLE_COLLECT;
 #else
     (void)on;
-    (void)dump_index;
 #endif
+}
+
+// Dumps what was collected under "benchgate:N" followed by `extra` (" allocs=A bytes=B" when
+// the binary counts allocations: --explain reads them). No-op outside valgrind.
+inline void callgrind_dump(int dump_index, const std::string& extra = {}) {
+#if BENCHGATE_HAS_CALLGRIND
+    const std::string tag = "benchgate:" + std::to_string(dump_index) + extra;
+    CALLGRIND_DUMP_STATS_AT(tag.c_str());
+#else
+    (void)dump_index;
+    (void)extra;
+#endif
+}
+
+// Switches collection on, or off and dumps under the benchmark's index.
+inline void callgrind_collect(bool on, int dump_index = -1) {
+    callgrind_toggle(on);
+    if (!on) callgrind_dump(dump_index);
 }
 
 struct CallgrindDump {

@@ -55,6 +55,10 @@ struct Options {
     std::vector<std::string> against_env;
     double worker_timeout = 60.0;
     bool worker = false;             // hidden: serve the duet protocol on stdin/stdout
+    bool explain = false;            // duet mode: explain every REGRESSION row under callgrind
+    std::string explain_filter;      // ... and every row whose name matches
+    double explain_timeout = 30.0;   // seconds per explanation (both builds run at once)
+    int explain_iterations = 20;     // calls collected per build
 
     // The path given to an exporter's flag ("--json"), or "".
     const std::string& output(const std::string& flag) const {
@@ -305,6 +309,23 @@ inline std::vector<Flag> core_flags() {
          }},
         {"--worker-timeout", "SECONDS", "how long to wait for the --against worker's answers (default 60)",
          [](Options& o, const std::string& v) { return parse_seconds(v, o.worker_timeout); }},
+        {"--explain", nullptr, "duet mode: explain each REGRESSION under callgrind: instructions, cache, allocations, top functions by change",
+         [](Options& o, const std::string&) { o.explain = true; return std::string(); }},
+        {"--explain-filter", "REGEX", "with --against: also explain the rows whose name matches (implies --explain)",
+         [](Options& o, const std::string& v) {
+             o.explain = true;
+             o.explain_filter = v;
+             return filter_problem(v);
+         }},
+        {"--explain-timeout", "SECONDS", "stop one explanation after this long, with a one-line note (default 30)",
+         [](Options& o, const std::string& v) { return parse_seconds(v, o.explain_timeout); }},
+        {"--explain-iterations", "N", "calls of the body counted per build when explaining (default 20)",
+         [](Options& o, const std::string& v) {
+             std::uint64_t n = 0;
+             if (!parse_u64(v, n) || n < 1 || n > 100000) return "expects an integer from 1 to 100000, got '" + v + "'";
+             o.explain_iterations = static_cast<int>(n);
+             return std::string();
+         }},
         {"--fail-on-missing", nullptr, "a benchmark in the baseline but not in this run fails the gate",
          [](Options& o, const std::string&) { o.gate.fail_on_missing = true; return std::string(); }},
         {"--fail-on-undecided", nullptr, "a benchmark still UNDECIDED after the time budget fails the gate",

@@ -107,6 +107,86 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, std::chro
     return result;
 }
 
+// Runs every command of `commands` at once (as run_process runs one, output silenced) and
+// waits at most `timeout` for all of them: a command still running then is killed and reported
+// as timed out. Returns one result per command, in order.
+inline std::vector<ProcessResult> run_processes(const std::vector<std::vector<std::string>>& commands,
+                                                std::chrono::milliseconds timeout) {
+    std::vector<ProcessResult> results(commands.size());
+    std::vector<pid_t> pids(commands.size(), -1);
+    for (std::size_t k = 0; k < commands.size(); ++k) {
+        if (commands[k].empty()) {
+            results[k].error = "no program given";
+            continue;
+        }
+        std::vector<char*> args;
+        for (const auto& a : commands[k]) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            results[k].error = std::string("fork failed: ") + std::strerror(errno);
+            continue;
+        }
+        if (pid == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            const int devnull = ::open("/dev/null", O_RDWR);
+            if (devnull >= 0) {
+                ::dup2(devnull, STDIN_FILENO);
+                ::dup2(devnull, STDOUT_FILENO);
+            }
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+        pids[k] = pid;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto finish = [&](std::size_t k, int status) {
+        pids[k] = -1;
+        if (WIFEXITED(status)) {
+            results[k].exit_code = WEXITSTATUS(status);
+            if (results[k].exit_code == 127) results[k].error = "could not execute " + commands[k][0];
+        } else if (WIFSIGNALED(status)) {
+            results[k].killed_by = WTERMSIG(status);
+            results[k].error = std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+                               ::strsignal(WTERMSIG(status)) + ")";
+        }
+    };
+    auto kill_all = [&](bool timed_out) {
+        for (std::size_t k = 0; k < pids.size(); ++k) {
+            if (pids[k] < 0) continue;
+            ::kill(pids[k], SIGKILL);
+            int status = 0;
+            while (::waitpid(pids[k], &status, 0) < 0 && errno == EINTR) {
+            }
+            pids[k] = -1;
+            results[k].timed_out = timed_out;
+            results[k].interrupted = !timed_out;
+            results[k].error = timed_out ? "timed out after " + std::to_string(timeout.count() / 1000) + " s" : "interrupted";
+        }
+    };
+    for (;;) {
+        bool running = false;
+        for (std::size_t k = 0; k < pids.size(); ++k) {
+            if (pids[k] < 0) continue;
+            int status = 0;
+            const pid_t r = ::waitpid(pids[k], &status, WNOHANG);
+            if (r == pids[k]) finish(k, status);
+            else running = true;
+        }
+        if (!running) break;
+        if (interrupted()) {
+            kill_all(false);
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            kill_all(true);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return results;
+}
+
 // The first executable called `program` on PATH, or "".
 inline std::string find_on_path(const std::string& program) {
     const char* path = std::getenv("PATH");

@@ -46,6 +46,7 @@
 #include "callgrind_driver.hpp"
 #include "clock_info.hpp"
 #include "duet.hpp"
+#include "explain.hpp"
 #include "files.hpp"
 #include "flags.hpp"
 #include "guard.hpp"
@@ -490,6 +491,36 @@ inline GateReport compare_with_build(Session& s, RunResult& run) {
     return report;
 }
 
+// --explain: each REGRESSION row (and each row --explain-filter names), run under callgrind in
+// the other build (BASE) and this one (HEAD). Never changes the exit code: without valgrind one
+// note, and an explanation that could not be made carries its own note.
+inline void explain_rows(Session& s, GateReport& report) {
+    const Options& opt = s.opt;
+    NameFilter extra;
+    if (!opt.explain_filter.empty()) extra.compile(opt.explain_filter);  // checked when the flag was read
+    std::vector<std::string> names;
+    for (const auto& c : report.rows)
+        if (c.status == Status::regression || (!opt.explain_filter.empty() && c.status != Status::missing &&
+                                               c.status != Status::failed && extra.matches(c.name)))
+            names.push_back(c.name);
+    if (names.empty()) return;
+    if (const std::string why = explain_unavailable(); !why.empty()) {
+        std::fprintf(stderr, "%s\n", (s.err_style.dim("note: ") + one_line(why) + "; not explained").c_str());
+        return;
+    }
+    ExplainOptions xo;
+    xo.iterations = static_cast<std::uint64_t>(opt.explain_iterations);
+    xo.timeout_s = opt.explain_timeout;
+    xo.base_env = opt.against_env;
+    const std::string self = self_executable();
+    for (std::size_t i = 0; i < names.size() && !interrupted(); ++i) {
+        s.progress_line("explaining " + std::to_string(i + 1) + "/" + std::to_string(names.size()) + " under callgrind: " +
+                        one_line(names[i]));
+        report.explanations.push_back(explain_benchmark(opt.against_path, self, names[i], xo));
+    }
+    s.clear_progress();
+}
+
 // A baseline saved without a comparison holds --processes processes: this one and fresh ones.
 // Returns "" or the problem.
 inline std::string measure_more_processes(Session& s, RunResult& run) {
@@ -508,8 +539,13 @@ inline void print_console(const Session& s, const RunResult& run, const GateRepo
         if (!run.benchmarks.empty())  // an empty shard: its note said so
             std::fputs(report::console_results(run, s.style, s.opt.detailed).c_str(), s.console);
         if (report) std::fputs(("\n" + report::console_comparison(*report, s.style)).c_str(), s.console);
+        if (report) std::fputs(report::console_explanations(report->explanations, s.style).c_str(), s.console);
         return;
     }
+    if (report)
+        for (const auto& x : report->explanations)
+            std::fprintf(s.console, "explained %s: %s\n", one_line(x.name).c_str(),
+                         one_line(x.ok() ? "most changed: " + report::explain_headline(x) : "not explained: " + x.note).c_str());
     for (const auto& b : run.benchmarks)
         if (b.failed()) print_error(b.name + " failed: " + b.error);
     if (!report) return;
@@ -713,6 +749,10 @@ inline int run_mode(Session& s) {
     GateReport report;
     const bool compared = s.duet || !s.opt.baseline_path.empty();
     if (s.duet) report = compare_with_build(s, run);
+    if (s.duet && s.opt.explain) {
+        explain_rows(s, report);
+        if (interrupted()) return interrupted_exit();
+    }
     else if (compared) report = compare_with_file(s, run);
     if (compared) apply_acceptances(report);
     else if (!s.opt.save_baseline_path.empty() && !failed && !s.selected.empty())
@@ -733,6 +773,8 @@ inline std::string conflicting_options(const Options& opt) {
                std::string(to_string(opt.gate.metric));
     if (!opt.against_path.empty() && !opt.baseline_path.empty())
         return "--against and --baseline are two ways to compare; give one";
+    if (opt.explain && opt.against_path.empty() && opt.callgrind_child == 0)
+        return "--explain runs the benchmark in both builds: it needs --against (duet mode); for two binaries use 'benchgate explain BASE HEAD --filter NAME'";
     if (!opt.against_path.empty() && opt.profile_time > 0.0)
         return "--profile-time runs this build alone; it cannot be combined with --against";
     return {};

@@ -14,6 +14,7 @@
 #include "tool/history.hpp"
 #include "tool/trend.hpp"
 #include "tool/dashboard.hpp"
+#include "tool/explain.hpp"
 #include "tool/export.hpp"
 #include "tool/import_gbench.hpp"
 #include "tool/merge.hpp"
@@ -44,6 +45,8 @@ inline const std::vector<Command>& commands() {
          "convert Google Benchmark JSON into a result file (each file one process)", import_gbench_mode},
         {"merge", "A.json B.json ... -o ALL.json [--allow-mixed]", "join the result files of a suite's shards (--shard I/N) into one run",
          merge_mode},
+        {"explain", "BASE HEAD --filter REGEX [--json FILE] [--markdown FILE] [--iterations N] [--timeout S]",
+         "run benchmarks of two bench binaries under callgrind: what changed per iteration, which functions", explain_mode},
         {"baseline", "RUN.json RUN2.json ... -o BASE.json",
          "join runs of a suite made at different times into one baseline of sessions (drift between them in the intervals)",
          baseline_mode},

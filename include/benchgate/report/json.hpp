@@ -10,6 +10,7 @@
 #include "../compare.hpp"
 #include "../detail/json_writer.hpp"
 #include "../result.hpp"
+#include "explain.hpp"
 
 namespace benchgate {
 namespace report {
@@ -90,6 +91,7 @@ inline std::string json_report(const RunResult& run, const GateReport* gate, con
         w.end_object();
     }
     w.end_array();
+    if (gate && !gate->explanations.empty()) write_explanations(w, gate->explanations);
     w.end_object();
     out += '\n';
     return out;

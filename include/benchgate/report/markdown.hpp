@@ -7,6 +7,7 @@
 #include "../compare.hpp"
 #include "../version.hpp"
 #include "../result.hpp"
+#include "explain.hpp"
 #include "format.hpp"
 
 namespace benchgate {
@@ -115,6 +116,7 @@ inline std::string markdown_comparison(const GateReport& report) {
     }
     if (const std::string note = session_note(report); !note.empty()) notes += "- " + markdown_escape(note) + "\n";
     if (!notes.empty()) out += "\n" + notes;
+    out += markdown_explanations(report.explanations);
     out += "\n<sub>" + status_counts_plain(report) + " \xC2\xB7 " +
            (report.config.metric == Metric::time ? "estimator " + std::string(stats::to_string(report.config.estimator))
                                                  : "gated on " + std::string(to_string(report.config.metric)) + " (exact)") +

@@ -37,6 +37,7 @@ inline std::string measuring_flag(const cli::Options& o) {
     if (!o.save_baseline_path.empty()) return "--save-baseline";
     if (o.measure_instructions && !o.gate_explicit) return "--metric";
     if (o.hardware_counters) return "--counters";
+    if (o.explain) return o.explain_filter.empty() ? "--explain" : "--explain-filter";
     return {};
 }
 
