@@ -858,7 +858,13 @@ def scenarios(r, c, full):
     check(k + "regression: the comment shows one table, the Summary names both regressions, STABLE rows folded",
           body.count("## 📊 Benchmark Results") == 1 and "2 Performance Regressions Detected" in summary and
           "`hash/fnv_512`" in summary and "`hash/fnv_64`" in summary and
-          ("<details>" in body) == any(s == "STABLE" for s in rows.values()), body[:2500])
+          ("STABLE</summary>" in body) == any(s == "STABLE" for s in rows.values()), body[:2500])
+    explained = re.findall(r"<details><summary>Explanation of <code>(hash/fnv_\d+)</code>", body)
+    check(k + "regression: each regression is explained in a collapsed block (callgrind: instructions per iteration, "
+          "the functions that changed)" + ("" if shutil.which("valgrind") else " (SKIP: no valgrind)"),
+          not shutil.which("valgrind") or (sorted(explained) == ["hash/fnv_512", "hash/fnv_64"] and
+                                           "| instructions |" in body and "Functions by change" in body),
+          body[-4000:])
 
     # The same slowdown, meant: trailers in the pull request's commits accept both regressions.
     c.branch("accept-hash", "slow-hash")

@@ -749,18 +749,19 @@ inline int run_mode(Session& s) {
     GateReport report;
     const bool compared = s.duet || !s.opt.baseline_path.empty();
     if (s.duet) report = compare_with_build(s, run);
-    if (s.duet && s.opt.explain) {
-        explain_rows(s, report);
-        if (interrupted()) return interrupted_exit();
-    }
     else if (compared) report = compare_with_file(s, run);
-    if (compared) apply_acceptances(report);
     else if (!s.opt.save_baseline_path.empty() && !failed && !s.selected.empty())
         if (const std::string problem = measure_more_processes(s, run); !problem.empty()) {
             if (interrupted()) return interrupted_exit();
             print_error("cannot measure the baseline's processes: " + problem);
             return exit_usage;
         }
+    if (compared) apply_acceptances(report);
+    // Explained after the acceptances: an ACCEPTED row is meant, a REGRESSION row is not.
+    if (s.duet && s.opt.explain) {
+        explain_rows(s, report);
+        if (interrupted()) return interrupted_exit();
+    }
     return finish_report(s, run, compared ? &report : nullptr, failed);
 }
 
