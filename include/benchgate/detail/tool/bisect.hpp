@@ -184,7 +184,6 @@ inline ProcessResult run_logged(const std::string& bash, std::vector<std::string
     return run_process(wrapped, timeout, true, cleanup);
 }
 
-inline std::string read_text(const std::string& path) { return read_text_file(path); }
 
 inline std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -193,7 +192,7 @@ inline std::string trimmed(std::string s) {
 
 // The last lines of a log, for a one-line report of what failed.
 inline std::string tail_of(const std::string& path, std::size_t lines = 1) {
-    std::string text = trimmed(read_text(path));
+    std::string text = trimmed(read_text_file(path));
     std::size_t pos = text.size();
     for (std::size_t i = 0; i < lines && pos != std::string::npos && pos > 0; ++i) pos = text.rfind('\n', pos - 1);
     return one_line(pos == std::string::npos ? text : text.substr(pos + 1));
@@ -219,7 +218,7 @@ public:
         argv.insert(argv.end(), args.begin(), args.end());
         const ProcessResult r = run_logged(bash, argv, out, std::chrono::minutes(cleanup ? 1 : 5), cleanup);
         ok = r.error.empty() && r.exit_code == 0;
-        return trimmed(read_text(out));
+        return trimmed(read_text_file(out));
     }
 
     // Builds `sha` in a worktree of its own; the build directory's path, or "" (the log says why).
