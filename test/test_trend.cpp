@@ -150,3 +150,110 @@ TEST_CASE("trend: too few runs for a verdict, and an empty series") {
     CHECK(three.status == TrendStatus::too_short);
     CHECK(three.changes.empty());
 }
+
+// ---- Slower steps for alerts: from history entries through machine_trends to slower_steps.
+#include <benchgate/detail/history_trends.hpp>
+#include <benchgate/detail/trend_steps.hpp>
+#include <benchgate/report/trend_json.hpp>
+
+namespace {
+// A commit per run whose 10-character prefix differs from run to run.
+std::string commit_of(int i) { return std::to_string(1000000000 + i) + "abcdef0123456789abcdef0123"; }
+
+// n daily runs on one machine; each benchmark's median follows its level function.
+std::vector<detail::history::Entry> entries_of(int n, const std::vector<std::pair<std::string, std::function<double(int)>>>& benches,
+                                               unsigned seed = 7) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> z(0.0, 1.0);
+    std::vector<detail::history::Entry> out(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        auto& e = out[static_cast<std::size_t>(i)];
+        e.time = date::sys_days{date::year{2026} / 1 / 1} + std::chrono::hours{24 * i};
+        e.run.context.cpu = "Test CPU";
+        e.run.context.cores = 2;
+        e.run.context.commit = commit_of(i);
+        e.machine = machine_id(e.run.context);
+        for (const auto& [name, level] : benches) {
+            BenchmarkResult b;
+            b.name = name;
+            const double y = std::log(level(i)) + 0.01 * z(rng);
+            b.estimates.median = {std::exp(y), std::exp(y - 0.01), std::exp(y + 0.01)};
+            e.run.benchmarks.push_back(b);
+        }
+    }
+    return out;
+}
+
+std::vector<detail::history::Step> steps_of(const std::vector<detail::history::Entry>& entries) {
+    const TrendConfig cfg;
+    return detail::history::slower_steps(detail::history::machine_trends(entries, cfg), cfg);
+}
+}  // namespace
+
+TEST_CASE("steps: a slower step that stands is open, with the commits it lies between") {
+    const auto entries = entries_of(40, {{"a", [](int i) { return i >= 20 ? 130.0 : 100.0; }}, {"b", [](int) { return 50.0; }}});
+    const auto steps = steps_of(entries);
+    REQUIRE(steps.size() == 1);
+    const auto& s = steps[0];
+    CHECK(s.state == detail::history::StepState::open);
+    CHECK(s.benchmark == "a");
+    CHECK(s.bad == commit_of(20));
+    CHECK(s.good == commit_of(19));
+    CHECK(s.range == commit_of(19).substr(0, 10) + ".." + commit_of(20).substr(0, 10));
+    CHECK(s.key == entries[0].machine + "/a@" + commit_of(20).substr(0, 10));
+    CHECK(s.change == Approx(0.30).epsilon(0.05));
+    CHECK(s.change_now == Approx(0.30).epsilon(0.05));
+    CHECK(s.date.substr(0, 10) == "2026-01-21");
+
+    // The console and markdown cells name the same range, as bisect --range takes it.
+    const auto machines = detail::history::machine_trends(entries, TrendConfig{});
+    CHECK(report::change_points_cell(machines[0], machines[0].rows[0]).find("(" + s.range + ")") != std::string::npos);
+    // The JSON holds the step with its state and key.
+    const std::string json = report::json_trends(machines, steps);
+    CHECK(json.find("\"state\": \"open\"") != std::string::npos);
+    CHECK(json.find("\"key\": \"" + s.key + "\"") != std::string::npos);
+    CHECK(json.find("\"range\": \"" + s.range + "\"") != std::string::npos);
+}
+
+TEST_CASE("steps: a step that a later change undid is recovered; faster and small steps are none") {
+    const auto back = entries_of(45, {{"a", [](int i) { return i >= 15 && i < 30 ? 130.0 : 100.0; }}});
+    auto steps = steps_of(back);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].state == detail::history::StepState::recovered);
+    CHECK(std::fabs(steps[0].change_now) < 0.05);
+    CHECK(steps[0].bad == commit_of(15));
+
+    // Half undone: 100 -> 140 -> 120 is still 20% above the level before the step.
+    steps = steps_of(entries_of(45, {{"a", [](int i) { return i >= 30 ? 120.0 : i >= 15 ? 140.0 : 100.0; }}}));
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].state == detail::history::StepState::open);
+    CHECK(steps[0].change_now == Approx(0.20).epsilon(0.05));
+
+    CHECK(steps_of(entries_of(40, {{"a", [](int i) { return i >= 20 ? 75.0 : 100.0; }}})).empty());   // faster
+    CHECK(steps_of(entries_of(40, {{"a", [](int i) { return i >= 20 ? 105.0 : 100.0; }}})).empty());  // within 10%
+}
+
+TEST_CASE("steps: a step whose run accepted that benchmark's regression is accepted, with the reason") {
+    auto entries = entries_of(40, {{"a", [](int i) { return i >= 20 ? 130.0 : 100.0; }}, {"b", [](int i) { return i >= 20 ? 65.0 : 50.0; }}});
+    entries[20].run.context.accepted.push_back({"a", "four rounds, as the audit asked"});
+    const auto steps = steps_of(entries);
+    REQUIRE(steps.size() == 2);
+    for (const auto& s : steps) {
+        if (s.benchmark == "a") {
+            CHECK(s.state == detail::history::StepState::accepted);
+            CHECK(s.accepted == "four rounds, as the audit asked");
+        } else {
+            CHECK(s.benchmark == "b");
+            CHECK(s.state == detail::history::StepState::open);  // only the named benchmark
+        }
+    }
+}
+
+TEST_CASE("steps: runs without commits key the step by its date and have no range") {
+    auto entries = entries_of(40, {{"a", [](int i) { return i >= 20 ? 130.0 : 100.0; }}});
+    for (auto& e : entries) e.run.context.commit.clear();
+    const auto steps = steps_of(entries);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].range.empty());
+    CHECK(steps[0].key == entries[0].machine + "/a@" + steps[0].date);
+}

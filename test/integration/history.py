@@ -117,9 +117,19 @@ with tempfile.TemporaryDirectory() as d:
         assert add(step, write(os.path.join(d, f"s{i}.json"), doc)).returncode == 0
     r = run([TOOL, "trend", step, "--color", "never"])
     rows = {l.split()[0]: l for l in r.stdout.splitlines() if l.split() and l.split()[0] in names}
-    check("trend: the +30% step is found at its run (date and commit) and is 'step slower'",
-          r.returncode == 0 and "step slower" in rows.get(stepped, "") and "at 2026-10-31 (0030c0ffee)" in rows[stepped],
+    check("trend: the +30% step is found at its run (date, and the commits it lies between) and is 'step slower'",
+          r.returncode == 0 and "step slower" in rows.get(stepped, "") and "at 2026-10-31 (0029c0ffee..0030c0ffee)" in rows[stepped],
           r.stdout + r.stderr)
+    j = run([TOOL, "trend", step, "--json", "-"])
+    doc = json.loads(j.stdout) if j.returncode == 0 else {}
+    steps = doc.get("steps", [])
+    check("trend --json -: only the JSON on standard output; the step is open, keyed by its first commit, with the bisect range",
+          j.returncode == 0 and len(steps) == 1 and steps[0]["state"] == "open" and steps[0]["benchmark"] == stepped and
+          steps[0]["range"] == "0029c0ffee..0030c0ffee" and steps[0]["key"].endswith("/" + stepped + "@0030c0ffee") and
+          abs(steps[0]["change"] - 0.3) < 0.03, j.stdout[-1500:] + j.stderr)
+    both = run([TOOL, "trend", step, "--json", "-", "--markdown", "-"])
+    check("trend --json - --markdown -: refused, exit 2, one line",
+          both.returncode == 2 and len(both.stderr.strip().splitlines()) == 1 and both.stdout == "", both.stderr)
     check("trend: the benchmarks without a step have no change point and are stable",
           all(" - " in rows.get(n, "") and rows[n].rstrip().endswith("stable") for n in names if n != stepped), r.stdout)
     r = run([TOOL, "trend", step, "--fail-on-drift", "--markdown", os.path.join(d, "trend.md")])

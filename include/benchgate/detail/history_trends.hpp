@@ -50,7 +50,7 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
         for (const BenchmarkResult& b : e.run.benchmarks) {
             if (b.failed() || !(b.estimates.median.point > 0)) continue;
             auto [r, added] = rows.emplace(b.name, m.rows.size());
-            if (added) m.rows.push_back({b.name, {}, {}, {}, {}});
+            if (added) m.rows.push_back({b.name, {}, {}, {}, {}, {}});
             report::TrendRow& row = m.rows[r->second];
             row.points.push_back({e.time, b.estimates.median.point, b.estimates.median.lower, b.estimates.median.upper});
             row.run.push_back(run);
@@ -64,6 +64,7 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
         for (auto& row : m.rows) {
             row.trend = analyze_trend(row.points, cfg);
             row.statuses.assign(row.points.size(), "");
+            row.accepted.assign(row.points.size(), "");
             for (std::size_t i = 1; i < row.points.size(); ++i)
                 row.statuses[i] = to_string(step_status(row.points[i - 1], row.points[i], row.trend.between_run_cv, gate));
         }
@@ -74,9 +75,11 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
             const auto r = row_index[mi].find(accepted.first);
             if (r == row_index[mi].end()) continue;
             report::TrendRow& row = out[mi].rows[r->second];
-            for (std::size_t i = 0; i < row.run.size(); ++i)
-                if (row.run[i] == run_of_entry[e] && row.statuses[i] == to_string(Status::regression))
-                    row.statuses[i] = to_string(Status::accepted);
+            for (std::size_t i = 0; i < row.run.size(); ++i) {
+                if (row.run[i] != run_of_entry[e]) continue;
+                row.accepted[i] = accepted.second.empty() ? std::string("accepted") : accepted.second;
+                if (row.statuses[i] == to_string(Status::regression)) row.statuses[i] = to_string(Status::accepted);
+            }
         }
     }
     return out;

@@ -21,6 +21,7 @@ struct TrendRow {
     std::vector<TrendPoint> points;
     std::vector<std::size_t> run;
     std::vector<std::string> statuses;  // per point: the verdict against the point before ("" for the first)
+    std::vector<std::string> accepted;  // per point: why its run accepted a regression here ("" none)
     Trend trend;
 };
 
@@ -34,14 +35,23 @@ struct MachineTrends {
 
 inline std::string short_commit(const std::string& c) { return c.substr(0, 10); }
 
-// "+18.0% at 2026-11-20 (1a2b3c4d5e)" for every change point, newest last.
+// The commits a change point lies between: "GOOD..BAD" (the last run at the old level and the
+// first at the new one, as `benchgate bisect --range` takes them), "BAD" when the run before
+// has no commit, "" when neither has one.
+inline std::string change_range(const MachineTrends& m, const TrendRow& r, const ChangePoint& c) {
+    const std::string& bad = m.commits[r.run[c.index]];
+    const std::string& good = c.index > 0 ? m.commits[r.run[c.index - 1]] : std::string();
+    if (bad.empty()) return {};
+    return good.empty() ? short_commit(bad) : short_commit(good) + ".." + short_commit(bad);
+}
+
+// "+18.0% at 2026-11-20 (0f0e0d0c0b..1a2b3c4d5e)" for every change point, newest last.
 inline std::string change_points_cell(const MachineTrends& m, const TrendRow& r) {
     std::string out;
     for (const ChangePoint& c : r.trend.changes) {
         if (!out.empty()) out += ", ";
-        const std::size_t run = r.run[c.index];
-        out += format_change(c.factor() - 1.0) + " at " + m.dates[run].substr(0, 10);
-        if (!m.commits[run].empty()) out += " (" + short_commit(m.commits[run]) + ")";
+        out += format_change(c.factor() - 1.0) + " at " + m.dates[r.run[c.index]].substr(0, 10);
+        if (const std::string range = change_range(m, r, c); !range.empty()) out += " (" + range + ")";
     }
     return out.empty() ? "-" : out;
 }

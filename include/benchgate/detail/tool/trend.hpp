@@ -1,5 +1,6 @@
 // benchgate tool: `benchgate trend DIR`: per machine and benchmark, the latest value, the 7-
-// and 30-day means, the drift between them, the change points and the trend's verdict.
+// and 30-day means, the drift between them, the change points (with the commits each lies
+// between) and the trend's verdict; with --json also the slower steps and their state.
 #pragma once
 
 #include <algorithm>
@@ -10,10 +11,12 @@
 
 #include "../../exit_codes.hpp"
 #include "../../report/trend.hpp"
+#include "../../report/trend_json.hpp"
 #include "../files.hpp"
 #include "../history.hpp"
 #include "../history_trends.hpp"
 #include "../session.hpp"
+#include "../trend_steps.hpp"
 #include "args.hpp"
 
 namespace benchgate::detail::tool {
@@ -23,13 +26,17 @@ inline std::string trend_usage(const std::string& program) {
            "Per machine and benchmark of a history (benchgate history add): the latest median, the 7- and\n"
            "30-day means (each run weighted by its interval), the drift between them, the change points of\n"
            "the series and the verdict: stable, step slower/faster (a change point beyond --threshold),\n"
-           "drifting slower/faster (beyond --warn-threshold over 30 days, also when made of smaller steps).\n\n"
+           "drifting slower/faster (beyond --warn-threshold over 30 days, also when made of smaller steps).\n"
+           "A change point shows the commits it lies between as GOOD..BAD, the range\n"
+           "'benchgate bisect --range GOOD..BAD' searches for the commit that made it.\n\n"
            "options:\n"
            "  --threshold PCT       a step beyond this is slower or faster (default 10)\n"
            "  --warn-threshold PCT  drift beyond this is reported (default 5)\n"
            "  --noise PCT           steps smaller than this are never change points (default 1)\n"
            "  --filter REGEX        only benchmarks whose name matches\n"
            "  --markdown FILE       also write the report as markdown ('-': standard output)\n"
+           "  --json FILE           also write it as JSON with every slower step beyond --threshold and its\n"
+           "                        state: open, recovered (back within the threshold) or accepted ('-': stdout)\n"
            "  --fail-on-drift       exit 1 when a benchmark got slower (a step or drift)\n"
            "  --color auto|always|never\n"
            "exit codes: 0 ok, 1 slower with --fail-on-drift, 2 usage or input error\n";
@@ -75,7 +82,7 @@ inline std::string load_trend_input(const Args& a, const std::string& dir, Trend
 
 inline int trend_mode(const std::string& program, const std::vector<std::string>& args) {
     const Args a = parse_args(args, {{"--threshold", true}, {"--warn-threshold", true}, {"--noise", true},
-                                     {"--filter", true}, {"--markdown", true}, {"--fail-on-drift", false},
+                                     {"--filter", true}, {"--markdown", true}, {"--json", true}, {"--fail-on-drift", false},
                                      {"--color", true}, {"--help", false}});
     if (a.has("--help")) {
         std::fputs(trend_usage(program).c_str(), stdout);
@@ -97,6 +104,11 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         cli::print_error("--color expects auto, always or never, got '" + color + "'");
         return exit_usage;
     }
+    const std::string markdown = a.get("--markdown"), json = a.get("--json");
+    if (markdown == "-" && json == "-") {
+        cli::print_error("trend: --markdown and --json cannot both be '-'");
+        return exit_usage;
+    }
     TrendConfig cfg;
     history::Loaded h;
     if (std::string problem = load_trend_input(a, a.positional[0], cfg, h); !problem.empty()) {
@@ -104,15 +116,18 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         return exit_usage;
     }
     const auto machines = history::machine_trends(h.entries, cfg);
-    const std::string markdown = a.get("--markdown");
+    const bool stdout_taken = markdown == "-" || json == "-";
     const report::Style style{cli::color_enabled(mode, STDOUT_FILENO)};
-    if (markdown != "-") std::fputs(report::console_trends(machines, style).c_str(), stdout);
-    if (!markdown.empty())
-        if (std::string problem = write_file_atomic(markdown, report::markdown_trends(machines)); !problem.empty()) {
-            cli::print_error(problem);
-            return exit_usage;
-        }
-    if (machines.size() > 1 && markdown != "-")
+    if (!stdout_taken) std::fputs(report::console_trends(machines, style).c_str(), stdout);
+    std::string problem;
+    if (!markdown.empty()) problem = write_file_atomic(markdown, report::markdown_trends(machines));
+    if (problem.empty() && !json.empty())
+        problem = write_file_atomic(json, report::json_trends(machines, history::slower_steps(machines, cfg)));
+    if (!problem.empty()) {
+        cli::print_error(problem);
+        return exit_usage;
+    }
+    if (machines.size() > 1 && !stdout_taken)
         std::printf("%zu machines: each series compares runs of one machine only\n", machines.size());
     return a.has("--fail-on-drift") && report::count_alarms(machines) ? exit_regression : exit_ok;
 }
