@@ -5,8 +5,9 @@ and a second push replaces the group; against a tiny HTTP server of this script 
 500, 503-then-200 or never, the retries (none on a 4xx) are counted and the time budget holds; an
 unreachable port fails after the retries within the budget; bad input is one line and exit 2.
 What push sends passes promtool's `check metrics` and carries the same series as the OpenMetrics
-export. Parts whose program is missing (prometheus-pushgateway, promtool) are skipped with a line
-saying so.
+export; a Prometheus server scrapes the Pushgateway and the OpenMetrics export, and the query of
+docs/observability.md returns the pushed medians. Parts whose program is missing
+(prometheus-pushgateway, promtool, prometheus) are skipped with a line saying so.
 
     test/integration/push.py BENCHGATE DEMO
 """
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 from checks import binaries, check, finish, one_error_line, run
@@ -106,6 +108,90 @@ class FakeEndpoint(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *_):
         pass
+
+
+def scraped_by_prometheus(prometheus, gateway, d):
+    """A Prometheus server scrapes the Pushgateway as docs/observability.md configures it
+    (honor_labels) and, with the OpenMetrics content type, the OpenMetrics export of a file with
+    hostile names served by this script: both targets are up (Prometheus's own OpenMetrics
+    parser accepted the export), and the documented join of the median with
+    benchgate_run_info's commit returns the pushed medians."""
+    commit = os.path.join(d, "commit.json")
+    doc = json.load(open(os.path.join(d, "first.json")))
+    doc["context"]["commit"] = "0123abc"
+    json.dump(doc, open(commit, "w"))
+    r = push(gateway, commit, "--group", "branch=main")
+    export = run([TOOL, "export", os.path.join(d, "hostile.json"), "--format", "openmetrics"]).stdout.encode()
+
+    class Export(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/openmetrics-text; version=1.0.0; charset=utf-8")
+            self.send_header("Content-Length", str(len(export)))
+            self.end_headers()
+            self.wfile.write(export)
+
+        def log_message(self, *_):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Export)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = os.path.join(d, "prometheus.yml")
+    with open(config, "w") as f:
+        f.write(f"""global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: pushgateway
+    honor_labels: true
+    static_configs:
+      - targets: ['{gateway[len("http://"):]}']
+  - job_name: export
+    static_configs:
+      - targets: ['127.0.0.1:{server.server_address[1]}']
+""")
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api/v1/"
+    server_process = subprocess.Popen([prometheus, f"--config.file={config}", f"--storage.tsdb.path={os.path.join(d, 'tsdb')}",
+                                       f"--web.listen-address=127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE)
+
+    def get(path, **query):
+        return json.load(urllib.request.urlopen(api + path + "?" + urllib.parse.urlencode(query), timeout=5))["data"]
+
+    try:
+        targets = []
+        for _ in range(200):  # up to 20 s: the server's start and a scrape of each target
+            try:
+                targets = get("targets")["activeTargets"]
+                if len(targets) == 2 and all(t["lastScrape"] > "2000" for t in targets):
+                    break
+            except OSError:
+                if server_process.poll() is not None:
+                    break
+            time.sleep(0.1)
+        check("Prometheus scrapes the Pushgateway and the OpenMetrics export: both targets up, no scrape error",
+              len(targets) == 2 and all(t["health"] == "up" and not t["lastError"] for t in targets),
+              [(t["scrapePool"], t["health"], t["lastError"]) for t in targets])
+        query = ('benchgate_time_seconds{job="benchgate", estimate="median"} * 1e9 '
+                 '* on(job, instance, branch) group_left(commit) benchgate_run_info')
+        got = {(x["metric"]["benchmark"], x["metric"].get("commit")): float(x["value"][1])
+               for x in get("query", query=query)["result"] if x["metric"].get("branch") == "main"}
+        medians = {(b["name"], "0123abc"): b["estimates"]["median"]["point"] for b in doc["benchmarks"]}
+        check("the documented query (median ns joined with the run's commit) returns the pushed medians",
+              r.returncode == 0 and got.keys() == medians.keys()
+              and all(abs(got[k] / medians[k] - 1) < 1e-9 for k in medians), (r.stderr, got, medians))
+        exported = {x["metric"]["benchmark"]: float(x["value"][1])
+                    for x in get("query", query='benchgate_time_seconds{job="export", estimate="median"}')["result"]}
+        hostile = json.load(open(os.path.join(d, "hostile.json")))["benchmarks"]
+        check("the OpenMetrics export, parsed by Prometheus: every benchmark's median, hostile names intact",
+              exported.keys() == {b["name"] for b in hostile}
+              and all(abs(exported[b["name"]] / (b["estimates"]["median"]["point"] / 1e9) - 1) < 1e-9 for b in hostile),
+              exported)
+    finally:
+        server_process.kill()
+        server_process.wait(timeout=10)
+        server.shutdown()
+        server.server_close()
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -213,13 +299,13 @@ with tempfile.TemporaryDirectory() as d:
         r = push(fake + "/s400", first, "--timeout", "10")
         check("HTTP 400: exit 1 after one attempt, one line with the status and the body's first line",
               r.returncode == EXIT_NOT_PUSHED and one_error_line(r) and FakeEndpoint.counts.get("s400") == 1
-              and "HTTP 400: bad things in the text" in r.stderr and "second line" not in r.stderr,
+              and "refused the metrics: HTTP 400: bad things in the text" in r.stderr and "second line" not in r.stderr,
               (r.returncode, r.stderr, FakeEndpoint.counts))
 
         r = push(fake + "/s500", first, "--retries", "2", "--timeout", "20")
         check("HTTP 500: retried (--retries 2: 3 requests), then exit 1 and one line with the status",
               r.returncode == EXIT_NOT_PUSHED and one_error_line(r) and FakeEndpoint.counts.get("s500") == 3
-              and "HTTP 500: internal trouble" in r.stderr and "3 attempts" in r.stderr
+              and "failed: HTTP 500: internal trouble" in r.stderr and "3 attempts" in r.stderr
               and 1.4 < r.seconds < 10, (r.returncode, r.stderr, FakeEndpoint.counts, r.seconds))
 
         r = push(fake + "/flaky", first, "--timeout", "20")
@@ -253,8 +339,10 @@ with tempfile.TemporaryDirectory() as d:
     else:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        gateway = subprocess.Popen([pushgateway, f"--web.listen-address=127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        # --persistence.file= keeps the metrics in memory: Debian's default persists them in a
+        # file of /var/lib/prometheus, which a test must neither write nor read.
+        gateway = subprocess.Popen([pushgateway, f"--web.listen-address=127.0.0.1:{port}", "--persistence.file="],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             ready = False
             for _ in range(100):  # up to 10 s
@@ -312,6 +400,13 @@ with tempfile.TemporaryDirectory() as d:
             r = push(base + "/nothere", first)
             check("a path the Pushgateway does not serve: exit 1, one line with HTTP 404",
                   r.returncode == EXIT_NOT_PUSHED and one_error_line(r) and "HTTP 404" in r.stderr, (r.returncode, r.stderr))
+
+            prometheus = shutil.which("prometheus")
+            if not prometheus:
+                skipped.append("prometheus is missing (Debian: apt-get install prometheus): "
+                               "the scrapes by a Prometheus server did not run")
+            else:
+                scraped_by_prometheus(prometheus, base, d)
         finally:
             gateway.kill()
             gateway.wait(timeout=10)

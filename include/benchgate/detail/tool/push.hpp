@@ -87,7 +87,8 @@ inline std::string push_failure(const std::string& shown_url, const PushOutcome&
     std::string first = o.last.body.substr(0, o.last.body.find('\n'));
     if (first.size() > 200) first = first.substr(0, 200) + "...";
     if (first.empty()) first = "(no body)";
-    return "push: " + shown_url + " refused the metrics: HTTP " + std::to_string(o.last.status) + ": " + first + " (" + tries + ")";
+    const char* what = o.last.status >= 500 ? " failed: HTTP " : " refused the metrics: HTTP ";
+    return "push: " + shown_url + what + std::to_string(o.last.status) + ": " + first + " (" + tries + ")";
 }
 
 inline std::string push_usage(const std::string& program) {
@@ -183,7 +184,8 @@ inline int push_mode(const std::string& program, const std::vector<std::string>&
     if (a.has("--dry-run")) {
         std::fprintf(stderr, "note: --dry-run: would PUT %zu bytes to %s\n", body.size(), shown.c_str());
         std::fputs(body.c_str(), stdout);
-        return std::fflush(stdout) == 0 ? exit_ok : exit_usage;
+        if (std::fflush(stdout) != 0) return usage_error("push: --dry-run: cannot write to standard output");
+        return exit_ok;
     }
     if (!http_put_available())
         return usage_error("push: this benchgate was built without libcurl (Debian: apt-get install libcurl4-openssl-dev, then "
