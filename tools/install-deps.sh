@@ -69,7 +69,7 @@ if [ "${1:-}" = "--check" ]; then
     shift
 fi
 
-PACKAGES="meson ninja-build g++ pkg-config python3 python3-yaml catch2 libsimdjson-dev libhowardhinnant-date-dev valgrind cmake ccache clang-14 libclang-rt-14-dev"
+PACKAGES="meson ninja-build g++ pkg-config python3 python3-yaml catch2 libsimdjson-dev libhowardhinnant-date-dev libcurl4-openssl-dev valgrind cmake ccache clang-14 libclang-rt-14-dev prometheus prometheus-pushgateway"
 [ $# -gt 0 ] && PACKAGES="$PACKAGES $*"
 
 missing=""

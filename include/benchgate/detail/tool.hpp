@@ -18,6 +18,7 @@
 #include "tool/export.hpp"
 #include "tool/import_gbench.hpp"
 #include "tool/merge.hpp"
+#include "tool/push.hpp"
 #include "tool/bisect.hpp"
 
 namespace benchgate::detail::tool {
@@ -41,6 +42,8 @@ inline const std::vector<Command>& commands() {
          dashboard_mode},
         {"export", "FILE.json --format csv|json|bmf|github-action-benchmark|openmetrics [-o OUT]",
          "render a result file for another tool (Bencher, github-action-benchmark, Prometheus)", export_mode},
+        {"push", "URL FILE.json [--job NAME] [--group LABEL=VALUE,...] [--timeout S] [--retries N] [--dry-run]",
+         "send a result file's metrics to a Prometheus Pushgateway (retried on transient failures)", push_mode},
         {"import-gbench", "GB.json [GB2.json ...] -o OUT.json [--time real|cpu]",
          "convert Google Benchmark JSON into a result file (each file one process)", import_gbench_mode},
         {"merge", "A.json B.json ... -o ALL.json [--allow-mixed]", "join the result files of a suite's shards (--shard I/N) into one run",

@@ -1,6 +1,6 @@
-// benchgate: the OpenMetrics 1.0 text format, for a Prometheus push gateway or any scraper of
-// files. One gauge family per quantity, every benchmark a metric of it labelled
-// benchmark="<full name>"; the families, in this order:
+// benchgate: the OpenMetrics 1.0 text format, for any scraper of files, and the Prometheus text
+// format 0.0.4 of the same metrics, for a Prometheus Pushgateway. One gauge family per quantity,
+// every benchmark a metric of it labelled benchmark="<full name>"; the families, in this order:
 //
 //   benchgate_run_info                   info: host, cpu, cores, compiler, build type, version,
 //                                        commit, shard, created (labels left out when empty)
@@ -19,7 +19,8 @@
 //
 // A family no benchmark has is left out. Label values are escaped as the format requires
 // (backslash, double quote and line feed) and made valid UTF-8; help texts hold none of those
-// characters; the text ends with "# EOF".
+// characters; the text ends with "# EOF". prometheus_text_report renders the same metrics in the
+// Prometheus text format 0.0.4 (what `benchgate push` sends to a Pushgateway).
 #pragma once
 
 #include <charconv>
@@ -59,21 +60,39 @@ inline std::string openmetrics_number(double v) {
     return out;
 }
 
-inline std::string openmetrics_report(const RunResult& run) {
-    std::string out;
-    auto family = [&](const std::string& name, const char* type, const char* unit, const char* help) {
-        out += "# TYPE " + name + " " + type + "\n";
-        if (unit[0]) out += "# UNIT " + name + " " + unit + "\n";
-        out += "# HELP " + name + " " + help + "\n";
+// One sample of a family: its labels (unescaped; the renderers escape them) and its value as
+// text, which reads the same in both formats below.
+struct MetricSample {
+    std::vector<std::pair<std::string, std::string>> labels;
+    std::string value;
+};
+
+// One family of the list at the top of this file; `type` is OpenMetrics' ("info" or "gauge"),
+// `unit` "" when it has none. An info family's samples are named `name` + "_info".
+struct MetricFamily {
+    std::string name;
+    const char* type;
+    const char* unit;
+    const char* help;  // holds no backslash, double quote or line feed
+    std::vector<MetricSample> samples;
+};
+
+// The metrics of a run, the one model both text formats render.
+inline std::vector<MetricFamily> metric_families(const RunResult& run) {
+    std::vector<MetricFamily> out;
+    auto family = [&](const std::string& name, const char* type, const char* unit, const char* help) -> MetricFamily& {
+        out.push_back(MetricFamily{name, type, unit, help, {}});
+        return out.back();
     };
-    auto label = [](const BenchmarkResult& b) { return "benchmark=\"" + openmetrics_label_value(b.name) + "\""; };
+    auto sample = [](MetricFamily& f, const BenchmarkResult& b, std::string value) {
+        f.samples.push_back(MetricSample{{{"benchmark", b.name}}, std::move(value)});
+    };
 
     const Context& c = run.context;
-    family("benchgate_run", "info", "", "Where and how the run was measured.");
-    std::string labels;
+    MetricFamily& run_info = family("benchgate_run", "info", "", "Where and how the run was measured.");
+    std::vector<std::pair<std::string, std::string>> labels;
     auto info = [&](const char* key, const std::string& value) {
-        if (value.empty()) return;
-        labels += (labels.empty() ? "" : ",") + std::string(key) + "=\"" + openmetrics_label_value(value) + "\"";
+        if (!value.empty()) labels.emplace_back(key, value);
     };
     info("host", c.host);
     info("cpu", c.cpu);
@@ -84,7 +103,7 @@ inline std::string openmetrics_report(const RunResult& run) {
     info("commit", c.commit);
     info("shard", c.shard);
     info("created", run.created);
-    out += "benchgate_run_info{" + labels + "} 1\n";
+    run_info.samples.push_back(MetricSample{labels, "1"});
 
     bool any_ok = false, any_bytes = false, any_elements = false;
     for (const auto& b : run.benchmarks) {
@@ -93,29 +112,30 @@ inline std::string openmetrics_report(const RunResult& run) {
         any_elements = any_elements || (!b.failed() && b.throughput_unit == "elements");
     }
     if (any_ok) {
-        family("benchgate_time_seconds", "gauge", "seconds",
-               "Time per iteration: the median of the samples (label estimate: median) and the ends of its 95% "
-               "interval (lower, upper).");
+        MetricFamily& time = family("benchgate_time_seconds", "gauge", "seconds",
+                                    "Time per iteration: the median of the samples (label estimate: median) and the ends of its "
+                                    "95% interval (lower, upper).");
         for (const auto& b : run.benchmarks) {
             if (b.failed()) continue;
             const Estimate& m = b.estimates.median;
             for (const auto& [which, ns] : {std::pair<const char*, double>{"median", m.point}, {"lower", m.lower}, {"upper", m.upper}})
-                out += "benchgate_time_seconds{" + label(b) + ",estimate=\"" + which + "\"} " + openmetrics_number(ns / 1e9) + "\n";
+                time.samples.push_back(MetricSample{{{"benchmark", b.name}, {"estimate", which}}, openmetrics_number(ns / 1e9)});
         }
-        family("benchgate_samples", "gauge", "", "Samples taken (each the time per iteration of one batch of iterations).");
+        MetricFamily& samples =
+            family("benchgate_samples", "gauge", "", "Samples taken (each the time per iteration of one batch of iterations).");
         for (const auto& b : run.benchmarks)
-            if (!b.failed()) out += "benchgate_samples{" + label(b) + "} " + std::to_string(b.samples.size()) + "\n";
+            if (!b.failed()) sample(samples, b, std::to_string(b.samples.size()));
     }
     if (!run.benchmarks.empty()) {
-        family("benchgate_failed", "gauge", "", "1 when the benchmark failed (its message is in the result file), 0 otherwise.");
-        for (const auto& b : run.benchmarks) out += "benchgate_failed{" + label(b) + "} " + (b.failed() ? "1" : "0") + "\n";
+        MetricFamily& failed =
+            family("benchgate_failed", "gauge", "", "1 when the benchmark failed (its message is in the result file), 0 otherwise.");
+        for (const auto& b : run.benchmarks) sample(failed, b, b.failed() ? "1" : "0");
     }
     auto rates = [&](const char* unit, const char* name, const char* per_second, const char* help) {
-        family(name, "gauge", per_second, help);
+        MetricFamily& f = family(name, "gauge", per_second, help);
         for (const auto& b : run.benchmarks)
             if (!b.failed() && b.throughput_unit == unit && b.estimates.median.point > 0)
-                out += std::string(name) + "{" + label(b) + "} " +
-                       openmetrics_number(b.throughput * 1e9 / b.estimates.median.point) + "\n";
+                sample(f, b, openmetrics_number(b.throughput * 1e9 / b.estimates.median.point));
     };
     if (any_bytes)
         rates("bytes", "benchgate_throughput_bytes_per_second", "bytes_per_second",
@@ -127,9 +147,9 @@ inline std::string openmetrics_report(const RunResult& run) {
         bool any = false;
         for (const auto& b : run.benchmarks) any = any || (!b.failed() && std::isfinite(get(b)));
         if (!any) return;
-        family(name, "gauge", "", help);
+        MetricFamily& f = family(name, "gauge", "", help);
         for (const auto& b : run.benchmarks)
-            if (!b.failed() && std::isfinite(get(b))) out += std::string(name) + "{" + label(b) + "} " + openmetrics_number(get(b)) + "\n";
+            if (!b.failed() && std::isfinite(get(b))) sample(f, b, openmetrics_number(get(b)));
     };
     per_iteration("benchgate_instructions_per_iteration", "Instructions per iteration, counted under callgrind.",
                   [](const BenchmarkResult& b) { return b.metrics.instructions; });
@@ -139,7 +159,43 @@ inline std::string openmetrics_report(const RunResult& run) {
                   [](const BenchmarkResult& b) { return b.metrics.allocations; });
     per_iteration("benchgate_allocated_bytes_per_iteration", "Bytes allocated with operator new per iteration.",
                   [](const BenchmarkResult& b) { return b.metrics.allocated_bytes; });
+    return out;
+}
+
+// A sample's line: NAME{label="value",...} VALUE (the label escapes are the same in both formats).
+inline std::string metric_sample_line(const std::string& name, const MetricSample& s) {
+    std::string line = name + "{";
+    for (std::size_t i = 0; i < s.labels.size(); ++i)
+        line += (i ? "," : "") + s.labels[i].first + "=\"" + openmetrics_label_value(s.labels[i].second) + "\"";
+    return line + "} " + s.value + "\n";
+}
+
+inline std::string openmetrics_report(const RunResult& run) {
+    std::string out;
+    for (const MetricFamily& f : metric_families(run)) {
+        out += "# TYPE " + f.name + " " + f.type + "\n";
+        if (f.unit[0]) out += "# UNIT " + f.name + " " + f.unit + "\n";
+        out += "# HELP " + f.name + " " + f.help + "\n";
+        const std::string sample_name = f.name + (std::string_view(f.type) == "info" ? "_info" : "");
+        for (const MetricSample& s : f.samples) out += metric_sample_line(sample_name, s);
+    }
     out += "# EOF\n";
+    return out;
+}
+
+// The same metrics in the Prometheus text format 0.0.4, which a Pushgateway and promtool read
+// (and the node exporter's textfile collector): no UNIT lines and no "# EOF", which that format
+// lacks; the info family becomes a gauge named benchgate_run_info (0.0.4 has no info type, and a
+// family's name there is its samples' name); no timestamps (a Pushgateway refuses them).
+inline std::string prometheus_text_report(const RunResult& run) {
+    std::string out;
+    for (const MetricFamily& f : metric_families(run)) {
+        const bool info = std::string_view(f.type) == "info";
+        const std::string name = f.name + (info ? "_info" : "");
+        out += "# HELP " + name + " " + f.help + "\n";
+        out += "# TYPE " + name + " " + (info ? "gauge" : f.type) + "\n";
+        for (const MetricSample& s : f.samples) out += metric_sample_line(name, s);
+    }
     return out;
 }
 
