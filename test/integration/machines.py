@@ -143,6 +143,10 @@ with tempfile.TemporaryDirectory() as d:
     check("result files: one column per machine, each one run; the reference M1 the smallest id (a tie in runs)",
           r.returncode == 0 and len(ids) == 3 and ids[0][1] == min(i for _, i in ids) and "| M1 (reference) |" in r.stdout
           and r.stdout.count("too few runs") >= 3 * len(names) - 1, r.stdout + r.stderr)
+    r = run([TOOL, "machines", *files, "--json", "-", "--reference", files[1]])
+    doc5 = json.loads(r.stdout) if r.returncode == 0 else {}
+    check("result files: --reference FILE takes the machine that file ran on",
+          r.returncode == 0 and doc5["reference"] == ms[1]["id"], r.stdout[:300] + r.stderr)
     r = run([TOOL, "machines", files[0], files[1], last[MACHINES[0][0]].replace("-11.", "-10."), "--json", "-"])
     doc4 = json.loads(r.stdout) if r.returncode == 0 else {}
     check("result files: two runs of one machine are its series (2 runs), in order of their created time",

@@ -1,7 +1,10 @@
 // benchgate: the dashboard page. One self-contained HTML file that charts every benchmark's
 // history, grouped by machine: the median per run with its 95% interval, the verdict of each
 // run against the one before, the level changes found in the history, a filter, a summary
-// table of the latest verdicts and trends, and the list of slowdowns.
+// table of the latest verdicts and trends, and the list of slowdowns. A second view
+// (#view=machines, with two machines or more) puts the machines side by side from the same
+// data: per benchmark each machine's latest value and its ratio to a reference machine chosen
+// in the page, and one chart with every machine's series overlaid.
 //
 // Everything is inline (style, script, data), so the page opens offline from file:// and
 // loads nothing: no URL of any kind is written. The data goes into one

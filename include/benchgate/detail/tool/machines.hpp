@@ -36,8 +36,9 @@ inline std::string machines_usage(const std::string& program) {
            "kind; several files of one machine are its runs in the order of their \"created\" time.\n"
            "A benchmark a machine did not measure shows \xE2\x80\x94.\n\n"
            "options:\n"
-           "  --reference MACHINE   the machine ratios are to: its id, a unique prefix of it, or its label\n"
-           "                        (default M1: the machine with the most runs)\n"
+           "  --reference MACHINE   the machine ratios are to: its id, a unique prefix of it, its label, or\n"
+           "                        one of the result files given (the machine it ran on)\n"
+           "                        (default M1: the machine with the most runs, ties: the smaller id)\n"
            "  --filter REGEX        only benchmarks whose name matches\n"
            "  --json FILE           also write the table as JSON ('-': standard output)\n"
            "  --markdown FILE       also write the table as markdown, e.g. for a PR comment ('-': standard output)\n"
@@ -150,10 +151,15 @@ inline int machines_mode(const std::string& program, const std::vector<std::stri
             return exit_usage;
         }
     }
+    // --reference naming one of the result files: the machine that file ran on.
+    std::string reference = a.get("--reference");
+    if (!directory || a.positional.size() > 1)
+        for (const auto& e : entries)
+            if (e.file == reference) reference = e.machine;
     apply_filter(entries, filter);
     const auto trends = history::machine_trends(entries, cfg);
     report::SideBySide table;
-    if (std::string problem = history::side_by_side(trends, a.get("--reference"), benchmark_units(entries), table);
+    if (std::string problem = history::side_by_side(trends, reference, benchmark_units(entries), table);
         !problem.empty()) {
         cli::print_error(problem);
         return exit_usage;
