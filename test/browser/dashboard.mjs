@@ -13,7 +13,10 @@
 // no console error, no page error; the filter hides charts and table rows; hovering a point
 // shows the tooltip with its date and commit; on the hostile page no injected code runs and
 // the names appear as text; 50 runs x 500 benchmarks are ready (first visible charts drawn) in
-// under 2 s, median of 5 loads; 50 runs x 1000 benchmarks is under 5 MB.
+// under 2 s, median of 5 loads; 50 runs x 1000 benchmarks is under 5 MB. The machines view
+// (#view=machines, 4 machines): its legend and order, a row per benchmark with ratios to the
+// reference chosen in the page and a dash where a machine lacks one, overlay charts, the filter,
+// hostile names as text; 4 machines x 1000 benchmarks x 50 runs ready in under 2 s, median of 5 loads.
 // Exit code 77 (a skip for meson) when Chromium or node_modules/playwright-core is missing.
 // BENCHGATE_CHROMIUM names another browser binary (default /usr/bin/chromium).
 
@@ -58,9 +61,10 @@ const check = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-function makePage(name, runs, benchmarks, hostile = false) {
+function makePage(name, runs, benchmarks, hostile = false, machines = 2) {
   const file = path.join(work, name);
-  execFileSync(fixture, [file, String(runs), String(benchmarks), ...(hostile ? ['--hostile'] : [])], { stdio: 'pipe' });
+  execFileSync(fixture, [file, String(runs), String(benchmarks), ...(hostile ? ['--hostile'] : []), '--machines', String(machines)],
+    { stdio: 'pipe' });
   return file;
 }
 
@@ -79,6 +83,15 @@ async function open(browser, file, viewport = { width: 1280, height: 900 }, frag
   const wall = Date.now() - started;
   const ready = await page.evaluate(() => window.__dashboardReadyMs);
   return { page, log, ready, wall };
+}
+
+// The page opened in the machines view (#view=machines); `ready` is when its first visible
+// charts were drawn, in ms after navigation start.
+async function openMachines(browser, file, viewport, fragment = '#view=machines') {
+  const opened = await open(browser, file, viewport, fragment);
+  await opened.page.waitForFunction(() => window.__machinesReady === true, null, { timeout: 30000 });
+  opened.ready = await opened.page.evaluate(() => window.__machinesReadyMs);
+  return opened;
 }
 
 const visibleCharts = (page) => page.evaluate(() => [...document.querySelectorAll('[data-chart]')].filter((e) => !e.hidden).length);
@@ -206,6 +219,69 @@ async function checks(browser) {
     await linked.page.close();
   }
 
+  // The machines view: 4 machines x 12 benchmarks x 30 runs (the third and fourth with fewer runs,
+  // each lacking a few benchmarks).
+  {
+    const file = makePage('machines.html', 30, 12, false, 4);
+    const { page, log } = await openMachines(browser, file);
+    const data = await page.evaluate(() => JSON.parse(document.getElementById('data').textContent));
+    // The order `benchgate machines` uses: most runs first, ties by the smaller id.
+    const order = data.machines.map((m, i) => i).sort((a, b) =>
+      data.machines[b].runs.length - data.machines[a].runs.length || (data.machines[a].id < data.machines[b].id ? -1 : 1));
+    const legend = await page.$$eval('#compare .legendp tbody tr', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent.trim())));
+    check(legend.length === 4 && legend.every((r, k) => r[0] === 'M' + (k + 1) && r[2] === data.machines[order[k]].id &&
+      r[1] === data.machines[order[k]].fingerprint && r[3] === String(data.machines[order[k]].runs.length)),
+      `machines view: a legend of 4 machines, M1..M4 by runs then id (${legend.map((r) => r[0] + '=' + r[2]).join(', ')})`);
+    check(await page.evaluate(() => [...document.querySelectorAll('section.machine:not(.compare)')].every((s) => s.hidden) &&
+      !document.getElementById('compare').hidden), 'machines view: the per-machine sections hidden, the side-by-side section shown');
+    const names = [];
+    for (const k of order) for (const s of data.machines[k].series) if (!names.includes(s.name)) names.push(s.name);
+    const latest = (k, name) => { const s = data.machines[order[k]].series.find((x) => x.name === name); return s ? s.l : undefined; };
+    const rows = await page.$$eval('#compare .summary tbody tr', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent)));
+    const missing = names.reduce((a, n) => a + [0, 1, 2, 3].filter((k) => latest(k, n) === undefined).length, 0);
+    check(rows.length === names.length && rows.every((r, i) => r[0] === names[i]) && missing > 0 &&
+      rows.flat().filter((c) => c === '\u2014').length === missing,
+      `machines view: a row per benchmark in M1's order, ${missing} cells of benchmarks a machine lacks read \u2014`);
+    const ratioShown = (rowsNow, refK) => names.every((n, i) => [0, 1, 2, 3].every((k) => {
+      const cell = rowsNow[i][k + 1];
+      if (latest(k, n) === undefined) return cell === '\u2014';
+      if (k === refK) return cell.includes('reference');
+      const r = latest(refK, n);
+      return r === undefined ? cell.includes('\u00d7\u2014') : cell.includes('\u00d7' + (latest(k, n) / r).toFixed(3));
+    }));
+    check(ratioShown(rows, 0), 'machines view: every ratio is the latest value over M1\'s, to 3 decimals (\u00d7\u2014 where M1 lacks it)');
+    await page.selectOption('#reference', '1');
+    const rows2 = await page.$$eval('#compare .summary tbody tr', (rs) => rs.map((r) => [...r.children].map((c) => c.textContent)));
+    check(ratioShown(rows2, 1), 'machines view: choosing M2 as the reference in the page gives every ratio over M2\'s');
+    const drawn = await page.$$eval('#compare [data-compare]', (cs) => cs.filter((c) => c.querySelector('svg').childElementCount > 0)
+      .map((c) => [c.querySelector('.name').textContent, c.querySelectorAll('path.mline').length]));
+    check(drawn.length > 0 && drawn.every(([n, lines]) => lines === [0, 1, 2, 3].filter((k) => latest(k, n) !== undefined).length),
+      `machines view: the visible charts drawn, one line per machine that has the benchmark (${drawn.length} drawn)`);
+    check((await page.locator('#compare [data-compare]').count()) === names.length, `machines view: ${names.length} charts, one per benchmark`);
+    await page.fill('#filter', 'hash');
+    const expected = names.filter((n) => n.includes('hash')).length;
+    const shownRows = await page.evaluate(() => [...document.querySelectorAll('#compare .summary tbody tr')].filter((r) => !r.hidden).length);
+    const shownCards = await page.evaluate(() => [...document.querySelectorAll('#compare [data-compare]')].filter((r) => !r.hidden).length);
+    check(shownRows === expected && shownCards === expected && (await page.textContent('#count')) === `${expected} of ${names.length} benchmarks`,
+      `machines view: filter 'hash' leaves ${shownRows} rows and ${shownCards} charts (expected ${expected})`);
+    await page.waitForFunction(() => location.hash === '#view=machines&filter=hash', null, { timeout: 5000 }).catch(() => {});
+    check((await page.evaluate(() => location.hash)) === '#view=machines&filter=hash', 'machines view: the view and filter kept in the #fragment');
+    await page.click('.views button[data-view=sections]');
+    check(await page.evaluate(() => document.getElementById('compare').hidden &&
+      [...document.querySelectorAll('section.machine:not(.compare)')].every((s) => !s.hidden)) &&
+      (await visibleCharts(page)) === data.machines.reduce((a, m) => a + m.series.filter((x) => x.name.includes('hash')).length, 0),
+      'machines view: the switch goes back to the per-machine sections, still filtered');
+    check(log.errors.length === 0, `machines view: no console or page errors${log.errors.length ? ': ' + log.errors.join('; ') : ''}`);
+    check(log.requests.length === 0, `machines view: no request besides the page${log.requests.length ? ': ' + log.requests.join(', ') : ''}`);
+    await page.close();
+
+    const one = await open(browser, makePage('one.html', 10, 5, false, 1), undefined, '#view=machines');
+    check(await one.page.evaluate(() => document.querySelector('.views').hidden && !document.getElementById('compare')),
+      'one machine: no switch, and #view=machines opens the ordinary page');
+    check(one.log.errors.length === 0, 'one machine: no errors');
+    await one.page.close();
+  }
+
   // The hostile page: names, title, fingerprint, commit, trend and status made of markup.
   {
     const file = makePage('hostile.html', 30, 20, true);
@@ -227,6 +303,23 @@ async function checks(browser) {
     check(log.errors.length === 0, `hostile page: no console or page errors${log.errors.length ? ': ' + log.errors.join('; ') : ''}`);
     check(log.requests.length === 0, `hostile page: no request besides the page${log.requests.length ? ': ' + log.requests.join(', ') : ''}`);
     await page.close();
+
+    // The same page in the machines view, every chart drawn.
+    const side = await openMachines(browser, file);
+    const height = await side.page.evaluate(() => document.documentElement.scrollHeight);
+    await side.page.setViewportSize({ width: 1280, height: Math.min(height, 30000) });
+    await side.page.waitForFunction(() => [...document.querySelectorAll('[data-compare] svg')].every((s) => s.childElementCount > 0));
+    check((await side.page.evaluate(() => typeof window.__pwned)) === 'undefined' && side.log.dialogs.length === 0 &&
+      (await side.page.evaluate(() => document.scripts.length)) === 2 &&
+      (await side.page.evaluate(() => document.querySelectorAll('img, i, [onerror]').length)) === 0,
+      'hostile page, machines view: no injected code runs, no injected element');
+    const sideNames = await side.page.$$eval('#compare .summary td.name', (e) => e.map((x) => x.textContent));
+    check(['</script><script>alert(1)</script>', '<img src=x onerror=window.__pwned=1>', 'line\u2028separator'].every((n) => sideNames.includes(n)),
+      'hostile page, machines view: hostile names appear as text in the table');
+    const options = await side.page.$$eval('#reference option', (o) => o.map((x) => x.textContent));
+    check(options.some((o) => o.includes('<i>AMD</i> "EPYC"')), 'hostile page, machines view: the hostile fingerprint appears as text');
+    check(side.log.errors.length === 0, `hostile page, machines view: no console or page errors${side.log.errors.length ? ': ' + side.log.errors.join('; ') : ''}`);
+    await side.page.close();
   }
 
   // Load time: 2 machines x 500 benchmarks x 50 runs, from navigation start to the first visible charts drawn.
@@ -250,6 +343,29 @@ async function checks(browser) {
       `(goto to ready, measured by the driver: median ${median(walls)} ms)`);
     check(median(times) < READY_LIMIT_MS, `50 x 500: median time to ready ${median(times).toFixed(0)} ms < ${READY_LIMIT_MS} ms`);
     check(errors.length === 0, `50 x 500: no console or page errors${errors.length ? ': ' + errors.join('; ') : ''}`);
+  }
+
+  // Load time of the machines view: 4 machines x 1000 benchmarks x 50 runs, from navigation start
+  // (the address with #view=machines) to its first visible charts drawn.
+  {
+    const file = makePage('machines-load.html', 50, 1000, false, 4);
+    const times = [];
+    let errors = [];
+    for (let i = 0; i < LOADS; i++) {
+      const { page, log, ready } = await openMachines(browser, file);
+      times.push(ready);
+      if (i === 0) check((await page.locator('#compare [data-compare]').count()) === 1000 &&
+        (await page.locator('#compare .summary tbody tr').count()) === 1000,
+        'machines view, 4 x 1000 x 50: 1000 overlay charts and 1000 table rows');
+      errors = errors.concat(log.errors);
+      await page.close();
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const size = fs.statSync(file).size;
+    console.log(`load time of the machines view, 4 machines x 1000 benchmarks x 50 runs (${(size / 1e6).toFixed(2)} MB), ${LOADS} loads: ` +
+      `ready at ${times.map((t) => t.toFixed(0)).join(', ')} ms after navigation start; median ${median(times).toFixed(0)} ms`);
+    check(median(times) < READY_LIMIT_MS, `machines view, 4 x 1000 x 50: median time to ready ${median(times).toFixed(0)} ms < ${READY_LIMIT_MS} ms`);
+    check(errors.length === 0, `machines view, 4 x 1000 x 50: no console or page errors${errors.length ? ': ' + errors.join('; ') : ''}`);
   }
 
   // Size: 2 machines x 1000 benchmarks x 50 runs.

@@ -1,9 +1,11 @@
 // Writes a dashboard page of synthetic history, for the browser test (test/browser/dashboard.mjs)
 // and the screenshot in docs/dashboard.md.
 //
-//   dashboard_fixture OUT.html RUNS BENCHMARKS [--hostile]
+//   dashboard_fixture OUT.html RUNS BENCHMARKS [--hostile] [--machines N]
 //
-// Two machines, each with RUNS daily runs and the same BENCHMARKS benchmarks. The data is
+// Two machines (N, up to 8, with --machines), each with RUNS daily runs and the same BENCHMARKS
+// benchmarks; from the third machine on, each has fewer runs (RUNS - 5 x its index, at least
+// one) and lacks every seventh benchmark (a different seventh on each). The data is
 // deterministic: noisy series, some with a step slower (a change point and a REGRESSION
 // verdict, a few of them in the newest run), some with a step faster, some drifting, some added
 // later, one with a failed run. --hostile gives the first benchmarks names that try to break
@@ -15,6 +17,7 @@
 #include <benchgate/benchgate.hpp>
 #include <benchgate/report/dashboard.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -133,10 +136,20 @@ void make_odd(DashboardSeries& s, std::size_t kind, std::size_t runs) {
 }
 
 DashboardMachine machine(int which, std::size_t runs, std::size_t benchmarks, bool hostile) {
+    static const char* const ids[] = {"3fa9c2d1", "b07e44a8", "5c1d9e07", "e2a4f610", "0b9c3d2e", "7d6e5f40", "a1b2c3d4", "9f8e7d6c"};
+    static const char* const fingerprints[] = {
+        "Intel Xeon E5-2690 v4 \xC2\xB7 2 cores \xC2\xB7 g++ 12 \xC2\xB7 release",
+        "AMD EPYC 7B13 \xC2\xB7 2 cores \xC2\xB7 clang++ 16 \xC2\xB7 release",
+        "Apple M2 \xC2\xB7 8 cores \xC2\xB7 clang++ 15 \xC2\xB7 release",
+        "Ampere Altra \xC2\xB7 4 cores \xC2\xB7 g++ 12 \xC2\xB7 release",
+        "Intel Core i7-12700 \xC2\xB7 12 cores \xC2\xB7 g++ 13 \xC2\xB7 release",
+        "AMD Ryzen 9 7950X \xC2\xB7 16 cores \xC2\xB7 g++ 13 \xC2\xB7 release",
+        "Intel Xeon Platinum 8375C \xC2\xB7 4 cores \xC2\xB7 g++ 12 \xC2\xB7 release",
+        "AWS Graviton3 \xC2\xB7 4 cores \xC2\xB7 g++ 12 \xC2\xB7 release"};
     DashboardMachine m;
-    m.id = which == 0 ? "3fa9c2d1" : "b07e44a8";
-    m.fingerprint = which == 0 ? "Intel Xeon E5-2690 v4 \xC2\xB7 2 cores \xC2\xB7 g++ 12 \xC2\xB7 release"
-                               : "AMD EPYC 7B13 \xC2\xB7 2 cores \xC2\xB7 clang++ 16 \xC2\xB7 release";
+    m.id = ids[which];
+    m.fingerprint = fingerprints[which];
+    if (which >= 2) runs = std::max<std::size_t>(1, runs > 5u * which ? runs - 5u * which : 1);
     if (hostile && which == 1) m.fingerprint = "<i>AMD</i> \"EPYC\" & \xff\xfe \xC2\xB7 </script> \xC2\xB7 release";
     const std::time_t last = 1795838400 + which * 7200;  // 2026-11-28T04:00:00Z, the second machine two hours later
     std::vector<std::time_t> times(runs);
@@ -153,9 +166,16 @@ DashboardMachine machine(int which, std::size_t runs, std::size_t benchmarks, bo
         Random rng(0xB3C4u + i * 7919u + static_cast<std::uint64_t>(which) * 104729u);
         DashboardSeries s;
         s.name = hostile && i < nasty.size() ? nasty[i] : benchmark_name(i);
-        // A level between 3 ns and 2 ms, log-uniform; the second machine 10-40% slower.
-        double level = std::exp(std::log(3.0) + rng.uniform() * (std::log(2e6) - std::log(3.0)));
+        // A level between 3 ns and 2 ms, log-uniform; the second machine 10-40% slower, the others
+        // between 40% faster and 40% slower.
+        // The level is the benchmark's, the same draw on every machine (the machine's own draw is
+        // still taken, so that the rest of its series stays as it was).
+        Random common(0xB3C4u + i * 7919u);
+        double level = std::exp(std::log(3.0) + common.uniform() * (std::log(2e6) - std::log(3.0)));
+        rng.uniform();
         if (which == 1) level *= 1.1 + 0.3 * rng.uniform();
+        if (which >= 2) level *= 0.6 + 0.8 * rng.uniform();
+        if (which >= 2 && i % 7 == static_cast<std::size_t>(which)) continue;
         const bool noisy = i % 9 == 4;
         const double cv = noisy ? 0.05 : 0.003 + 0.02 * rng.uniform() * rng.uniform();
         const bool step_up = i % 7 == 3, step_down = i % 11 == 5, drifts = i % 13 == 8;
@@ -225,8 +245,17 @@ DashboardMachine machine(int which, std::size_t runs, std::size_t benchmarks, bo
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 4 || argc > 5 || (argc == 5 && std::string(argv[4]) != "--hostile")) {
-        std::fprintf(stderr, "usage: dashboard_fixture OUT.html RUNS BENCHMARKS [--hostile]\n");
+    bool hostile = false;
+    long machines = 2;
+    bool usage = argc < 4;
+    for (int i = 4; i < argc && !usage; ++i) {
+        const std::string a = argv[i];
+        if (a == "--hostile") hostile = true;
+        else if (a == "--machines" && i + 1 < argc) machines = std::strtol(argv[++i], nullptr, 10);
+        else usage = true;
+    }
+    if (usage || machines < 1 || machines > 8) {
+        std::fprintf(stderr, "usage: dashboard_fixture OUT.html RUNS BENCHMARKS [--hostile] [--machines N (1-8)]\n");
         return 2;
     }
     const long runs = std::strtol(argv[2], nullptr, 10), benchmarks = std::strtol(argv[3], nullptr, 10);
@@ -234,11 +263,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "dashboard_fixture: RUNS and BENCHMARKS must be positive\n");
         return 2;
     }
-    const bool hostile = argc == 5;
     DashboardData data;
     data.generated = "2026-11-28T04:12:00Z";
     if (hostile) data.title = "benchgate <dashboard> & \"friends\" </title></script>\xff";
-    for (int m = 0; m < 2; ++m)
+    for (int m = 0; m < machines; ++m)
         data.machines.push_back(machine(m, static_cast<std::size_t>(runs), static_cast<std::size_t>(benchmarks), hostile));
     if (hostile) data.machines.push_back({"00000000", "", {}, {}});  // a machine with nothing: no runs, no benchmarks
     const std::string page = dashboard_html(data);
@@ -247,6 +275,6 @@ int main(int argc, char** argv) {
         std::perror(argv[1]);
         return 1;
     }
-    std::printf("%s: %zu bytes, 2 machines x %ld benchmarks x %ld runs\n", argv[1], page.size(), benchmarks, runs);
+    std::printf("%s: %zu bytes, %ld machines x %ld benchmarks x %ld runs\n", argv[1], page.size(), machines, benchmarks, runs);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "tool/compare.hpp"
 #include "tool/history.hpp"
 #include "tool/trend.hpp"
+#include "tool/machines.hpp"
 #include "tool/dashboard.hpp"
 #include "tool/explain.hpp"
 #include "tool/export.hpp"
@@ -38,6 +39,8 @@ inline const std::vector<Command>& commands() {
          history_mode},
         {"trend", "DIR [--fail-on-drift] [--markdown FILE]", "latest value, 7- and 30-day means, drift and change points",
          trend_mode},
+        {"machines", "HISTORY_DIR | RESULT.json ... [--reference MACHINE] [--json FILE] [--markdown FILE]",
+         "the same benchmarks on several machines side by side: latest values, ratios to a reference, trends", machines_mode},
         {"dashboard", "DIR -o SITE [--title TEXT]", "one self-contained offline page of a history: charts, trends, regressions",
          dashboard_mode},
         {"export", "FILE.json --format csv|json|bmf|github-action-benchmark|openmetrics [-o OUT]",

@@ -1,7 +1,10 @@
 // benchgate: the dashboard page. One self-contained HTML file that charts every benchmark's
 // history, grouped by machine: the median per run with its 95% interval, the verdict of each
 // run against the one before, the level changes found in the history, a filter, a summary
-// table of the latest verdicts and trends, and the list of slowdowns.
+// table of the latest verdicts and trends, and the list of slowdowns. A second view
+// (#view=machines, with two machines or more) puts the machines side by side from the same
+// data: per benchmark each machine's latest value and its ratio to a reference machine chosen
+// in the page, and one chart with every machine's series overlaid.
 //
 // Everything is inline (style, script, data), so the page opens offline from file:// and
 // loads nothing: no URL of any kind is written. The data goes into one
@@ -396,6 +399,20 @@ svg.chart{display:block;width:100%;height:160px;overflow:visible}
 .tip .tr b.up{color:var(--reg)}.tip .tr b.down{color:var(--imp)}
 .tip .tc{margin-top:4px;padding-top:4px;border-top:1px solid var(--grid);font-weight:600}
 .tip .tc.slower{color:var(--reg)}.tip .tc.faster{color:var(--imp)}
+.views{display:inline-flex;border:1px solid #cfd4db;border-radius:7px;overflow:hidden;background:#fff}
+.views button{font:inherit;font-size:12.5px;border:0;background:none;color:var(--ink);padding:6px 11px;cursor:pointer}
+.views button+button{border-left:1px solid #cfd4db}
+.views button[aria-pressed=true]{background:var(--accent);color:#fff}
+.panel>h3 select{font:inherit;font-weight:400;font-size:12.5px;margin-left:auto;max-width:60%;padding:2px 6px;border:1px solid #cfd4db;border-radius:6px;background:#fff;color:var(--ink)}
+.sw.m{width:12px;height:12px;border-radius:3px;vertical-align:-1px}
+td.cv small{display:block;color:var(--muted);font-size:11.5px}
+td.cv small.up{color:var(--reg)}td.cv small.down{color:var(--imp)}
+td.cv.ref{background:#f7f9fc}
+td.miss{color:var(--faint)}
+.ckeys{display:flex;flex-wrap:wrap;gap:2px 12px;font-size:12px;color:var(--muted);margin:2px 0 4px;min-height:18px}
+.ckeys span{display:inline-flex;align-items:center;gap:4px;white-space:nowrap}
+.ckeys b{color:var(--ink);font-weight:600}
+.chart .mline{fill:none;stroke-width:1.6;stroke-linejoin:round;stroke-linecap:round}
 footer{color:var(--faint);font-size:12px;padding:10px 0 28px}
 noscript p{background:#fff3cd;border:1px solid #e9d48b;padding:10px 14px;border-radius:8px}
 @media (max-width:700px){.wrap{padding:0 12px}.legend{margin-left:0}.nav{display:none}.grid{grid-template-columns:1fr}}
@@ -529,161 +546,164 @@ D.machines.forEach((m, mi) => {
     M.items.push(it);
   });
 
-  /* Latest verdicts at a glance. */
-  const chips = el('div', 'chips');
-  const order = [...latest.keys()].sort((a, b) => (SEVERITY[a] ?? 2.5) - (SEVERITY[b] ?? 2.5));
-  for (const k of order) {
-    const c = el('span', 'chip ' + (CLS[k] || ''));
-    c.appendChild(el('b', '', String(latest.get(k))));
-    c.appendChild(document.createTextNode(' ' + (k ? k.toLowerCase() : 'no verdict')));
-    chips.appendChild(c);
-  }
-  if (order.length) {
-    const lead = el('span', 'chip', 'latest run:');
-    lead.style.border = '0';
-    lead.style.background = 'none';
-    chips.insertBefore(lead, chips.firstChild);
-  }
-  sec.appendChild(chips);
-  if (!M.items.length) sec.appendChild(el('div', 'none', 'No benchmark recorded on this machine.'));
+  app.appendChild(sec);
+  /* The rest of the section (chips, slowdowns, charts, table) is built when the per-machine
+     view is first shown: a page opened in the machines view does not pay for it. */
+  M.build = () => {
+    /* Latest verdicts at a glance. */
+    const chips = el('div', 'chips');
+    const order = [...latest.keys()].sort((a, b) => (SEVERITY[a] ?? 2.5) - (SEVERITY[b] ?? 2.5));
+    for (const k of order) {
+      const c = el('span', 'chip ' + (CLS[k] || ''));
+      c.appendChild(el('b', '', String(latest.get(k))));
+      c.appendChild(document.createTextNode(' ' + (k ? k.toLowerCase() : 'no verdict')));
+      chips.appendChild(c);
+    }
+    if (order.length) {
+      const lead = el('span', 'chip', 'latest run:');
+      lead.style.border = '0';
+      lead.style.background = 'none';
+      chips.insertBefore(lead, chips.firstChild);
+    }
+    sec.appendChild(chips);
+    if (!M.items.length) sec.appendChild(el('div', 'none', 'No benchmark recorded on this machine.'));
 
-  /* Every slowdown found in the history, newest first. */
-  const rp = el('div', 'panel regressions');
-  const rh = el('h3', '', 'Slowdowns in the history');
-  M.regCount = el('span', 'n');
-  rh.appendChild(M.regCount);
-  rp.appendChild(rh);
-  M.regs = regs;
-  if (regs.length) {
-    regs.sort((a, b) => b.run - a.run || b.c[3] - a.c[3]);
-    const sc = el('div', 'scroll');
+    /* Every slowdown found in the history, newest first. */
+    const rp = el('div', 'panel regressions');
+    const rh = el('h3', '', 'Slowdowns in the history');
+    M.regCount = el('span', 'n');
+    rh.appendChild(M.regCount);
+    rp.appendChild(rh);
+    M.regs = regs;
+    if (regs.length) {
+      regs.sort((a, b) => b.run - a.run || b.c[3] - a.c[3]);
+      const sc = el('div', 'scroll');
+      const t = el('table');
+      const hr = el('tr');
+      for (const h of ['Benchmark', 'Date', 'Commit', 'Change', 'Before', 'After']) hr.appendChild(el('th', h === 'Date' || h === 'Commit' ? 'text' : '', h));
+      t.appendChild(el('thead')).appendChild(hr);
+      const tb = el('tbody');
+      for (const r of regs) {
+        const tr = el('tr');
+        const nm = el('td', 'name');
+        const a = el('a', '', r.it.name);
+        a.title = r.it.name;
+        clickable(a, () => reveal(r.it));
+        nm.appendChild(a);
+        tr.appendChild(nm);
+        const run = M.runs[r.run] || ['', ''];
+        tr.appendChild(el('td', 'text', fullDate(run[0])));
+        const cm = el('td', 'text commit', (run[1] || '\u2013').slice(0, 12));
+        cm.title = run[1] || '';
+        tr.appendChild(cm);
+        const fx = el('td', 'fx', factorLabel(r.c[3]));
+        fx.appendChild(el('small', '', '\u00d7' + r.c[3].toFixed(3)));
+        tr.appendChild(fx);
+        tr.appendChild(el('td', '', fmt(r.c[1], r.it.unit)));
+        tr.appendChild(el('td', '', fmt(r.c[2], r.it.unit)));
+        tb.appendChild(tr);
+        r.it.regRows.push(tr);
+        r.row = tr;
+      }
+      t.appendChild(tb);
+      sc.appendChild(t);
+      rp.appendChild(sc);
+    } else {
+      rp.appendChild(el('div', 'none', 'No level change to a slower time in this history.'));
+    }
+    if (M.items.length) sec.appendChild(rp);
+
+    /* The charts. */
+    const grid = el('div', 'grid');
+    for (const it of M.items) {
+      const card = TPL.cloneNode(true);
+      it.card = card;
+      card.__item = it;
+      const name = card.querySelector('.name');
+      name.textContent = it.name;
+      name.title = it.name;
+      const b = card.querySelector('.badge');
+      b.textContent = it.latestStatus;
+      b.className = 'badge ' + (CLS[it.latestStatus] || '');
+      if (it.latestStatus === 'REGRESSION') card.classList.add('is-reg');
+      if (it.latestStatus === 'IMPROVED') card.classList.add('is-imp');
+      card.querySelector('.latest').textContent = fmt(it.s.l, it.unit);
+      const tr = card.querySelector('.trend');
+      const parts = [];
+      if (it.s.t) parts.push(it.s.t);
+      if (fin(it.s.d)) parts.push('drift ' + pct(it.s.d));
+      tr.textContent = parts.join(' \u00b7 ');
+      tr.className = 'trend ' + trendClass(it.s.t || '');
+      it.svg = card.querySelector('svg');
+      grid.appendChild(card);
+    }
+    M.none = el('div', 'none', 'No benchmark on this machine matches the filter.');
+    M.none.hidden = true;
+    sec.appendChild(M.none);
+    sec.appendChild(grid);
+
+    /* The summary table, sortable by any column. */
+    const tp = el('div', 'panel summary');
+    const th3 = el('h3', '', 'Latest verdicts and trends');
+    M.tableCount = el('span', 'n');
+    th3.appendChild(M.tableCount);
+    tp.appendChild(th3);
+    const sc = el('div', 'scroll tall');
     const t = el('table');
+    const cols = [
+      ['Benchmark', (it) => it.lname, true],
+      ['Latest', (it) => it.s.l], ['7-day mean', (it) => it.s.m7], ['30-day mean', (it) => it.s.m30],
+      ['Drift', (it) => it.s.d], ['Trend', (it) => (it.s.t || '').toLowerCase(), true],
+      ['Latest status', (it) => SEVERITY[it.latestStatus] ?? 2.5]];
     const hr = el('tr');
-    for (const h of ['Benchmark', 'Date', 'Commit', 'Change', 'Before', 'After']) hr.appendChild(el('th', h === 'Date' || h === 'Commit' ? 'text' : '', h));
-    t.appendChild(el('thead')).appendChild(hr);
     const tb = el('tbody');
-    for (const r of regs) {
+    cols.forEach((c, ci) => {
+      const h = el('th', 'sort' + (ci === 5 ? ' text' : ''), c[0]);
+      clickable(h, () => {
+        const dir = h.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+        for (const o of hr.children) o.removeAttribute('aria-sort');
+        h.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+        const key = c[1];
+        const rows = M.items.slice();
+        rows.sort((a, b) => {
+          const x = key(a), y = key(b);
+          const xm = x === null || x === undefined || (typeof x === 'number' && !isFinite(x));
+          const ym = y === null || y === undefined || (typeof y === 'number' && !isFinite(y));
+          if (xm || ym) return xm - ym;
+          return (x < y ? -1 : x > y ? 1 : 0) * dir;
+        });
+        for (const r of rows) tb.appendChild(r.row);
+      });
+      hr.appendChild(h);
+    });
+    t.appendChild(el('thead')).appendChild(hr);
+    for (const it of M.items) {
       const tr = el('tr');
       const nm = el('td', 'name');
-      const a = el('a', '', r.it.name);
-      a.title = r.it.name;
-      clickable(a, () => reveal(r.it));
+      const a = el('a', '', it.name);
+      a.title = it.name;
+      clickable(a, () => reveal(it));
       nm.appendChild(a);
       tr.appendChild(nm);
-      const run = M.runs[r.run] || ['', ''];
-      tr.appendChild(el('td', 'text', fullDate(run[0])));
-      const cm = el('td', 'text commit', (run[1] || '\u2013').slice(0, 12));
-      cm.title = run[1] || '';
-      tr.appendChild(cm);
-      const fx = el('td', 'fx', factorLabel(r.c[3]));
-      fx.appendChild(el('small', '', '\u00d7' + r.c[3].toFixed(3)));
-      tr.appendChild(fx);
-      tr.appendChild(el('td', '', fmt(r.c[1], r.it.unit)));
-      tr.appendChild(el('td', '', fmt(r.c[2], r.it.unit)));
+      tr.appendChild(el('td', '', fmt(it.s.l, it.unit)));
+      tr.appendChild(el('td', '', fmt(it.s.m7, it.unit)));
+      tr.appendChild(el('td', '', fmt(it.s.m30, it.unit)));
+      tr.appendChild(el('td', fin(it.s.d) ? (it.s.d > 0.02 ? 'up' : it.s.d < -0.02 ? 'down' : '') : '', pct(it.s.d)));
+      tr.appendChild(el('td', 'text ' + trendClass(it.s.t || ''), it.s.t || ''));
+      const st = el('td');
+      st.appendChild(badge(it.latestStatus));
+      tr.appendChild(st);
       tb.appendChild(tr);
-      r.it.regRows.push(tr);
-      r.row = tr;
+      it.row = tr;
     }
     t.appendChild(tb);
     sc.appendChild(t);
-    rp.appendChild(sc);
-  } else {
-    rp.appendChild(el('div', 'none', 'No level change to a slower time in this history.'));
-  }
-  if (M.items.length) sec.appendChild(rp);
-
-  /* The charts. */
-  const grid = el('div', 'grid');
-  for (const it of M.items) {
-    const card = TPL.cloneNode(true);
-    it.card = card;
-    card.__item = it;
-    const name = card.querySelector('.name');
-    name.textContent = it.name;
-    name.title = it.name;
-    const b = card.querySelector('.badge');
-    b.textContent = it.latestStatus;
-    b.className = 'badge ' + (CLS[it.latestStatus] || '');
-    if (it.latestStatus === 'REGRESSION') card.classList.add('is-reg');
-    if (it.latestStatus === 'IMPROVED') card.classList.add('is-imp');
-    card.querySelector('.latest').textContent = fmt(it.s.l, it.unit);
-    const tr = card.querySelector('.trend');
-    const parts = [];
-    if (it.s.t) parts.push(it.s.t);
-    if (fin(it.s.d)) parts.push('drift ' + pct(it.s.d));
-    tr.textContent = parts.join(' \u00b7 ');
-    tr.className = 'trend ' + trendClass(it.s.t || '');
-    it.svg = card.querySelector('svg');
-    grid.appendChild(card);
-  }
-  M.none = el('div', 'none', 'No benchmark on this machine matches the filter.');
-  M.none.hidden = true;
-  sec.appendChild(M.none);
-  sec.appendChild(grid);
-
-  /* The summary table, sortable by any column. */
-  const tp = el('div', 'panel summary');
-  const th3 = el('h3', '', 'Latest verdicts and trends');
-  M.tableCount = el('span', 'n');
-  th3.appendChild(M.tableCount);
-  tp.appendChild(th3);
-  const sc = el('div', 'scroll tall');
-  const t = el('table');
-  const cols = [
-    ['Benchmark', (it) => it.lname, true],
-    ['Latest', (it) => it.s.l], ['7-day mean', (it) => it.s.m7], ['30-day mean', (it) => it.s.m30],
-    ['Drift', (it) => it.s.d], ['Trend', (it) => (it.s.t || '').toLowerCase(), true],
-    ['Latest status', (it) => SEVERITY[it.latestStatus] ?? 2.5]];
-  const hr = el('tr');
-  const tb = el('tbody');
-  cols.forEach((c, ci) => {
-    const h = el('th', 'sort' + (ci === 5 ? ' text' : ''), c[0]);
-    clickable(h, () => {
-      const dir = h.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-      for (const o of hr.children) o.removeAttribute('aria-sort');
-      h.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
-      const key = c[1];
-      const rows = M.items.slice();
-      rows.sort((a, b) => {
-        const x = key(a), y = key(b);
-        const xm = x === null || x === undefined || (typeof x === 'number' && !isFinite(x));
-        const ym = y === null || y === undefined || (typeof y === 'number' && !isFinite(y));
-        if (xm || ym) return xm - ym;
-        return (x < y ? -1 : x > y ? 1 : 0) * dir;
-      });
-      for (const r of rows) tb.appendChild(r.row);
-    });
-    hr.appendChild(h);
-  });
-  t.appendChild(el('thead')).appendChild(hr);
-  for (const it of M.items) {
-    const tr = el('tr');
-    const nm = el('td', 'name');
-    const a = el('a', '', it.name);
-    a.title = it.name;
-    clickable(a, () => reveal(it));
-    nm.appendChild(a);
-    tr.appendChild(nm);
-    tr.appendChild(el('td', '', fmt(it.s.l, it.unit)));
-    tr.appendChild(el('td', '', fmt(it.s.m7, it.unit)));
-    tr.appendChild(el('td', '', fmt(it.s.m30, it.unit)));
-    tr.appendChild(el('td', fin(it.s.d) ? (it.s.d > 0.02 ? 'up' : it.s.d < -0.02 ? 'down' : '') : '', pct(it.s.d)));
-    tr.appendChild(el('td', 'text ' + trendClass(it.s.t || ''), it.s.t || ''));
-    const st = el('td');
-    st.appendChild(badge(it.latestStatus));
-    tr.appendChild(st);
-    tb.appendChild(tr);
-    it.row = tr;
-  }
-  t.appendChild(tb);
-  sc.appendChild(t);
-  /* Laid out only when near the viewport (a long table is most of a page's layout work). */
-  sc.style.containIntrinsicSize = 'auto ' + Math.min(560, 34 + 29 * M.items.length) + 'px';
-  tp.appendChild(sc);
-  if (M.items.length) sec.appendChild(tp);
-  app.appendChild(sec);
+    /* Laid out only when near the viewport (a long table is most of a page's layout work). */
+    sc.style.containIntrinsicSize = 'auto ' + Math.min(560, 34 + 29 * M.items.length) + 'px';
+    tp.appendChild(sc);
+    if (M.items.length) sec.appendChild(tp);
+  };
 });
-items.forEach((it, i) => { it.card.dataset.chart = String(i); });
 T.built = performance.now();
 
 const nSeries = items.length;
@@ -875,10 +895,6 @@ function unhover(it) {
   if (it.cross) it.cross.setAttribute('visibility', 'hidden');
   if (it.focus) it.focus.setAttribute('visibility', 'hidden');
 }
-for (const it of items) {
-  it.svg.addEventListener('pointermove', (e) => hover(it, e));
-  it.svg.addEventListener('pointerleave', () => unhover(it));
-}
 
 /* Lazy drawing: a chart is drawn when it comes near the viewport. */
 let ready = false;
@@ -894,8 +910,20 @@ const io = new IntersectionObserver((entries) => {
     requestAnimationFrame(() => { window.__dashboardReadyMs = T.ready = performance.now(); window.__dashboardReady = true; });
   }
 }, {rootMargin: '400px 0px'});
-for (const it of items) io.observe(it.card);
-if (!items.length) { window.__dashboardReadyMs = performance.now(); window.__dashboardReady = true; }
+/* The per-machine sections' contents, once: cards, tables, hover, lazy drawing. */
+let sectionsBuilt = false;
+function buildSections() {
+  sectionsBuilt = true;
+  for (const M of machines) M.build();
+  items.forEach((it, i) => { it.card.dataset.chart = String(i); });
+  for (const it of items) {
+    it.svg.addEventListener('pointermove', (e) => hover(it, e));
+    it.svg.addEventListener('pointerleave', () => unhover(it));
+    io.observe(it.card);
+  }
+  if (!items.length) { window.__dashboardReadyMs = performance.now(); window.__dashboardReady = true; }
+  T.sectionsBuilt = performance.now();
+}
 let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
@@ -908,6 +936,332 @@ window.addEventListener('resize', () => {
   }, 150);
 });
 
+/* The machines side by side (the view #view=machines): per benchmark, each machine's latest
+   value with its interval, its ratio to a reference machine chosen in the page and its trend, and
+   one chart with every machine's series overlaid on a common time axis. Machines are ordered as
+   `benchgate machines` orders them (most runs first, ties by id) and labelled M1, M2, ...; M1 is
+   the first reference. Built from the same data when first shown; charts drawn as they come into view. */
+const PALETTE = ['#2f6fde', '#e8710a', '#188038', '#8a63d2', '#c5221f', '#00838f', '#6d4c41', '#5f6b7a'];
+const cmp = {built: false, view: 'sections', items: [], ref: 0, cols: []};
+machines.map((M, i) => i).sort((a, b) => {
+  const ra = machines[a].runs.length, rb = machines[b].runs.length;
+  const ia = String(machines[a].m.id), ib = String(machines[b].m.id);
+  return rb - ra || (ia < ib ? -1 : ia > ib ? 1 : 0) || a - b;
+}).forEach((mi, k) => cmp.cols.push({M: machines[mi], label: 'M' + (k + 1), color: PALETTE[k % PALETTE.length]}));
+function ratioOf(c, r) {
+  return c && r && c.unit === r.unit && fin(c.s.l) && fin(r.s.l) && r.s.l > 0 ? c.s.l / r.s.l : NaN;
+}
+function ciText(it) {
+  const n = it.n, v = it.s.l, lo = (it.s.lo || [])[n - 1], hi = (it.s.hi || [])[n - 1];
+  return fin(v) && v > 0 && fin(lo) && fin(hi) && hi >= lo ? ' \u00b1' + ((hi - lo) / 2 / v * 100).toFixed(1) + '%' : '';
+}
+function setRatios() {
+  for (const ci of cmp.items) {
+    const r = ci.cells[cmp.ref];
+    ci.cells.forEach((c, k) => {
+      const td = ci.tds[k];
+      if (!c) return;
+      td.classList.toggle('ref', k === cmp.ref);
+      const x = ratioOf(c, r);
+      ci.ratio[k] = k === cmp.ref ? NaN : x;
+      td.__ratio.textContent = (k === cmp.ref ? 'reference' : fin(x) ? '\u00d7' + x.toFixed(3) : '\u00d7\u2014') + (c.s.t ? ' \u00b7 ' + c.s.t : '');
+      td.__ratio.className = k !== cmp.ref && fin(x) ? (x > 1.02 ? 'up' : x < 0.98 ? 'down' : '') : '';
+    });
+  }
+}
+function buildCompare() {
+  cmp.built = true;
+  const cols = cmp.cols;
+  const sec = el('section', 'machine compare');
+  sec.id = 'compare';
+  cmp.section = sec;
+  const head = el('div', 'mhead');
+  head.appendChild(el('h2', '', 'Machines side by side'));
+  cmp.meta = el('span', 'mmeta');
+  head.appendChild(cmp.meta);
+  sec.appendChild(head);
+
+  /* The legend, with the reference's choice. */
+  const lp = el('div', 'panel legendp');
+  const lh = el('h3', '', 'Machines');
+  const pick = el('select');
+  pick.id = 'reference';
+  pick.setAttribute('aria-label', 'Reference machine');
+  cols.forEach((c, k) => {
+    const o = el('option', '', 'ratios to ' + c.label + ' \u00b7 ' + (c.M.m.fingerprint || c.M.m.id || ''));
+    o.value = String(k);
+    pick.appendChild(o);
+  });
+  pick.addEventListener('change', () => { cmp.ref = Number(pick.value) || 0; setRatios(); });
+  lh.appendChild(pick);
+  lp.appendChild(lh);
+  const lt = el('table');
+  const lhr = el('tr');
+  for (const h of ['Machine', 'Fingerprint', 'Id', 'Runs', 'Dates']) lhr.appendChild(el('th', h === 'Runs' ? '' : 'text', h));
+  lt.appendChild(el('thead')).appendChild(lhr);
+  const ltb = el('tbody');
+  for (const c of cols) {
+    const tr = el('tr');
+    const td = el('td', 'text');
+    const sw = el('span', 'sw m');
+    sw.style.background = c.color;
+    td.appendChild(sw);
+    td.appendChild(document.createTextNode(' ' + c.label));
+    tr.appendChild(td);
+    tr.appendChild(el('td', 'text', c.M.m.fingerprint || '\u2013'));
+    tr.appendChild(el('td', 'text commit', c.M.m.id || '\u2013'));
+    tr.appendChild(el('td', '', String(c.M.runs.length)));
+    tr.appendChild(el('td', 'text', dateRange(c.M.runs)));
+    ltb.appendChild(tr);
+  }
+  lt.appendChild(ltb);
+  lp.appendChild(lt);
+  sec.appendChild(lp);
+
+  /* One entry per benchmark name: M1's order, then the names the others add, in machine order. */
+  const byName = new Map();
+  cols.forEach((c, k) => {
+    for (const it of c.M.items) {
+      let ci = byName.get(it.name);
+      if (!ci) {
+        ci = {name: it.name, lname: it.lname, cells: new Array(cols.length).fill(null), tds: [], ratio: [], drawn: false, shown: true};
+        byName.set(it.name, ci);
+        cmp.items.push(ci);
+      }
+      if (!ci.cells[k]) ci.cells[k] = it;
+    }
+  });
+  for (const ci of cmp.items) for (const c of ci.cells) if (c) { ci.unit = c.unit; break; }
+
+  /* The table: latest values and ratios, sortable by name or by a machine's ratio. */
+  const tp = el('div', 'panel summary');
+  const th3 = el('h3', '', 'Latest values and ratios to the reference');
+  cmp.tableCount = el('span', 'n');
+  th3.appendChild(cmp.tableCount);
+  tp.appendChild(th3);
+  const sc = el('div', 'scroll tall');
+  const t = el('table');
+  const hr = el('tr');
+  const tb = el('tbody');
+  const sortBy = (h, key) => clickable(h, () => {
+    const dir = h.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+    for (const o of hr.children) o.removeAttribute('aria-sort');
+    h.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+    const rows = cmp.items.slice();
+    rows.sort((a, b) => {
+      const x = key(a), y = key(b);
+      const xm = x === null || x === undefined || (typeof x === 'number' && !isFinite(x));
+      const ym = y === null || y === undefined || (typeof y === 'number' && !isFinite(y));
+      if (xm || ym) return xm - ym;
+      return (x < y ? -1 : x > y ? 1 : 0) * dir;
+    });
+    for (const r of rows) tb.appendChild(r.row);
+  });
+  hr.appendChild(sortBy(el('th', 'sort', 'Benchmark'), (ci) => ci.lname));
+  cols.forEach((c, k) => {
+    const h = el('th', 'sort', c.label);
+    h.title = (c.M.m.fingerprint || '') + ' (sorts by the ratio)';
+    hr.appendChild(sortBy(h, (ci) => ci.ratio[k]));
+  });
+  t.appendChild(el('thead')).appendChild(hr);
+  for (const ci of cmp.items) {
+    const tr = el('tr');
+    const nm = el('td', 'name');
+    const a = el('a', '', ci.name);
+    a.title = ci.name;
+    clickable(a, () => revealCompare(ci));
+    nm.appendChild(a);
+    tr.appendChild(nm);
+    ci.cells.forEach((c) => {
+      if (!c) {
+        const td = el('td', 'miss', '\u2014');
+        td.title = 'not measured on this machine';
+        ci.tds.push(td);
+        tr.appendChild(td);
+        return;
+      }
+      const td = el('td', 'cv', fmt(c.s.l, c.unit) + ciText(c));
+      td.__ratio = el('small');
+      td.appendChild(td.__ratio);
+      ci.tds.push(td);
+      tr.appendChild(td);
+    });
+    tb.appendChild(tr);
+    ci.row = tr;
+  }
+  t.appendChild(tb);
+  sc.appendChild(t);
+  sc.style.containIntrinsicSize = 'auto ' + Math.min(560, 34 + 44 * cmp.items.length) + 'px';
+  tp.appendChild(sc);
+
+  /* The charts: one per benchmark, every machine's series in its colour. */
+  const grid = el('div', 'grid');
+  for (const ci of cmp.items) {
+    const card = el('div', 'card ccard');
+    card.dataset.compare = '';
+    const ch = el('div', 'chead');
+    const name = el('span', 'name', ci.name);
+    name.title = ci.name;
+    ch.appendChild(name);
+    card.appendChild(ch);
+    const keys = el('div', 'ckeys');
+    ci.cells.forEach((c, k) => {
+      if (!c) return;
+      const sp = el('span');
+      const sw = el('span', 'dot');
+      sw.style.background = cols[k].color;
+      sp.appendChild(sw);
+      sp.appendChild(el('b', '', cols[k].label));
+      sp.appendChild(document.createTextNode(' ' + fmt(c.s.l, c.unit)));
+      keys.appendChild(sp);
+    });
+    card.appendChild(keys);
+    ci.svg = sv('svg', {class: 'chart', role: 'img', 'aria-label': 'every machine\u2019s history'}, card);
+    ci.card = card;
+    card.__compare = ci;
+    grid.appendChild(card);
+  }
+  cmp.none = el('div', 'none', 'No benchmark matches the filter.');
+  cmp.none.hidden = true;
+  sec.appendChild(cmp.none);
+  if (cmp.items.length) sec.appendChild(tp);
+  else sec.appendChild(el('div', 'none', 'No benchmark recorded.'));
+  sec.appendChild(grid);
+  app.appendChild(sec);
+  cmp.meta.textContent = cols.length + ' machine' + (cols.length === 1 ? '' : 's') + ' \u00b7 ' + cmp.items.length + ' benchmark' + (cmp.items.length === 1 ? '' : 's');
+  setRatios();
+  for (const ci of cmp.items) cio.observe(ci.card);
+  if (!cmp.items.length) markCompareReady();
+  T.compareBuilt = performance.now();
+}
+/* Run times per machine, parsed once: a run whose date is no date has no place on the axis. */
+function timesOf(M) {
+  if (!M.times) M.times = M.runs.map((r) => { const x = Date.parse(r[0]); return isFinite(x) ? x : NaN; });
+  return M.times;
+}
+function drawCompare(ci) {
+  ci.drawn = true;
+  const svg = ci.svg;
+  while (svg.firstChild) svg.removeChild(svg.firstChild);
+  const W = Math.max(160, Math.round(svg.getBoundingClientRect().width || 320));
+  ci.W = W;
+  svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+  const pw = W - PL - PR, ph = H - PT - PB;
+  const lines = [];
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  ci.cells.forEach((c, k) => {
+    if (!c) return;
+    const ts = timesOf(c.m), v = c.s.v || [], pts = [];
+    for (let i = 0; i < c.n; i++) {
+      const x = ts[c.run(i)], y = v[i];
+      if (!fin(x)) continue;
+      pts.push([x, fin(y) ? y : NaN]);
+      if (x < xmin) xmin = x;
+      if (x > xmax) xmax = x;
+      if (fin(y)) { if (y < ymin) ymin = y; if (y > ymax) ymax = y; }
+    }
+    lines.push({k, pts});
+  });
+  if (!(ymin <= ymax) || !(xmin <= xmax)) {
+    const t = sv('text', {x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty'}, svg);
+    t.textContent = 'no values';
+    return;
+  }
+  const mid = (ymin + ymax) / 2;
+  const span = Math.max(ymax - ymin, Math.abs(mid) * 0.1, 1e-12);
+  const y0 = Math.max(mid - span * 0.58, ymin >= 0 ? 0 : -Infinity), y1 = y0 + span * 1.16;
+  const step = niceStep(y1 - y0, 3);
+  const X = (x) => PL + (xmax > xmin ? (x - xmin) / (xmax - xmin) : 0.5) * pw;
+  const Y = (val) => PT + ph - (val - y0) / (y1 - y0) * ph;
+  const [f, u] = scaleOf(Math.max(Math.abs(y0), Math.abs(y1)), ci.unit);
+  const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / f) + 1e-9)));
+  for (let t = Math.ceil(y0 / step) * step, k = 0; t <= y1 + step * 1e-6 && k < 12; t += step, k++) {
+    const y = Math.round(Y(t)) + 0.5;
+    sv('line', {x1: PL, x2: W - PR, y1: y, y2: y, class: 'gl'}, svg);
+    const lab = sv('text', {x: PL - 6, y: y + 3.5, 'text-anchor': 'end'}, svg);
+    lab.textContent = (t / f).toFixed(dec) + (ci.unit === 'ns' ? ' ' : '') + u;
+  }
+  sv('line', {x1: PL, x2: W - PR, y1: PT + ph + 0.5, y2: PT + ph + 0.5, class: 'ax'}, svg);
+  const hours = xmax - xmin < 2 * 86400e3;
+  const nl = Math.max(2, Math.min(6, Math.floor(pw / 72) + 1));
+  for (let k = 0; k < nl && xmax > xmin; k++) {
+    const x = xmin + k * (xmax - xmin) / (nl - 1);
+    const lab = sv('text', {x: X(x), y: H - 6, 'text-anchor': k === 0 ? 'start' : k === nl - 1 ? 'end' : 'middle'}, svg);
+    lab.textContent = shortLabel(new Date(x).toISOString(), hours);
+  }
+  for (const L of lines) {
+    let d = '', pen = false;
+    for (const [x, y] of L.pts) {
+      if (!fin(y)) { pen = false; continue; }
+      d += (pen ? 'L' : 'M') + X(x).toFixed(1) + ',' + Y(y).toFixed(1);
+      pen = true;
+    }
+    const color = cmp.cols[L.k].color;
+    if (d) sv('path', {d, class: 'mline', stroke: color}, svg);
+    const last = L.pts.length ? L.pts[L.pts.length - 1] : null;
+    if (last && fin(last[1])) sv('circle', {cx: X(last[0]).toFixed(1), cy: Y(last[1]).toFixed(1), r: 2.6, fill: color}, svg);
+  }
+}
+function markCompareReady() {
+  if (cmp.ready) return;
+  cmp.ready = true;
+  requestAnimationFrame(() => {
+    window.__machinesReadyMs = T.compareReady = performance.now();
+    window.__machinesReady = true;
+    if (!window.__dashboardReady) { window.__dashboardReadyMs = window.__machinesReadyMs; window.__dashboardReady = true; }
+  });
+}
+const cio = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    cio.unobserve(e.target);
+    drawCompare(e.target.__compare);
+  }
+  if (cmp.view === 'machines') markCompareReady();
+}, {rootMargin: '400px 0px'});
+window.addEventListener('resize', () => {
+  clearTimeout(cmp.resizeTimer);
+  cmp.resizeTimer = setTimeout(() => {
+    for (const ci of cmp.items) {
+      if (!ci.drawn || Math.round(ci.svg.getBoundingClientRect().width) === ci.W) continue;
+      ci.drawn = false;
+      cio.observe(ci.card);
+    }
+  }, 150);
+});
+function revealCompare(ci) {
+  if (!ci.shown) { filter.value = ''; applyFilter(); }
+  ci.card.scrollIntoView({block: 'center', behavior: 'smooth'});
+  ci.card.classList.add('flash');
+  setTimeout(() => ci.card.classList.remove('flash'), 1400);
+}
+/* The switch between the two views, beside the filter; shown with two machines or more. */
+const views = el('div', 'views');
+views.setAttribute('role', 'group');
+views.setAttribute('aria-label', 'View');
+const viewButtons = {};
+for (const [v, text] of [['sections', 'Per machine'], ['machines', 'Machines side by side']]) {
+  const b = el('button', '', text);
+  b.type = 'button';
+  b.dataset.view = v;
+  b.addEventListener('click', () => { showView(v); writeFragment(); });
+  viewButtons[v] = b;
+  views.appendChild(b);
+}
+views.hidden = machines.length < 2;
+nav.parentNode.insertBefore(views, nav);
+function showView(v) {
+  cmp.view = v === 'machines' ? 'machines' : 'sections';
+  const side = cmp.view === 'machines';
+  if (side && !cmp.built) buildCompare();
+  if (!side && !sectionsBuilt) buildSections();
+  for (const M of machines) M.section.hidden = side;
+  if (cmp.section) cmp.section.hidden = !side;
+  nav.hidden = side || machines.length < 2;
+  for (const k in viewButtons) viewButtons[k].setAttribute('aria-pressed', String(k === cmp.view));
+  applyFilter();
+}
+
 /* The filter: a case-insensitive substring of the name, kept in the address's #fragment. */
 const filter = document.getElementById('filter');
 const count = document.getElementById('count');
@@ -917,13 +1271,14 @@ function applyFilter() {
   for (const it of items) {
     const show = !q || it.lname.includes(q);
     if (show) shown++;
-    if (show === it.shown) continue;
+    if (show === it.shown || !sectionsBuilt) continue;
     it.shown = show;
     it.card.hidden = !show;
     it.row.hidden = !show;
     for (const r of it.regRows) r.hidden = !show;
   }
   for (const M of machines) {
+    if (!sectionsBuilt) break;
     const k = M.items.reduce((a, it) => a + (it.shown ? 1 : 0), 0);
     const rk = M.regs.reduce((a, r) => a + (r.it.shown ? 1 : 0), 0);
     M.none.hidden = k > 0 || !M.items.length;
@@ -933,16 +1288,34 @@ function applyFilter() {
     M.tableCount.textContent = q ? k + ' of ' + M.items.length : String(M.items.length);
   }
   count.textContent = shown + ' of ' + nSeries + ' benchmark' + (nSeries === 1 ? '' : 's');
+  if (cmp.built) {
+    let k = 0;
+    for (const ci of cmp.items) {
+      const show = !q || ci.lname.includes(q);
+      if (show) k++;
+      if (show === ci.shown) continue;
+      ci.shown = show;
+      ci.card.hidden = !show;
+      ci.row.hidden = !show;
+    }
+    cmp.none.hidden = k > 0 || !cmp.items.length;
+    cmp.tableCount.textContent = q ? k + ' of ' + cmp.items.length : String(cmp.items.length);
+    if (cmp.view === 'machines') count.textContent = k + ' of ' + cmp.items.length + ' benchmark' + (cmp.items.length === 1 ? '' : 's');
+  }
   if (!tip.hidden) tip.hidden = true;
+}
+/* The address's #fragment keeps the view and the filter: #view=machines&filter=sort%2F. */
+function writeFragment() {
+  const q = filter.value.trim(), parts = [];
+  if (cmp.view === 'machines') parts.push('view=machines');
+  if (q) parts.push('filter=' + encodeURIComponent(q));
+  try { history.replaceState(null, '', parts.length ? '#' + parts.join('&') : location.pathname + location.search); } catch (err) { /* a browser may refuse it for local files */ }
 }
 let fragTimer = 0;
 filter.addEventListener('input', () => {
   applyFilter();
   clearTimeout(fragTimer);
-  fragTimer = setTimeout(() => {
-    const q = filter.value.trim();
-    try { history.replaceState(null, '', q ? '#filter=' + encodeURIComponent(q) : location.pathname + location.search); } catch (err) { /* a browser may refuse it for local files */ }
-  }, 300);
+  fragTimer = setTimeout(writeFragment, 300);
 });
 function reveal(it) {
   if (!it.shown) { filter.value = ''; applyFilter(); }
@@ -950,9 +1323,14 @@ function reveal(it) {
   it.card.classList.add('flash');
   setTimeout(() => it.card.classList.remove('flash'), 1400);
 }
-const frag = /^#filter=(.*)$/.exec(location.hash);
-if (frag) { try { filter.value = decodeURIComponent(frag[1]); } catch (err) { filter.value = ''; } }
-applyFilter();
+let startView = 'sections';
+for (const part of location.hash.replace(/^#/, '').split('&')) {
+  const eq = part.indexOf('=');
+  const key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? '' : part.slice(eq + 1);
+  if (key === 'filter') { try { filter.value = decodeURIComponent(value); } catch (err) { filter.value = ''; } }
+  if (key === 'view' && value === 'machines' && machines.length > 1) startView = 'machines';
+}
+showView(startView);
 T.filtered = performance.now();
 /* When each step finished, in ms after navigation start: for measuring the page. */
 window.__dashboardTimings = T;
