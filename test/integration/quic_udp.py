@@ -2,9 +2,10 @@
 """Integration checks of the quic_udp suite (UDP over loopback sockets): a quick filtered run
 exits 0 and every row has a throughput and its delivered and lost shares; the sources reach
 bind, connect and the send calls only through the wrappers that check for a loopback address;
-and, under strace where it can trace, the running suite binds, connects and sends to 127.0.0.1
-and ::1 only. Where this host has no working loopback UDP socket the suite says so on standard
-error and the test is skipped.
+under strace where it can trace, the running suite binds, connects and sends to 127.0.0.1 and
+::1 only; and, in network namespaces of its own where it may make them, the suite skips what
+cannot run (no loopback at all, no ::1) with a note and exit 0. Where this host has no working
+loopback UDP socket the suite says so on standard error and the test is skipped.
 
     test/integration/quic_udp.py QUIC_UDP UDP_LOOPBACK_CPP LOOPBACK_HPP
 """
@@ -12,6 +13,7 @@ import ipaddress
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 
@@ -113,5 +115,26 @@ else:
         calls = set(re.findall(r"^\d+\s+(bind|connect|sendto|sendmmsg)\(", text, re.M))
         check("the traced run used bind, connect, sendto and sendmmsg (so the check above saw them)",
               calls == {"bind", "connect", "sendto", "sendmmsg"} or bool(skipped), str(calls))
+
+# The skips, in a network namespace of their own (needs unshare and the right to use it, as
+# root): there the loopback device is down, so nothing can run; brought up with IPv6 disabled,
+# only the IPv4 benchmarks can.
+unshare, ip, sysctl = shutil.which("unshare"), shutil.which("ip"), shutil.which("sysctl")
+if not (unshare and ip and sysctl) or run([unshare, "-n", "true"]).returncode != 0:
+    print("note: no network namespace here (unshare -n, ip and sysctl, as root): the skip checks are left out")
+else:
+    r = run([unshare, "-n", QUIC_UDP, "--quick"], timeout=60)
+    check("no loopback at all: one note per family and way, 'nothing measured', exit 0",
+          r.returncode == 0 and len(SKIP_NOTE.findall(r.stderr)) == 4 and "nothing measured" in r.stderr
+          and not r.stdout.strip(), f"exit {r.returncode}: {r.stderr}")
+    r = run([unshare, "-n", QUIC_UDP, "--bogus"], timeout=60)
+    check("no loopback at all: a bad flag is still a usage error (exit 2)", r.returncode == 2, r.stderr)
+    script = (f"{shlex.quote(ip)} link set lo up && {shlex.quote(sysctl)} -q -w net.ipv6.conf.lo.disable_ipv6=1 && "
+              f"exec {shlex.quote(QUIC_UDP)} --quick --filter 'size:64$' --json -")
+    r = run([unshare, "-n", "sh", "-c", script], timeout=300)
+    names = [b["name"] for b in json.loads(r.stdout)["benchmarks"]] if r.returncode == 0 else []
+    check("IPv6 loopback absent: the udp/v6 benchmarks are skipped with a note, the IPv4 ones run",
+          names == ["udp/v4/sendto/size:64", "udp/v4/sendmmsg/size:64"]
+          and SKIP_NOTE.findall(r.stderr) == ["udp/v6/sendto/*", "udp/v6/sendmmsg/*"], f"{names} {r.stderr}")
 
 finish()
