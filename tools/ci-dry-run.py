@@ -877,7 +877,7 @@ def scenarios(r, c, full):
     if full:
         c.edit(".github/workflows/benchmarks.yml", "benchgate-pr.yml@" + TAG + "}", "benchgate-pr.yml@" + TAG + ", with: {shards: 2}}")
     slow = c.commit("hash: four rounds", "slow-hash")
-    machine = {"benchgate / gate (2)": {"CXX": SECOND_CXX}} if SECOND_CXX and full else {}
+    machine = {"benchgate / gate (2, ubuntu-24.04)": {"CXX": SECOND_CXX}} if SECOND_CXX and full else {}
     run = open_pr(r, c, 2, slow, "slow-hash", machine=machine,
                   body="Four rounds.\r\n\r\nBenchmark-Accepted: hash/fnv_64 a description line counts only with the label\r\n")
     rep = report_of(r, run)
@@ -890,7 +890,7 @@ def scenarios(r, c, full):
     shards = ("1", "2") if full else ("1",)
     check(k + "regression: one failed check (the benchgate job), the shard jobs pass",
           failed_jobs(run) == ["benchgate / benchgate"] and
-          all(run["results"].get(f"benchgate / gate ({i})") == "success" for i in shards), str(run["results"]))
+          all(run["results"].get(f"benchgate / gate ({i}, ubuntu-24.04)") == "success" for i in shards), str(run["results"]))
     if not full:
         return
     contexts = {}
@@ -925,6 +925,27 @@ def scenarios(r, c, full):
           all(rows.get(("benches/hash", n)) == "ACCEPTED" for n in ("hash/fnv_512", "hash/fnv_64")) and
           "2 regressions accepted by this pull request" in body and "`four rounds, to resist @mallory's attack`" in body and
           "@mallory" not in outside_code(body), str(run["results"]) + str(rows) + body[:2500] + logs(run, "gate")[-2000:])
+
+    # Two runner kinds: every suite measured on each, one table per machine in the report and comment.
+    c.branch("slow-two-runners", "slow-hash")
+    c.edit(".github/workflows/benchmarks.yml", "with: {shards: 2}}", 'with: {runners: "ubuntu-24.04 ubuntu-24.04-arm"}}')
+    two = c.commit("gate on two runner kinds", "slow-two-runners")
+    machine = {"benchgate / gate (1, ubuntu-24.04-arm)": {"CXX": SECOND_CXX}} if SECOND_CXX else {}
+    run = open_pr(r, c, 7, two, "slow-two-runners", machine=machine)
+    rep = report_of(r, run)
+    ms = rep.get("machines") or []
+    body = (comments_on(r, 7) or [{"body": ""}])[0]["body"]
+    by_machine = {m.get("runner"): {(sname, row["name"]): row["status"] for sname, su in m.get("suites", {}).items() for row in su["rows"]}
+                  for m in ms}
+    check(k + "two runner kinds: each measures every suite; the report and the comment have one table per machine, "
+          "the Summary names each machine's regressions, the gate fails" + ("" if SECOND_CXX else " (fingerprints not checked: no clang++-14)"),
+          run["results"].get("benchgate / benchgate") == "failure" and [m.get("runner") for m in ms] == ["ubuntu-24.04", "ubuntu-24.04-arm"] and
+          all(len(rows) == 5 and rows.get(("benches/hash", "hash/fnv_64")) == "REGRESSION" for rows in by_machine.values()) and
+          "### On `ubuntu-24.04` (" in body and "### On `ubuntu-24.04-arm` (" in body and "4 Performance Regressions Detected" in body and
+          "`hash/fnv_64` on `ubuntu-24.04-arm`" in body and
+          (not SECOND_CXX or ms[0].get("fingerprint") != ms[1].get("fingerprint")) and
+          os.path.isdir(os.path.join(r.artifacts, run["run_id"], "benchgate-shard-1-ubuntu-24.04-arm")),
+          json.dumps(ms)[:1500] + str(run["results"]) + body[:2500] + logs(run, "gate")[-2000:])
 
     # The label: a maintainer labels the slowed pull request, whose description accepts one of the two.
     base = git("rev-parse", DEFAULT_BRANCH, cwd=c.origin)
@@ -996,8 +1017,9 @@ def scenarios(r, c, full):
 
 def seed_history(r, c, suite, levels, accepted=None):
     """Replaces SUITE's runs on the history branch by synthetic ones, one a day ending yesterday:
-    run i has each benchmark's estimates those of the newest real run times levels[i].get(name, 1)
-    (with a deterministic jitter of a few tenths of a percent); accepted = (run, name, reason)."""
+    run i has each benchmark's estimates those of the newest run times levels[i].get(name, 1)
+    (with a deterministic jitter of a few tenths of a percent, intervals of +-1%);
+    accepted = (run, name, reason)."""
     tmp = tempfile.mkdtemp(dir=r.base)
     git("clone", "-q", "-b", "benchmark-history", c.origin, tmp)
     d = os.path.join(tmp, suite)
@@ -1015,9 +1037,10 @@ def seed_history(r, c, suite, levels, accepted=None):
         b["summary_of"] = n
         e = b.get("estimates") or {}
         for key in ("median", "mean"):
-            for part in ("point", "lower", "upper"):
-                if isinstance((e.get(key) or {}).get(part), (int, float)):
-                    e[key][part] *= factor
+            # A 95% interval of +-1% whatever the template measured: the seeded series' shape is fixed.
+            if isinstance((e.get(key) or {}).get("point"), (int, float)):
+                point = e[key]["point"] * factor
+                e[key].update(point=point, lower=point * 0.99, upper=point * 1.01)
         for key in ("stddev", "mad", "min", "max", "p10"):
             if isinstance(e.get(key), (int, float)):
                 e[key] *= factor
