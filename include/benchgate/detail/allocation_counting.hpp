@@ -23,7 +23,6 @@ namespace benchgate::detail {
 struct AllocationCounters {
     std::atomic<std::uint64_t> allocations{0};
     std::atomic<std::uint64_t> bytes{0};
-    std::atomic<std::uint64_t> deallocations{0};
     std::atomic<std::int64_t> live{0};  // requested bytes allocated and not yet freed
     std::atomic<std::int64_t> peak{0};  // the highest `live` since the last start_peak_window
     bool installed = false;  // set at static initialisation by the replacement operators
@@ -62,8 +61,8 @@ inline void note_allocation(AllocationCounters& c, std::size_t size) {
     raise_peak(c, c.live.fetch_add(n, std::memory_order_relaxed) + n);
 }
 
+// (No count of deletes: nothing reads one, and each counter is a locked add on the path.)
 inline void note_deallocation(AllocationCounters& c, std::size_t size) {
-    c.deallocations.fetch_add(1, std::memory_order_relaxed);
     c.live.fetch_sub(static_cast<std::int64_t>(size), std::memory_order_relaxed);
 }
 
