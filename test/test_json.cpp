@@ -201,7 +201,7 @@ TEST_CASE("wrong types at every level are errors naming the field") {
     CHECK(err(head + R"({"name":"a","samples":[1],"thresholds":{"threshold":-0.1}}]})") ==
           "b.json: benchmark \"a\": threshold \"threshold\" is not a number from 0 to 10");
     CHECK(err(head + R"({"name":"a","samples":[1],"thresholds":{"gate":"speed"}}]})") ==
-          "b.json: benchmark \"a\": threshold \"gate\" is \"speed\", not time, instructions or allocations");
+          "b.json: benchmark \"a\": threshold \"gate\" is \"speed\", not time, instructions, allocations or memory");
     CHECK(err(head + R"({"name":"a","samples":[1],"metrics":{"instructions":-5}}]})") ==
           "b.json: benchmark \"a\": metric \"instructions\" is not a number from 0 to 1e+300");
     CHECK(err(head + R"({"name":"a","samples":[1],"counters":{"c":{"per_iteration":1,"rate":"yes"}}}]})") ==

@@ -42,14 +42,16 @@ namespace benchgate {
 enum class Status { regression, undecided, slower, stable, faster, improved, added, missing, failed, accepted };
 
 // What a verdict is computed on. Time is noisy and judged statistically; instruction and
-// allocation counts are deterministic and judged by their exact relative change.
-enum class Metric { time, instructions, allocations };
+// allocation counts are deterministic and judged by their exact relative change; so is
+// memory, the peak live heap bytes of a benchmark's measured batches (allocation counting).
+enum class Metric { time, instructions, allocations, memory };
 
 inline const char* to_string(Metric m) {
     switch (m) {
     case Metric::time: return "time";
     case Metric::instructions: return "instructions";
     case Metric::allocations: return "allocations";
+    case Metric::memory: return "memory";
     }
     return "time";
 }
@@ -58,14 +60,17 @@ inline bool parse_metric(const std::string& s, Metric& out) {
     if (s == "time") out = Metric::time;
     else if (s == "instructions") out = Metric::instructions;
     else if (s == "allocations") out = Metric::allocations;
+    else if (s == "memory") out = Metric::memory;
     else return false;
     return true;
 }
 
-// The value of a deterministic metric per iteration (NaN when not measured).
+// The value of a deterministic metric (NaN when not measured): per iteration, except memory,
+// which is a level (bytes at the peak), not a rate.
 inline double metric_value(const BenchmarkResult& b, Metric m) {
     if (m == Metric::instructions) return b.metrics.instructions;
     if (m == Metric::allocations) return b.metrics.allocations;
+    if (m == Metric::memory) return b.metrics.peak_heap_bytes;
     return std::numeric_limits<double>::quiet_NaN();
 }
 

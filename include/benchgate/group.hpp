@@ -25,8 +25,8 @@ struct GroupSettings {
     GroupSettings& with_threshold_pct(double pct) { thresholds.threshold = pct / 100.0; return *this; }
     GroupSettings& with_warn_threshold_pct(double pct) { thresholds.warn_threshold = pct / 100.0; return *this; }
     GroupSettings& with_noise_pct(double pct) { thresholds.noise = pct / 100.0; return *this; }
-    // What the group's verdicts use: "time", "instructions" (needs --metric instructions) or
-    // "allocations" (needs BENCHGATE_COUNT_ALLOCATIONS).
+    // What the group's verdicts use: "time", "instructions" (needs --metric instructions),
+    // "allocations" or "memory" (peak heap bytes; both need BENCHGATE_COUNT_ALLOCATIONS).
     GroupSettings& with_gate(std::string metric) { thresholds.gate = std::move(metric); return *this; }
 };
 

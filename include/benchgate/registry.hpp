@@ -140,8 +140,8 @@ inline std::string validate(const std::vector<Registration>& all) {
     }
     for (const auto& [prefix, settings] : groups()) {
         const std::string& g = settings.thresholds.gate;
-        if (!g.empty() && g != "time" && g != "instructions" && g != "allocations")
-            return "group \"" + prefix + "\" gates on '" + g + "'; expected time, instructions or allocations";
+        if (!g.empty() && g != "time" && g != "instructions" && g != "allocations" && g != "memory")
+            return "group \"" + prefix + "\" gates on '" + g + "'; expected time, instructions, allocations or memory";
     }
     return {};
 }

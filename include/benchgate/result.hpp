@@ -56,7 +56,7 @@ struct Counter {
 
 // Verdict thresholds that a group overrides for its benchmarks (NaN: the run's default).
 struct Thresholds {
-    std::string gate;  // "time", "instructions", "allocations" or "" (the run's choice)
+    std::string gate;  // "time", "instructions", "allocations", "memory" or "" (the run's choice)
     double threshold = std::numeric_limits<double>::quiet_NaN();
     double warn_threshold = std::numeric_limits<double>::quiet_NaN();
     double noise = std::numeric_limits<double>::quiet_NaN();
@@ -68,6 +68,12 @@ struct Metrics {
     double estimated_cycles = std::numeric_limits<double>::quiet_NaN();  // callgrind cache simulation
     double allocations = std::numeric_limits<double>::quiet_NaN();       // operator new calls (BENCHGATE_COUNT_ALLOCATIONS)
     double allocated_bytes = std::numeric_limits<double>::quiet_NaN();
+    // Not per iteration: the highest live heap bytes (operator new's requested sizes) above the
+    // level at the start of a measured batch, over all measured batches (allocation counting).
+    double peak_heap_bytes = std::numeric_limits<double>::quiet_NaN();
+    // Resident-set growth (/proc/self/statm) from before a benchmark's first sample of a round
+    // to after its last, the largest over the rounds; may be negative. Any build.
+    double rss_growth_bytes = std::numeric_limits<double>::quiet_NaN();
     std::vector<std::pair<std::string, double>> hardware;               // perf_event_open counters (--counters)
 };
 

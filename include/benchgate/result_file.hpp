@@ -87,12 +87,15 @@ inline void write_benchmark_fields(detail::JsonWriter& w, const BenchmarkResult&
         w.end_object();
     }
     const Metrics& m = b.metrics;
-    if (std::isfinite(m.instructions) || std::isfinite(m.allocations) || !m.hardware.empty()) {
+    if (std::isfinite(m.instructions) || std::isfinite(m.allocations) || std::isfinite(m.peak_heap_bytes) ||
+        std::isfinite(m.rss_growth_bytes) || !m.hardware.empty()) {
         w.key("metrics").begin_object();
         if (std::isfinite(m.instructions)) w.field("instructions", m.instructions);
         if (std::isfinite(m.estimated_cycles)) w.field("estimated_cycles", m.estimated_cycles);
         if (std::isfinite(m.allocations)) w.field("allocations", m.allocations);
         if (std::isfinite(m.allocated_bytes)) w.field("allocated_bytes", m.allocated_bytes);
+        if (std::isfinite(m.peak_heap_bytes)) w.field("peak_heap_bytes", m.peak_heap_bytes);
+        if (std::isfinite(m.rss_growth_bytes)) w.field("rss_growth_bytes", m.rss_growth_bytes);
         if (!m.hardware.empty()) {
             w.key("hardware").begin_object();
             for (const auto& [name, value] : m.hardware) w.field(name, value);
@@ -458,9 +461,13 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
         const std::pair<const char*, double*> values[] = {{"instructions", &b.metrics.instructions},
                                                           {"estimated_cycles", &b.metrics.estimated_cycles},
                                                           {"allocations", &b.metrics.allocations},
-                                                          {"allocated_bytes", &b.metrics.allocated_bytes}};
+                                                          {"allocated_bytes", &b.metrics.allocated_bytes},
+                                                          {"peak_heap_bytes", &b.metrics.peak_heap_bytes}};
         for (const auto& [key, out] : values)
             if (std::string p = read_number(metrics, key, mwhere, 0, big, *out); !p.empty()) return p;
+        // Resident memory can shrink across a benchmark: the one signed metric.
+        if (std::string p = read_number(metrics, "rss_growth_bytes", mwhere, -big, big, b.metrics.rss_growth_bytes); !p.empty())
+            return p;
         if (present(metrics, "hardware", el)) {
             dom::object hw;
             if (el.get_object().get(hw)) return bname + ": metric \"hardware\" is not an object";
@@ -479,8 +486,8 @@ inline std::string parse_benchmark(simdjson::dom::element item, const std::strin
         const std::string twhere = bname + ": threshold ";
         if (std::string p = read_string(thresholds, "gate", twhere, b.thresholds.gate); !p.empty()) return p;
         const std::string& g = b.thresholds.gate;
-        if (!g.empty() && g != "time" && g != "instructions" && g != "allocations")
-            return bname + ": threshold \"gate\" is \"" + one_line(g) + "\", not time, instructions or allocations";
+        if (!g.empty() && g != "time" && g != "instructions" && g != "allocations" && g != "memory")
+            return bname + ": threshold \"gate\" is \"" + one_line(g) + "\", not time, instructions, allocations or memory";
         // Fractions: at most 1000% (the command line's limit); the noise band at most 100%.
         if (std::string p = read_number(thresholds, "threshold", twhere, 0, 10, b.thresholds.threshold); !p.empty()) return p;
         if (std::string p = read_number(thresholds, "warn_threshold", twhere, 0, 10, b.thresholds.warn_threshold); !p.empty())

@@ -283,9 +283,9 @@ inline std::vector<Flag> core_flags() {
              else return "expects on or off, got '" + v + "'";
              return std::string();
          }},
-        {"--gate", "METRIC", "what the verdict uses: time, instructions or allocations (default time)",
+        {"--gate", "METRIC", "what the verdict uses: time, instructions, allocations or memory (peak heap bytes) (default time)",
          [](Options& o, const std::string& v) {
-             if (!parse_metric(v, o.gate.metric)) return "expects time, instructions or allocations, got '" + v + "'";
+             if (!parse_metric(v, o.gate.metric)) return "expects time, instructions, allocations or memory, got '" + v + "'";
              o.gate_explicit = true;
              if (o.gate.metric == Metric::instructions) o.measure_instructions = true;
              return std::string();

@@ -28,9 +28,19 @@ inline Status step_status(const TrendPoint& before, const TrendPoint& after, dou
     return classify({std::expm1(d), std::expm1(d - half), std::expm1(d + half)}, cfg);
 }
 
+// Which series machine_trends makes: each benchmark's median time, its peak heap bytes
+// (metrics.peak_heap_bytes: runs with allocation counting, unit "B"), or both (the dashboard:
+// each memory series named "NAME (peak heap)", next to the benchmark's time series).
+enum class TrendSeries { time, memory, both };
+
 // Per machine (in order of first appearance), per benchmark (in order of first appearance),
-// the series of medians of the runs that measured it without failing.
-inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry>& entries, const TrendConfig& cfg) {
+// the series of medians of the runs that measured it without failing; for memory, the series
+// of its peak heap bytes (a deterministic figure: its interval is the point). A run whose peak
+// is 0 adds no point to the memory series: the change analysis works on ratios.
+inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry>& entries, const TrendConfig& cfg,
+                                                         TrendSeries series = TrendSeries::time) {
+    const bool time = series != TrendSeries::memory, memory = series != TrendSeries::time;
+    const std::string memory_suffix = series == TrendSeries::both ? " (peak heap)" : "";
     std::vector<report::MachineTrends> out;
     std::unordered_map<std::string, std::size_t> machine_index;
     std::vector<std::unordered_map<std::string, std::size_t>> row_index;
@@ -47,13 +57,22 @@ inline std::vector<report::MachineTrends> machine_trends(const std::vector<Entry
         run_of_entry.push_back(run);
         m.dates.push_back(format_time(e.time));
         m.commits.push_back(e.run.context.commit);
+        // The row named `name` (made on first use) gets the point.
+        auto add_point = [&](const std::string& name, const char* unit, const TrendPoint& p) {
+            auto [r, added] = rows.emplace(name, m.rows.size());
+            if (added) {
+                m.rows.push_back({name, {}, {}, {}, {}, {}});
+                m.rows.back().unit = unit;
+            }
+            m.rows[r->second].points.push_back(p);
+            m.rows[r->second].run.push_back(run);
+        };
         for (const BenchmarkResult& b : e.run.benchmarks) {
-            if (b.failed() || !(b.estimates.median.point > 0)) continue;
-            auto [r, added] = rows.emplace(b.name, m.rows.size());
-            if (added) m.rows.push_back({b.name, {}, {}, {}, {}, {}});
-            report::TrendRow& row = m.rows[r->second];
-            row.points.push_back({e.time, b.estimates.median.point, b.estimates.median.lower, b.estimates.median.upper});
-            row.run.push_back(run);
+            if (b.failed()) continue;
+            if (time && b.estimates.median.point > 0)
+                add_point(b.name, "ns", {e.time, b.estimates.median.point, b.estimates.median.lower, b.estimates.median.upper});
+            const double peak = b.metrics.peak_heap_bytes;
+            if (memory && peak > 0 && std::isfinite(peak)) add_point(b.name + memory_suffix, "B", {e.time, peak, peak, peak});
         }
     }
     GateConfig gate;

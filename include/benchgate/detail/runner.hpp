@@ -158,11 +158,13 @@ inline RunResult run_benchmarks(const std::vector<const Registration*>& selected
             if (allocation_tracking_installed()) {
                 b.metrics.allocations = static_cast<double>(states[i].allocations) / iters;
                 b.metrics.allocated_bytes = static_cast<double>(states[i].allocated_bytes) / iters;
+                b.metrics.peak_heap_bytes = static_cast<double>(states[i].peak_heap_bytes);
             }
             if (config.measure.perf && config.measure.perf->ok())
                 for (std::size_t k = 0; k < states[i].hardware.size() && k < config.measure.perf->names().size(); ++k)
                     b.metrics.hardware.emplace_back(config.measure.perf->names()[k], states[i].hardware[k] / iters);
         }
+        if (states[i].rss_measured) b.metrics.rss_growth_bytes = static_cast<double>(states[i].rss_growth_bytes);
         for (std::size_t c = 0; c < states[i].counters.size(); ++c) {
             Counter counter = states[i].counters[c];
             counter.name = to_valid_utf8(counter.name);  // as the result files hold it

@@ -1,5 +1,6 @@
 // benchgate: the default driver. Takes a benchmark's share of timed samples in each round,
-// with allocation and hardware-counter deltas read around every sample when enabled.
+// with allocation and hardware-counter deltas read around every sample when enabled, and the
+// resident set read before and after each benchmark's share.
 #pragma once
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "guard.hpp"
 #include "perf_counters.hpp"
 #include "planner.hpp"
+#include "resident_memory.hpp"
 #include "sampling.hpp"
 
 namespace benchgate::detail {
@@ -38,6 +40,7 @@ public:
         std::vector<double> best(overhead_.size(), 1e300);
         const auto saved = state_.hardware;
         const auto saved_allocs = state_.allocations, saved_bytes = state_.allocated_bytes;
+        const auto saved_peak = state_.peak_heap_bytes;
         for (int i = 0; i < 16; ++i) {
             std::fill(state_.hardware.begin(), state_.hardware.end(), 0.0);
             empty_region();
@@ -46,17 +49,22 @@ public:
         state_.hardware = saved;
         state_.allocations = saved_allocs;
         state_.allocated_bytes = saved_bytes;
+        state_.peak_heap_bytes = saved_peak;
         overhead_ = best;
     }
     BENCHGATE_NOINLINE void begin() override {
         if (perf_) hw0_ = perf_->read();
-        if (track_allocations_) alloc0_ = allocation_snapshot();
+        if (track_allocations_) {
+            alloc0_ = allocation_snapshot();
+            heap0_ = start_peak_window(allocation_counters());
+        }
     }
     BENCHGATE_NOINLINE void end() override {
         if (track_allocations_) {
             const AllocationSnapshot a1 = allocation_snapshot();
             state_.allocations += a1.allocations - alloc0_.allocations;
             state_.allocated_bytes += a1.bytes - alloc0_.bytes;
+            state_.peak_heap_bytes = std::max(state_.peak_heap_bytes, peak_since(allocation_counters(), heap0_));
         }
         if (perf_) {
             const HardwareReading hw1 = perf_->read();
@@ -70,6 +78,7 @@ private:
     PerfCounters* perf_;
     bool track_allocations_ = false;
     AllocationSnapshot alloc0_;
+    std::int64_t heap0_ = 0;
     HardwareReading hw0_;
     std::vector<double> overhead_;
 };
@@ -77,6 +86,9 @@ private:
 class Sampler final : public Driver {
 public:
     void measure(Sampling& s, const Batch& batch) override {
+        // Resident set before calibration and warm-up: the pages the body touches first are
+        // part of its growth (read outside every timed batch).
+        const std::int64_t rss0 = resident_bytes();
         if (s.state.iterations_per_sample == 0) {
             calibrate(s, batch);
         } else {
@@ -113,6 +125,10 @@ public:
             s.out.rounds.push_back(static_cast<std::uint32_t>(s.state.round));
         }
         s.state.taken_samples += count;
+        if (const std::int64_t rss1 = resident_bytes(); rss0 >= 0 && rss1 >= 0) {
+            s.state.rss_growth_bytes = s.state.rss_measured ? std::max(s.state.rss_growth_bytes, rss1 - rss0) : rss1 - rss0;
+            s.state.rss_measured = true;
+        }
         if (probe_metrics) s.state.metric_iterations += n * static_cast<std::uint64_t>(count);
     }
 };

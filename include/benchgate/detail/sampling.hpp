@@ -66,6 +66,13 @@ struct MeasureState {
     // Metric totals over the measured samples (warm-up excluded).
     std::uint64_t metric_iterations = 0;
     std::uint64_t allocations = 0, allocated_bytes = 0;
+    // Peak live heap bytes above the level at the start of a measured batch, the largest over
+    // the batches (allocation counting only).
+    std::int64_t peak_heap_bytes = 0;
+    // Resident-set growth from before the first to after the last sample of a body invocation,
+    // the largest over the invocations (rounds); measured only when `rss_measured`.
+    std::int64_t rss_growth_bytes = 0;
+    bool rss_measured = false;
     std::vector<double> hardware;  // summed deltas, in the order of PerfCounters::names()
 };
 

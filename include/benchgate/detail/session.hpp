@@ -670,7 +670,7 @@ inline std::string check_group_gates(const Session& s) {
         const std::string what = "'" + r->name + "' is in a group gated on " + to_string(m);
         if (!opt.against_path.empty()) return what + ", and --against compares time only";
         if (m == Metric::instructions && !opt.measure_instructions) return what + ": run with --metric instructions";
-        if (m == Metric::allocations && !allocation_tracking_installed())
+        if ((m == Metric::allocations || m == Metric::memory) && !allocation_tracking_installed())
             return what + ": #define BENCHGATE_COUNT_ALLOCATIONS in the file that defines BENCHGATE_MAIN";
     }
     return {};
@@ -837,8 +837,9 @@ inline int main(int argc, char** argv) {
             return exit_usage;
         }
     }
-    if (opt.gate.metric == Metric::allocations && !allocation_tracking_installed()) {
-        print_error("--gate allocations needs allocation counting: #define BENCHGATE_COUNT_ALLOCATIONS before including "
+    if ((opt.gate.metric == Metric::allocations || opt.gate.metric == Metric::memory) && !allocation_tracking_installed()) {
+        print_error(std::string("--gate ") + to_string(opt.gate.metric) +
+                    " needs allocation counting: #define BENCHGATE_COUNT_ALLOCATIONS before including "
                     "benchgate.hpp in the file that defines BENCHGATE_MAIN");
         return exit_usage;
     }

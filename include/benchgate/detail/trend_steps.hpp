@@ -42,7 +42,8 @@ struct Step {
     std::string good;         // commit of the last run at the old level ("" unknown)
     std::string bad;          // commit of the first run at the new level ("" unknown)
     std::string range;        // "GOOD..BAD" for `benchgate bisect --range` ("" unknown)
-    double before = 0.0;      // level before the step (the series' unit, ns)
+    std::string unit;         // the series' unit: "ns" (median time) or "B" (peak heap bytes)
+    double before = 0.0;      // level before the step, in that unit
     double after = 0.0;       // level after it
     double current = 0.0;     // the series' level now
     double change = 0.0;      // after / before - 1
@@ -63,6 +64,7 @@ inline std::vector<Step> slower_steps(const std::vector<report::MachineTrends>& 
                 s.machine = m.id;
                 s.fingerprint = m.fingerprint;
                 s.benchmark = r.name;
+                s.unit = r.unit;
                 const std::size_t run = r.run[c.index];
                 s.date = m.dates[run];
                 s.bad = m.commits[run];

@@ -38,7 +38,7 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
         any_throughput = any_throughput || !b.throughput_unit.empty();
         any_counters = any_counters || !b.counters.empty();
         any_instr = any_instr || std::isfinite(b.metrics.instructions);
-        any_alloc = any_alloc || std::isfinite(b.metrics.allocations);
+        any_alloc = any_alloc || std::isfinite(b.metrics.allocations) || std::isfinite(b.metrics.peak_heap_bytes);
         any_hw = any_hw || !b.metrics.hardware.empty();
     }
     std::vector<std::string> header = {"Benchmark", "Median/op"};
@@ -46,7 +46,7 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
     header.insert(header.end(), {"\xC2\xB1" "CI95", "MAD", "Samples", "Outliers"});
     if (detailed) header.insert(header.end(), {"Min", "Mean", "Max", "CI95 of median"});
     if (any_instr) header.insert(header.end(), {"Instr/op", "Est. cycles/op"});
-    if (any_alloc) header.insert(header.end(), {"Allocs/op", "Bytes/op"});
+    if (any_alloc) header.insert(header.end(), {"Allocs/op", "Bytes/op", "Peak heap", "RSS growth"});
     if (any_hw) header.push_back("HW counters/op");
     if (any_counters) header.push_back("Counters");
     std::vector<bool> left(header.size(), false);
@@ -84,6 +84,8 @@ inline std::string console_results(const RunResult& run, const Style& style, boo
         if (any_alloc) {
             row.push_back(format_value(b.metrics.allocations));
             row.push_back(format_value(b.metrics.allocated_bytes));
+            row.push_back(format_bytes(b.metrics.peak_heap_bytes));
+            row.push_back(format_bytes(b.metrics.rss_growth_bytes));
         }
         if (any_hw) {
             std::string hw;

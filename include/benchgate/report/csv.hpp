@@ -37,7 +37,7 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
     std::string out =
         "name,status,samples,median_ns,median_lower_ns,median_upper_ns,mean_ns,mean_lower_ns,mean_upper_ns,"
         "stddev_ns,mad_ns,min_ns,max_ns,outliers,throughput_unit,throughput_per_iteration,throughput_per_second,"
-        "counters,instructions,estimated_cycles,allocations,allocated_bytes,"
+        "counters,instructions,estimated_cycles,allocations,allocated_bytes,peak_heap_bytes,rss_growth_bytes,"
         "metric,baseline,current,change,change_lower,change_upper,p_value,p_adjusted,confirmation\n";
     NameIndexOf<const Comparison> rows;  // a benchmark's comparison (the first of its name)
     if (gate) rows = NameIndexOf<const Comparison>(gate->rows);
@@ -57,7 +57,7 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
         const std::string status = c ? to_string(c->status) : b.failed() ? "FAILED" : "";
         out += csv_field(b.name) + "," + status + ",";
         if (b.failed()) {
-            out += ",,,,,,,,,,,,,,,,,,,,";
+            out += ",,,,,,,,,,,,,,,,,,,,,,";
         } else {
             const Estimates& e = b.estimates;
             out += std::to_string(b.samples.size()) + "," + csv_number(e.median.point) + "," + csv_number(e.median.lower) +
@@ -71,14 +71,14 @@ inline std::string csv_report(const RunResult& run, const GateReport* gate) {
                    csv_field(counters) + ",";
             const Metrics& m = b.metrics;
             out += csv_number(m.instructions) + "," + csv_number(m.estimated_cycles) + "," + csv_number(m.allocations) + "," +
-                   csv_number(m.allocated_bytes) + ",";
+                   csv_number(m.allocated_bytes) + "," + csv_number(m.peak_heap_bytes) + "," + csv_number(m.rss_growth_bytes) + ",";
         }
         out += comparison_cells(c) + "\n";
     }
     if (gate)
         for (const auto& c : gate->rows)
             if (c.status == Status::missing)
-                out += csv_field(c.name) + ",MISSING,,,,,,,,,,,,,,,,,,,,," + comparison_cells(&c) + "\n";
+                out += csv_field(c.name) + ",MISSING,,,,,,,,,,,,,,,,,,,,,,," + comparison_cells(&c) + "\n";
     return out;
 }
 

@@ -76,10 +76,26 @@ inline std::string format_count(double v) {
     return buf;
 }
 
+// Bytes with a binary prefix: 768 -> "768 B", 1536 -> "1.500 KiB", -4096 -> "-4.000 KiB".
+inline std::string format_bytes(double v) {
+    if (!std::isfinite(v)) return "-";
+    static const char* units[] = {" B", " KiB", " MiB", " GiB", " TiB"};
+    int k = 0;
+    while (std::fabs(v) >= 1024.0 && k < 4) {
+        v /= 1024.0;
+        ++k;
+    }
+    char buf[32];
+    if (k == 0) std::snprintf(buf, sizeof buf, "%.0f B", v);
+    else std::snprintf(buf, sizeof buf, "%.*f%s", std::fabs(v) >= 100 ? 1 : std::fabs(v) >= 10 ? 2 : 3, v, units[k]);
+    return buf;
+}
+
 // A value of the gated metric: "41.00 ns", "1.234 k instr", "2.000 allocs".
 inline std::string format_metric(double v, Metric m) {
     if (m == Metric::instructions) return std::isfinite(v) ? format_count(v) + " instr" : "-";
     if (m == Metric::allocations) return std::isfinite(v) ? format_count(v) + " allocs" : "-";
+    if (m == Metric::memory) return format_bytes(v);
     return format_time(v);
 }
 

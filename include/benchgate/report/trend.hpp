@@ -23,7 +23,13 @@ struct TrendRow {
     std::vector<std::string> statuses;  // per point: the verdict against the point before ("" for the first)
     std::vector<std::string> accepted;  // per point: why its run accepted a regression here ("" none)
     Trend trend;
+    std::string unit = "ns";  // "ns": median time per iteration; "B": peak heap bytes
 };
+
+// A series value in its unit: "41.00 ns", "1.500 KiB".
+inline std::string format_trend_value(double v, const std::string& unit) {
+    return unit == "B" ? format_bytes(v) : format_time(v);
+}
 
 struct MachineTrends {
     std::string id;
@@ -82,8 +88,8 @@ inline std::string console_trends(const std::vector<MachineTrends>& machines, co
         Table table({"Benchmark", "Runs", "Latest", "7-day", "30-day", "Drift", "Change points", "Trend"},
                     {true, false, false, false, false, false, true, true});
         for (const auto& r : m.rows)
-            table.add({detail::one_line(r.name), std::to_string(r.points.size()), format_time(r.trend.latest), format_time(r.trend.mean7),
-                       format_time(r.trend.mean30), format_change(r.trend.drift), change_points_cell(m, r),
+            table.add({detail::one_line(r.name), std::to_string(r.points.size()), format_trend_value(r.trend.latest, r.unit),
+                       format_trend_value(r.trend.mean7, r.unit), format_trend_value(r.trend.mean30, r.unit), format_change(r.trend.drift), change_points_cell(m, r),
                        paint_trend(r.trend, style)});
         out += table.render(style) + "\n";
     }
@@ -106,7 +112,8 @@ inline std::string markdown_trends(const std::vector<MachineTrends>& machines) {
         for (const auto& r : m.rows) {
             const bool alarm = r.trend.alarm();
             out += "| " + markdown_escape(r.name) + " | " + std::to_string(r.points.size()) + " | " +
-                   format_time(r.trend.latest) + " | " + format_time(r.trend.mean7) + " | " + format_time(r.trend.mean30) +
+                   format_trend_value(r.trend.latest, r.unit) + " | " + format_trend_value(r.trend.mean7, r.unit) + " | " +
+                   format_trend_value(r.trend.mean30, r.unit) +
                    " | " + format_change(r.trend.drift) + " | " + markdown_escape(change_points_cell(m, r)) + " | " +
                    (alarm ? ":red_circle: **" : "") + to_string(r.trend.status) + (alarm ? "**" : "") + " |\n";
         }

@@ -1,7 +1,8 @@
 // benchgate: the trend report as JSON (`benchgate trend --json`), for scripts and the weekly
 // alerts: per machine and benchmark the figures of the console table with every change point
 // and its commit range, then the slower steps with their state (open, recovered, accepted).
-// Times are in the series' unit (ns); changes are fractions (0.25 is 25% slower). Renders; never reads.
+// Levels are in the series' unit ("ns", or "B" for peak heap bytes); changes are fractions (0.25
+// is 25% slower or larger). Renders; never reads.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,7 @@ inline std::string json_trends(const std::vector<MachineTrends>& machines, const
         w.field("last", m.dates.empty() ? std::string() : m.dates.back());
         w.key("benchmarks").begin_array();
         for (const auto& r : m.rows) {
-            w.begin_object().field("name", r.name).field("runs", static_cast<std::uint64_t>(r.points.size()));
+            w.begin_object().field("name", r.name).field("unit", r.unit).field("runs", static_cast<std::uint64_t>(r.points.size()));
             // Non-finite figures (too few runs for a mean) are written as null.
             w.field("latest", r.trend.latest).field("mean7", r.trend.mean7).field("mean30", r.trend.mean30);
             w.field("drift", r.trend.drift);
@@ -43,7 +44,7 @@ inline std::string json_trends(const std::vector<MachineTrends>& machines, const
     w.end_array().key("steps").begin_array();
     for (const auto& s : steps) {
         w.begin_object().field("key", s.key).field("state", to_string(s.state));
-        w.field("machine", s.machine).field("fingerprint", s.fingerprint).field("benchmark", s.benchmark);
+        w.field("machine", s.machine).field("fingerprint", s.fingerprint).field("benchmark", s.benchmark).field("unit", s.unit);
         w.field("date", s.date).field("good", s.good).field("bad", s.bad).field("range", s.range);
         w.field("before", s.before).field("after", s.after).field("current", s.current);
         w.field("change", s.change).field("change_now", s.change_now);

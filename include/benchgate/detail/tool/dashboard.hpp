@@ -48,6 +48,7 @@ inline report::DashboardData dashboard_data(const std::vector<report::MachineTre
         for (const auto& r : m.rows) {
             report::DashboardSeries s;
             s.name = r.name;
+            s.unit = r.unit;
             for (std::size_t i = 0; i < r.points.size(); ++i)
                 s.points.push_back({r.run[i], r.points[i].value, r.points[i].lower, r.points[i].upper, r.statuses[i]});
             for (const ChangePoint& c : r.trend.changes) s.changes.push_back({c.index, c.before, c.after, c.factor()});
@@ -101,7 +102,7 @@ inline int dashboard_mode(const std::string& program, const std::vector<std::str
         cli::print_error(site + ": not a directory");
         return exit_usage;
     }
-    const auto machines = history::machine_trends(h.entries, cfg);
+    const auto machines = history::machine_trends(h.entries, cfg, history::TrendSeries::both);
     const std::string generated = history::format_time(
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     const std::string html = report::dashboard_html(dashboard_data(machines, a.get("--title", "benchgate dashboard"), generated));

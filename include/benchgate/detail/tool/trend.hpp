@@ -34,6 +34,8 @@ inline std::string trend_usage(const std::string& program) {
            "  --warn-threshold PCT  drift beyond this is reported (default 5)\n"
            "  --noise PCT           steps smaller than this are never change points (default 1)\n"
            "  --filter REGEX        only benchmarks whose name matches\n"
+           "  --metric time|memory  the series: median time (default) or peak heap bytes (runs measured\n"
+           "                        with allocation counting; a larger peak reads as slower)\n"
            "  --markdown FILE       also write the report as markdown ('-': standard output)\n"
            "  --json FILE           also write it as JSON with every slower step beyond --threshold and its\n"
            "                        state: open, recovered (back within the threshold) or accepted ('-': stdout)\n"
@@ -83,7 +85,7 @@ inline std::string load_trend_input(const Args& a, const std::string& dir, Trend
 inline int trend_mode(const std::string& program, const std::vector<std::string>& args) {
     const Args a = parse_args(args, {{"--threshold", true}, {"--warn-threshold", true}, {"--noise", true},
                                      {"--filter", true}, {"--markdown", true}, {"--json", true}, {"--fail-on-drift", false},
-                                     {"--color", true}, {"--help", false}});
+                                     {"--metric", true}, {"--color", true}, {"--help", false}});
     if (a.has("--help")) {
         std::fputs(trend_usage(program).c_str(), stdout);
         return exit_ok;
@@ -104,6 +106,11 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         cli::print_error("--color expects auto, always or never, got '" + color + "'");
         return exit_usage;
     }
+    const std::string metric = a.get("--metric", "time");
+    if (metric != "time" && metric != "memory") {
+        cli::print_error("--metric expects time or memory, got '" + metric + "'");
+        return exit_usage;
+    }
     const std::string markdown = a.get("--markdown"), json = a.get("--json");
     if (markdown == "-" && json == "-") {
         cli::print_error("trend: --markdown and --json cannot both be '-'");
@@ -115,7 +122,12 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         cli::print_error(problem);
         return exit_usage;
     }
-    const auto machines = history::machine_trends(h.entries, cfg);
+    const auto machines = history::machine_trends(h.entries, cfg,
+                                                  metric == "memory" ? history::TrendSeries::memory : history::TrendSeries::time);
+    if (metric == "memory" && std::all_of(machines.begin(), machines.end(), [](const auto& m) { return m.rows.empty(); })) {
+        cli::print_error(a.positional[0] + ": no run in the history has peak heap bytes (measure with allocation counting)");
+        return exit_usage;
+    }
     const bool stdout_taken = markdown == "-" || json == "-";
     const report::Style style{cli::color_enabled(mode, STDOUT_FILENO)};
     if (!stdout_taken) std::fputs(report::console_trends(machines, style).c_str(), stdout);
