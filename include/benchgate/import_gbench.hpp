@@ -215,7 +215,7 @@ inline std::string read_source(const GbenchSource& src, const GbenchOptions& opt
     if (doc.get_object().get(root)) return label + ": not a Google Benchmark JSON file (the top level is not an object)";
     std::string_view schema;
     if (!root["schema"].get_string().get(schema))
-        return label + ": is a benchgate result file (schema " + std::string(schema) + "), not Google Benchmark output";
+        return label + ": is a benchgate result file (schema " + detail::one_line(std::string(schema)) + "), not Google Benchmark output";
     dom::array rows_array;
     if (root["benchmarks"].get_array().get(rows_array))
         return label + ": not a Google Benchmark JSON file (no \"benchmarks\" array; write one with "

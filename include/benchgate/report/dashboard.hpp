@@ -718,6 +718,26 @@ function niceStep(span, n) {
   const raw = span / n, p = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / p;
   return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * p;
 }
+/* The value axis of a chart from ymin to ymax (in `unit`), W wide and ph high: at least 10% of
+   the level in view, so a steady benchmark's noise is not drawn as a crisis; grid lines at round
+   steps, labelled; the base line. Returns the map from a value to its y. */
+function valueAxis(svg, ymin, ymax, unit, W, ph) {
+  const mid = (ymin + ymax) / 2;
+  const span = Math.max(ymax - ymin, Math.abs(mid) * 0.1, 1e-12);
+  const y0 = Math.max(mid - span * 0.58, ymin >= 0 ? 0 : -Infinity), y1 = y0 + span * 1.16;
+  const step = niceStep(y1 - y0, 3);
+  const Y = (val) => PT + ph - (val - y0) / (y1 - y0) * ph;
+  const [f, u] = scaleOf(Math.max(Math.abs(y0), Math.abs(y1)), unit);
+  const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / f) + 1e-9)));
+  for (let t = Math.ceil(y0 / step) * step, k = 0; t <= y1 + step * 1e-6 && k < 12; t += step, k++) {
+    const y = Math.round(Y(t)) + 0.5;
+    sv('line', {x1: PL, x2: W - PR, y1: y, y2: y, class: 'gl'}, svg);
+    const lab = sv('text', {x: PL - 6, y: y + 3.5, 'text-anchor': 'end'}, svg);
+    lab.textContent = (t / f).toFixed(dec) + (unit === 'ns' ? ' ' : '') + u;
+  }
+  sv('line', {x1: PL, x2: W - PR, y1: PT + ph + 0.5, y2: PT + ph + 0.5, class: 'ax'}, svg);
+  return Y;
+}
 function draw(it) {
   it.drawn = true;
   const svg = it.svg, s = it.s, M = it.m;
@@ -737,22 +757,8 @@ function draw(it) {
     it.px = []; it.py = [];
     return;
   }
-  /* At least 10% of the level in view: a steady benchmark's noise is not drawn as a crisis. */
-  const mid = (ymin + ymax) / 2;
-  let span = Math.max(ymax - ymin, Math.abs(mid) * 0.1, 1e-12);
-  let y0 = Math.max(mid - span * 0.58, ymin >= 0 ? 0 : -Infinity), y1 = y0 + span * 1.16;
-  const step = niceStep(y1 - y0, 3);
   const X = (r) => PL + (xmax > 0 ? r / xmax : 0.5) * pw;
-  const Y = (val) => PT + ph - (val - y0) / (y1 - y0) * ph;
-  const [f, u] = scaleOf(Math.max(Math.abs(y0), Math.abs(y1)), it.unit);
-  const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / f) + 1e-9)));
-  for (let t = Math.ceil(y0 / step) * step, k = 0; t <= y1 + step * 1e-6 && k < 12; t += step, k++) {
-    const y = Math.round(Y(t)) + 0.5;
-    sv('line', {x1: PL, x2: W - PR, y1: y, y2: y, class: 'gl'}, svg);
-    const lab = sv('text', {x: PL - 6, y: y + 3.5, 'text-anchor': 'end'}, svg);
-    lab.textContent = (t / f).toFixed(dec) + (it.unit === 'ns' ? ' ' : '') + u;
-  }
-  sv('line', {x1: PL, x2: W - PR, y1: PT + ph + 0.5, y2: PT + ph + 0.5, class: 'ax'}, svg);
+  const Y = valueAxis(svg, ymin, ymax, it.unit, W, ph);
   /* Dates under the axis: first and last run and evenly between. */
   const nl = Math.max(2, Math.min(M.runs.length, Math.floor(pw / 72) + 1));
   const seen = new Set();
@@ -1167,21 +1173,8 @@ function drawCompare(ci) {
     t.textContent = 'no values';
     return;
   }
-  const mid = (ymin + ymax) / 2;
-  const span = Math.max(ymax - ymin, Math.abs(mid) * 0.1, 1e-12);
-  const y0 = Math.max(mid - span * 0.58, ymin >= 0 ? 0 : -Infinity), y1 = y0 + span * 1.16;
-  const step = niceStep(y1 - y0, 3);
   const X = (x) => PL + (xmax > xmin ? (x - xmin) / (xmax - xmin) : 0.5) * pw;
-  const Y = (val) => PT + ph - (val - y0) / (y1 - y0) * ph;
-  const [f, u] = scaleOf(Math.max(Math.abs(y0), Math.abs(y1)), ci.unit);
-  const dec = Math.max(0, Math.min(6, -Math.floor(Math.log10(step / f) + 1e-9)));
-  for (let t = Math.ceil(y0 / step) * step, k = 0; t <= y1 + step * 1e-6 && k < 12; t += step, k++) {
-    const y = Math.round(Y(t)) + 0.5;
-    sv('line', {x1: PL, x2: W - PR, y1: y, y2: y, class: 'gl'}, svg);
-    const lab = sv('text', {x: PL - 6, y: y + 3.5, 'text-anchor': 'end'}, svg);
-    lab.textContent = (t / f).toFixed(dec) + (ci.unit === 'ns' ? ' ' : '') + u;
-  }
-  sv('line', {x1: PL, x2: W - PR, y1: PT + ph + 0.5, y2: PT + ph + 0.5, class: 'ax'}, svg);
+  const Y = valueAxis(svg, ymin, ymax, ci.unit, W, ph);
   const hours = xmax - xmin < 2 * 86400e3;
   const nl = Math.max(2, Math.min(6, Math.floor(pw / 72) + 1));
   for (let k = 0; k < nl && xmax > xmin; k++) {

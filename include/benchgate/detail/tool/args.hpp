@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "../../exit_codes.hpp"
 #include "../flags.hpp"
 #include "../one_line.hpp"
+#include "../session.hpp"
 
 namespace benchgate::detail::tool {
 
@@ -80,6 +83,21 @@ inline std::string count_value(const Args& a, const std::string& flag, std::size
                one_line(a.get(flag)) + "'";
     out = static_cast<std::size_t>(n);
     return {};
+}
+
+// How every command starts: --help (or -h) prints its usage, exit 0; a flag parse_args refused
+// is one line naming the command and its help, exit 2. Returns that exit code, or -1 to go on.
+inline int help_or_flag_error(const Args& a, const std::string& program, const std::string& command,
+                              const std::string& usage) {
+    if (a.has("--help") || a.has("-h")) {
+        std::fputs(usage.c_str(), stdout);
+        return exit_ok;
+    }
+    if (!a.error.empty()) {
+        cli::print_error(command + ": " + a.error + " (try " + program + " " + command + " --help)");
+        return exit_usage;
+    }
+    return -1;
 }
 
 }  // namespace benchgate::detail::tool

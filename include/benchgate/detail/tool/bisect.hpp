@@ -282,15 +282,11 @@ inline int bisect_mode(const std::string& program, const std::vector<std::string
     const Args a = parse_args(own, {{"--good", true}, {"--bad", true}, {"--range", true}, {"--build", true}, {"--filter", true},
                                     {"--threshold", true}, {"-C", true}, {"--timeout", true}, {"--keep", false},
                                     {"--help", false}, {"-h", false}});
-    if (a.has("--help") || a.has("-h")) {
-        std::fputs(bisect_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
+    if (const int rc = help_or_flag_error(a, program, "bisect", bisect_usage(program)); rc >= 0) return rc;
     const auto usage_error = [&](const std::string& problem) {
         cli::print_error("bisect: " + problem + " (try " + program + " bisect --help)");
         return exit_usage;
     };
-    if (!a.error.empty()) return usage_error(a.error);
     std::string good_rev = a.get("--good"), bad_rev = a.get("--bad");
     if (a.has("--range")) {
         if (a.has("--good") || a.has("--bad")) return usage_error("--range is instead of --good and --bad, not with them");

@@ -71,14 +71,7 @@ inline int dashboard_mode(const std::string& program, const std::vector<std::str
         if (a == "-o") a = "--output";
     const Args a = parse_args(args, {{"--output", true}, {"--title", true}, {"--threshold", true},
                                      {"--warn-threshold", true}, {"--noise", true}, {"--filter", true}, {"--help", false}});
-    if (a.has("--help")) {
-        std::fputs(dashboard_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
-    if (!a.error.empty()) {
-        cli::print_error("dashboard: " + a.error + " (try " + program + " dashboard --help)");
-        return exit_usage;
-    }
+    if (const int rc = help_or_flag_error(a, program, "dashboard", dashboard_usage(program)); rc >= 0) return rc;
     if (a.positional.size() != 1 || a.get("--output").empty()) {
         cli::print_error("dashboard needs a history and an output directory: " + program + " dashboard DIR -o SITE");
         return exit_usage;

@@ -60,14 +60,7 @@ inline std::string export_usage(const std::string& program) {
 
 inline int export_mode(const std::string& program, const std::vector<std::string>& argv) {
     const Args a = parse_args(argv, {{"--format", true}, {"-o", true}, {"--help", false}, {"-h", false}});
-    if (a.has("--help") || a.has("-h")) {
-        std::fputs(export_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
-    if (!a.error.empty()) {
-        cli::print_error("export: " + a.error + " (try " + program + " export --help)");
-        return exit_usage;
-    }
+    if (const int rc = help_or_flag_error(a, program, "export", export_usage(program)); rc >= 0) return rc;
     if (a.positional.size() != 1) {
         cli::print_error("export needs one result file: " + program + " export FILE.json --format FORMAT [-o OUT]");
         return exit_usage;

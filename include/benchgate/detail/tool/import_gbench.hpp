@@ -41,14 +41,7 @@ inline std::string read_input_file(const std::string& path, std::string& error) 
 
 inline int import_gbench_mode(const std::string& program, const std::vector<std::string>& argv) {
     const Args a = parse_args(argv, {{"-o", true}, {"--time", true}, {"--help", false}, {"-h", false}});
-    if (a.has("--help") || a.has("-h")) {
-        std::fputs(import_gbench_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
-    if (!a.error.empty()) {
-        cli::print_error("import-gbench: " + a.error + " (try " + program + " import-gbench --help)");
-        return exit_usage;
-    }
+    if (const int rc = help_or_flag_error(a, program, "import-gbench", import_gbench_usage(program)); rc >= 0) return rc;
     if (a.positional.empty() || !a.has("-o") || a.get("-o").empty()) {
         cli::print_error("import-gbench needs Google Benchmark JSON and an output: " + program +
                          " import-gbench GB.json -o OUT.json");

@@ -81,14 +81,7 @@ inline int machines_mode(const std::string& program, const std::vector<std::stri
     const Args a = parse_args(args, {{"--reference", true}, {"--threshold", true}, {"--warn-threshold", true},
                                      {"--noise", true}, {"--filter", true}, {"--json", true}, {"--markdown", true},
                                      {"--color", true}, {"--help", false}});
-    if (a.has("--help")) {
-        std::fputs(machines_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
-    if (!a.error.empty()) {
-        cli::print_error("machines: " + a.error + " (try " + program + " machines --help)");
-        return exit_usage;
-    }
+    if (const int rc = help_or_flag_error(a, program, "machines", machines_usage(program)); rc >= 0) return rc;
     if (a.positional.empty()) {
         cli::print_error("machines needs a history directory or result files: " + program +
                          " machines HISTORY_DIR | RESULT.json ...");

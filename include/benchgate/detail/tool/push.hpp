@@ -115,15 +115,11 @@ inline int push_mode(const std::string& program, const std::vector<std::string>&
                                      {"--dry-run", false},
                                      {"--help", false},
                                      {"-h", false}});
-    if (a.has("--help") || a.has("-h")) {
-        std::fputs(push_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
+    if (const int rc = help_or_flag_error(a, program, "push", push_usage(program)); rc >= 0) return rc;
     auto usage_error = [](const std::string& line) {
         cli::print_error(line);
         return exit_usage;
     };
-    if (!a.error.empty()) return usage_error("push: " + a.error + " (try " + program + " push --help)");
     if (a.positional.size() != 2)
         return usage_error("push needs a URL and one result file: " + program + " push URL FILE.json (try " + program +
                            " push --help)");

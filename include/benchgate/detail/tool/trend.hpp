@@ -86,14 +86,7 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
     const Args a = parse_args(args, {{"--threshold", true}, {"--warn-threshold", true}, {"--noise", true},
                                      {"--filter", true}, {"--markdown", true}, {"--json", true}, {"--fail-on-drift", false},
                                      {"--metric", true}, {"--color", true}, {"--help", false}});
-    if (a.has("--help")) {
-        std::fputs(trend_usage(program).c_str(), stdout);
-        return exit_ok;
-    }
-    if (!a.error.empty()) {
-        cli::print_error("trend: " + a.error + " (try " + program + " trend --help)");
-        return exit_usage;
-    }
+    if (const int rc = help_or_flag_error(a, program, "trend", trend_usage(program)); rc >= 0) return rc;
     if (a.positional.size() != 1) {
         cli::print_error("trend needs one history directory: " + program + " trend DIR");
         return exit_usage;
