@@ -659,21 +659,7 @@ D.machines.forEach((m, mi) => {
     const tb = el('tbody');
     cols.forEach((c, ci) => {
       const h = el('th', 'sort' + (ci === 5 ? ' text' : ''), c[0]);
-      clickable(h, () => {
-        const dir = h.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-        for (const o of hr.children) o.removeAttribute('aria-sort');
-        h.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
-        const key = c[1];
-        const rows = M.items.slice();
-        rows.sort((a, b) => {
-          const x = key(a), y = key(b);
-          const xm = x === null || x === undefined || (typeof x === 'number' && !isFinite(x));
-          const ym = y === null || y === undefined || (typeof y === 'number' && !isFinite(y));
-          if (xm || ym) return xm - ym;
-          return (x < y ? -1 : x > y ? 1 : 0) * dir;
-        });
-        for (const r of rows) tb.appendChild(r.row);
-      });
+      sortable(h, hr, tb, M.items, c[1]);
       hr.appendChild(h);
     });
     t.appendChild(el('thead')).appendChild(hr);
@@ -714,6 +700,25 @@ if (machines.length < 2) nav.hidden = true;
 
 /* Charts. */
 const H = 160, PL = 54, PR = 10, PT = 18, PB = 22;
+/* Header cell h (in header row hr) sorts the table body tb: a click orders `items` by key(item),
+   ascending then descending, missing values (null, NaN, infinite) last, and re-appends each
+   item's row. Returns h. */
+function sortable(h, hr, tb, items, key) {
+  return clickable(h, () => {
+    const dir = h.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
+    for (const o of hr.children) o.removeAttribute('aria-sort');
+    h.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
+    const rows = items.slice();
+    rows.sort((a, b) => {
+      const x = key(a), y = key(b);
+      const xm = x === null || x === undefined || (typeof x === 'number' && !isFinite(x));
+      const ym = y === null || y === undefined || (typeof y === 'number' && !isFinite(y));
+      if (xm || ym) return xm - ym;
+      return (x < y ? -1 : x > y ? 1 : 0) * dir;
+    });
+    for (const r of rows) tb.appendChild(r.row);
+  });
+}
 function niceStep(span, n) {
   const raw = span / n, p = Math.pow(10, Math.floor(Math.log10(raw))), r = raw / p;
   return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * p;
@@ -1049,20 +1054,7 @@ function buildCompare() {
   const t = el('table');
   const hr = el('tr');
   const tb = el('tbody');
-  const sortBy = (h, key) => clickable(h, () => {
-    const dir = h.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-    for (const o of hr.children) o.removeAttribute('aria-sort');
-    h.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');
-    const rows = cmp.items.slice();
-    rows.sort((a, b) => {
-      const x = key(a), y = key(b);
-      const xm = x === null || x === undefined || (typeof x === 'number' && !isFinite(x));
-      const ym = y === null || y === undefined || (typeof y === 'number' && !isFinite(y));
-      if (xm || ym) return xm - ym;
-      return (x < y ? -1 : x > y ? 1 : 0) * dir;
-    });
-    for (const r of rows) tb.appendChild(r.row);
-  });
+  const sortBy = (h, key) => sortable(h, hr, tb, cmp.items, key);
   hr.appendChild(sortBy(el('th', 'sort', 'Benchmark'), (ci) => ci.lname));
   cols.forEach((c, k) => {
     const h = el('th', 'sort', c.label);

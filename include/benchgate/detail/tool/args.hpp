@@ -85,6 +85,16 @@ inline std::string count_value(const Args& a, const std::string& flag, std::size
     return {};
 }
 
+// --color auto|always|never (absent: auto) into `mode`; returns "" or the problem.
+inline std::string color_value(const Args& a, cli::ColorMode& mode) {
+    const std::string v = a.get("--color", "auto");
+    if (v == "auto") mode = cli::ColorMode::automatic;
+    else if (v == "always") mode = cli::ColorMode::always;
+    else if (v == "never") mode = cli::ColorMode::never;
+    else return "--color expects auto, always or never, got '" + one_line(v) + "'";
+    return {};
+}
+
 // How every command starts: --help (or -h) prints its usage, exit 0; a flag parse_args refused
 // is one line naming the command and its help, exit 2. Returns that exit code, or -1 to go on.
 inline int help_or_flag_error(const Args& a, const std::string& program, const std::string& command,

@@ -101,12 +101,7 @@ inline int explain_mode(const std::string& program, const std::vector<std::strin
         (std::string(flag) == "--base-env" ? xo.base_env : xo.head_env).push_back(v);
     }
     cli::ColorMode color = cli::ColorMode::automatic;
-    if (a.has("--color")) {
-        const std::string c = a.get("--color");
-        if (c == "always") color = cli::ColorMode::always;
-        else if (c == "never") color = cli::ColorMode::never;
-        else if (c != "auto") return usage_error("--color expects auto, always or never, got '" + one_line(c) + "'");
-    }
+    if (std::string problem = color_value(a, color); !problem.empty()) return usage_error(problem);
     for (const char* flag : {"--json", "--markdown"})
         if (a.has(flag) && a.get(flag).empty()) return usage_error(std::string(flag) + " needs a file name or '-'");
     if (a.get("--json") == "-" && a.get("--markdown") == "-") return usage_error("--json and --markdown cannot both be '-'");

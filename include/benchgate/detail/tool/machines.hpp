@@ -87,12 +87,9 @@ inline int machines_mode(const std::string& program, const std::vector<std::stri
                          " machines HISTORY_DIR | RESULT.json ...");
         return exit_usage;
     }
-    const std::string color = a.get("--color", "auto");
     cli::ColorMode mode = cli::ColorMode::automatic;
-    if (color == "always") mode = cli::ColorMode::always;
-    else if (color == "never") mode = cli::ColorMode::never;
-    else if (color != "auto") {
-        cli::print_error("--color expects auto, always or never, got '" + one_line(color) + "'");
+    if (std::string problem = color_value(a, mode); !problem.empty()) {
+        cli::print_error(problem);
         return exit_usage;
     }
     const std::string json = a.get("--json"), markdown = a.get("--markdown");

@@ -91,12 +91,9 @@ inline int trend_mode(const std::string& program, const std::vector<std::string>
         cli::print_error("trend needs one history directory: " + program + " trend DIR");
         return exit_usage;
     }
-    const std::string color = a.get("--color", "auto");
     cli::ColorMode mode = cli::ColorMode::automatic;
-    if (color == "always") mode = cli::ColorMode::always;
-    else if (color == "never") mode = cli::ColorMode::never;
-    else if (color != "auto") {
-        cli::print_error("--color expects auto, always or never, got '" + color + "'");
+    if (std::string problem = color_value(a, mode); !problem.empty()) {
+        cli::print_error(problem);
         return exit_usage;
     }
     const std::string metric = a.get("--metric", "time");
